@@ -1,0 +1,123 @@
+"""The engine-neutral condition tree.
+
+Authors write conditions in YAML (see docs/authoring.md). ``parse`` checks them against the
+known facts and thresholds and returns a tree in negation normal form: ``All`` / ``AnyOf`` of
+``Test`` leaves, with ``not`` pushed down into the tests. Every test except ``missing`` requires
+the fact to be present, so a missing fact never satisfies a condition, under ``not`` too.
+Matchers (engine/matchers/) compile this tree; nothing else is needed to evaluate a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+# operator -> its negation (the negation also requires the fact to be present)
+NEGATION = {
+    "eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "lte": "gt", "gt": "lte",
+    "between": "outside", "outside": "between", "one_of": "none_of", "none_of": "one_of",
+    "includes": "excludes", "excludes": "includes", "exists": "missing", "missing": "exists",
+}
+SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
+
+@dataclass(frozen=True)
+class Test:
+    """One test of one fact. ``value`` is a scalar, a (low, high) pair or a tuple of values."""
+
+    fact: str
+    op: str
+    value: Any = None
+
+    def negate(self) -> Test:
+        return Test(self.fact, NEGATION[self.op], self.value)
+
+    def __str__(self) -> str:
+        if self.op in SYMBOL:
+            return f"{self.fact} {SYMBOL[self.op]} {self.value!r}"
+        if self.op in ("exists", "missing"):
+            return f"{self.fact} {self.op}"
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        return f"{self.fact} {self.op} {value!r}"
+
+
+@dataclass(frozen=True)
+class All:
+    children: tuple[Node, ...]
+
+    def negate(self) -> AnyOf:
+        return AnyOf(tuple(c.negate() for c in self.children))
+
+    def __str__(self) -> str:
+        return "all(" + ", ".join(map(str, self.children)) + ")"
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    children: tuple[Node, ...]
+
+    def negate(self) -> All:
+        return All(tuple(c.negate() for c in self.children))
+
+    def __str__(self) -> str:
+        return "any(" + ", ".join(map(str, self.children)) + ")"
+
+
+Node = Union[Test, All, AnyOf]
+TRUE = All(())
+
+
+def simplify(node: Node) -> Node:
+    """Flatten nested all/any of the same kind and unwrap single children."""
+    if isinstance(node, Test):
+        return node
+    kind = type(node)
+    children: list[Node] = []
+    for child in (simplify(c) for c in node.children):
+        children.extend(child.children if type(child) is kind else (child,))  # type: ignore[union-attr]
+    if len(children) == 1:
+        return children[0]
+    return kind(tuple(children))
+
+
+def tests(node: Node) -> list[Test]:
+    """Every test in the tree, in order."""
+    if isinstance(node, Test):
+        return [node]
+    return [t for c in node.children for t in tests(c)]
+
+
+def evaluate(node: Node, facts: dict[str, Any]) -> bool:
+    """Reference semantics of the tree, used by explanations and tests (not a hot path)."""
+    if isinstance(node, All):
+        return all(evaluate(c, facts) for c in node.children)
+    if isinstance(node, AnyOf):
+        return any(evaluate(c, facts) for c in node.children)
+    return holds(node, facts.get(node.fact))
+
+
+def holds(test: Test, v: Any) -> bool:
+    """Whether one test holds for the fact value ``v`` (None = missing)."""
+    if test.op == "missing":
+        return v is None
+    if v is None:
+        return False
+    op, c = test.op, test.value
+    checks = {
+        "exists": lambda: True,
+        "eq": lambda: v == c, "ne": lambda: v != c,
+        "lt": lambda: v < c, "lte": lambda: v <= c, "gt": lambda: v > c, "gte": lambda: v >= c,
+        "between": lambda: c[0] <= v <= c[1], "outside": lambda: v < c[0] or v > c[1],
+        "one_of": lambda: v in c, "none_of": lambda: v not in c,
+        "includes": lambda: c in v, "excludes": lambda: c not in v,
+    }
+    return bool(checks[op]())
+
+
+def to_data(node: Node) -> Any:
+    """A JSON-ready form of the tree (golden files, ``--format json``)."""
+    if isinstance(node, Test):
+        value = list(node.value) if isinstance(node.value, tuple) else node.value
+        return {"fact": node.fact, "op": node.op, "value": value}
+    key = "all" if isinstance(node, All) else "any"
+    return {key: [to_data(c) for c in node.children]}

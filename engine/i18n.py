@@ -1,0 +1,32 @@
+"""The engine's own sentences, in every supported language.
+
+Author text is only ever passed as a value to these templates, never used as one.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "journey_next": {
+        "en": "Next on the {journey} journey: everything it depends on is done.",
+        "ru": "Следующий шаг по карте «{journey}»: всё, от чего он зависит, уже сделано.",
+    },
+    "needed_before": {
+        "en": "Do this first: {step} cannot start without it.",
+        "ru": "Сначала это: без этого шага нельзя начать {step}.",
+    },
+    "blocked": {
+        "en": "{reason} Not yet: first {missing}.",
+        "ru": "{reason} Пока рано: сначала {missing}.",
+    },
+    "quoted": {"en": "\u201c{text}\u201d", "ru": "\u00ab{text}\u00bb"},
+}
+
+
+def say(key: str, lang: str, **values: str) -> str:
+    return MESSAGES[key][lang].format(**values)
+
+
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop (or its own ! ? …)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "\u2026", ":")) else text + "."

@@ -1,0 +1,85 @@
+"""Reason templates: text with ``{fact}`` and ``{$threshold}`` placeholders, nothing more.
+
+Templates are parsed once at load; rendering only looks names up, so no author text can reach
+attribute access, indexing or format specs. Numbers are written for people: ``12%``,
+``150 000 ₽``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.facttypes import FactType
+
+TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+NAME = re.compile(r"^\$?[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
+WORDS = {"en": {True: "yes", False: "no", None: "n/a"},
+         "ru": {True: "да", False: "нет", None: "н/д"}}
+
+
+class TemplateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Template:
+    parts: tuple[str | tuple[str, str], ...]  # literal text, or ("fact"|"threshold", name)
+
+    def names(self) -> list[tuple[str, str]]:
+        return [p for p in self.parts if isinstance(p, tuple)]
+
+    def render(self, facts: Mapping[str, Any], types: Mapping[str, FactType],
+               thresholds: Mapping[str, float], lang: str) -> str:
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif part[0] == "threshold":
+                out.append(humanise(thresholds[part[1]], FactType("number"), lang))
+            else:
+                out.append(humanise(facts.get(part[1]), types[part[1]], lang))
+        return "".join(out)
+
+
+def parse(text: str) -> Template:
+    """Split a template into literal text and names; raises TemplateError on a bad placeholder."""
+    parts: list[str | tuple[str, str]] = []
+    last = 0
+    for m in TOKEN.finditer(text):
+        parts.append(text[last:m.start()])
+        last = m.end()
+        token = m.group(0)
+        if token in ("{{", "}}"):
+            parts.append(token[0])
+        elif token in ("{", "}"):
+            raise TemplateError(f"a lone '{token}' at column {m.start() + 1}: write '{token * 2}'")
+        elif not NAME.match(name := m.group(1).strip()):
+            raise TemplateError(f"'{{{m.group(1)}}}' is not a fact or $threshold name")
+        else:
+            parts.append(("threshold", name[1:]) if name.startswith("$") else ("fact", name))
+    parts.append(text[last:])
+    return Template(tuple(p for p in parts if p != ""))
+
+
+def humanise(value: Any, ftype: FactType, lang: str) -> str:
+    """A fact value as a person would write it."""
+    if value is None or isinstance(value, bool):
+        return WORDS[lang][value]
+    if isinstance(value, (frozenset, set, list, tuple)):
+        return ", ".join(str(v) for v in sorted(value)) or WORDS[lang][None]
+    if not isinstance(value, (int, float)):
+        return str(value)
+    if ftype.unit == "percent":
+        return f"{_number(value if abs(value) < 10 else round(value), 1)}%"
+    if ftype.unit == "rub":
+        return f"{_number(value, 0)} ₽"
+    return _number(value, 2)
+
+
+def _number(value: float, digits: int) -> str:
+    """Grouped by thousands with spaces, at most ``digits`` decimals, no trailing zeros."""
+    text = f"{value:,.{digits}f}".replace(",", " ")
+    return text.rstrip("0").rstrip(".") if "." in text else text
