@@ -1,0 +1,37 @@
+"""Arguments and helpers shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from engine.kb import KnowledgeBase
+from engine.loader import load
+from engine.matchers import NAMES
+
+
+def add_kb(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kb", metavar="DIR", help="knowledge base folder with rules/, "
+                        "journey_maps/ and playbooks/ (default: the bundled one)")
+
+
+def add_format(parser: argparse.ArgumentParser, *choices: str) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0],
+                        help=f"output format (default: {choices[0]})")
+
+
+def add_matcher(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--matcher", choices=NAMES, default="python",
+                        help="rule matcher: generated python (default) or durable "
+                             "(needs the 'durable' extra)")
+
+
+def date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: expected YYYY-MM-DD") from None
+
+
+def load_kb(args: argparse.Namespace) -> KnowledgeBase:
+    return load(args.kb, matcher=getattr(args, "matcher", "python"))

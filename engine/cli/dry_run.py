@@ -1,0 +1,56 @@
+"""Show what would be recommended for each client, and why. Writes nothing.
+
+Client files are YAML or JSON: one client (a mapping) or a list of clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine import report
+from engine.cli.common import add_format, add_kb, add_matcher, date, load_kb
+from engine.clients import read_clients
+from engine.errors import Diagnostic
+from engine.models import Client
+from engine.recommend import recommend
+
+NAME = "dry-run"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("clients", nargs="+", metavar="CLIENT_FILE", type=Path,
+                        help="client files (.yaml, .yml or .json)")
+    add_kb(parser)
+    parser.add_argument("--as-of", type=date, metavar="DATE",
+                        help="the day to recommend for, YYYY-MM-DD (default: today)")
+    add_format(parser, "table", "json", "markdown")
+    parser.add_argument("--explain", action="store_true",
+                        help="list the rules behind each action, with where they are written")
+    parser.add_argument("--lang", choices=("en", "ru"), default="en",
+                        help="language of titles and reasons (default: en)")
+    add_matcher(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    kb = load_kb(args)
+    clients: list[Client] = []
+    problems: list[Diagnostic] = []
+    for path in args.clients:
+        found, bad = read_clients(path, kb)
+        clients += found
+        problems += bad
+    recs = [recommend(c, kb=kb, as_of=args.as_of, lang=args.lang) for c in clients]
+    sys.stderr.write(report.diagnostics_text(problems))
+    named = [(r, c.name) for r, c in zip(recs, clients, strict=True)]
+    if args.format == "json":
+        out = report.recommendations_json(recs)
+    elif args.format == "markdown":
+        out = report.recommendations_markdown(named, kb, args.lang, args.explain)
+    else:
+        out = report.recommendations_table(named, kb, args.lang, args.explain)
+    sys.stdout.write(out)
+    return 1 if problems else 0
+
+
