@@ -48,8 +48,9 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
                       for i, e in enumerate(f.entries)), "playbook entry", problems)
     for entry_id, entry, doc, key in entries.values():
         _check_sources(entry.sources, known_sources, doc, (*key, "sources"), problems)
-    steps = {s for j in journeys.values() for s in j.steps}
-    registry = factlib.registry(journeys, section["services"], steps,
+    steps = {s.id for _, f in parsed.journeys for s in f.steps}  # also of broken maps
+    registry = factlib.registry({f.project_type for _, f in parsed.journeys},
+                                section["services"], steps,
                                 {k: v[1] for k, v in section["facts"].items()})
     thresholds = {k: v[1] for k, v in section["thresholds"].items()}
     for name, (_, threshold, doc, key) in section["thresholds"].items():

@@ -25,6 +25,7 @@ SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="
 class Test:
     """One test of one fact. ``value`` is a scalar, a (low, high) pair or a tuple of values."""
 
+    __test__ = False  # not a pytest test class
     fact: str
     op: str
     value: Any = None

@@ -105,6 +105,11 @@ def _test(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Cont
             return TRUE
         values = [_const(fact, ftype, a, (*key, i), ctx) for i, a in enumerate(arg)]
         return Test(fact, op, tuple(dict.fromkeys(values)))
+    if op in ("includes", "excludes") and isinstance(arg, list):
+        ctx.error(key, "bad-value", f"'{op}' takes one value, got the list {arg!r}",
+                  expected=ftype.item.describe() if ftype.item else "one value",
+                  hint="for several values combine tests with all: [...] or any: [...]")
+        return TRUE
     return Test(fact, op, _const(fact, ftype, arg, key, ctx))
 
 

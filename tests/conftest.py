@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import engine
+
+TESTS = Path(__file__).parent
+SMALL_KB = TESTS / "kb"
+UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
+
+
+@pytest.fixture(scope="session")
+def small_kb() -> engine.KnowledgeBase:
+    return engine.load(SMALL_KB)
+
+
+def golden(path: Path, actual: str) -> None:
+    """Compare with a golden file; UPDATE_GOLDEN=1 rewrites it."""
+    if UPDATE or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"golden file {path} was missing and has been written: check it")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+def overlay(base: Path, extra: Path, target: Path) -> Path:
+    """A copy of the knowledge base ``base`` with the files of ``extra`` laid over it."""
+    shutil.copytree(base, target)
+    for path in sorted(extra.rglob("*")):
+        if path.is_file() and path.name != "expected.txt":
+            dest = target / path.relative_to(extra)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, dest)
+    return target
