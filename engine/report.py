@@ -71,10 +71,12 @@ def recommendations_table(recs: Sequence[tuple[Recommendation, str | None]], kb:
             table.add_column(column, overflow="fold")
         for a in rec.actions:
             why = a.reason + (f"\n{h[6]}: {', '.join(a.missing)}" if a.missing and explain else "")
-            row = [str(a.priority), Text(KIND_LABEL[lang][a.kind], style=KIND_STYLE[a.kind]),
-                   f"{a.title}\n[{a.id}]", why, ", ".join(a.sources)]
+            cells = [str(a.priority), KIND_LABEL[lang][a.kind], f"{a.title}\n{a.id}", why,
+                     ", ".join(a.sources)]
             if explain:
-                row.append("\n".join(_rule_line(kb, r) for r in a.rules) or "journey map")
+                cells.append("\n".join(_rule_line(kb, r) for r in a.rules) or "journey map")
+            row = [Text(c) for c in cells]  # plain text: author text is never markup
+            row[1].stylize(KIND_STYLE[a.kind])
             table.add_row(*row)
         console.print(table)
         console.print()

@@ -46,7 +46,10 @@ def parser() -> ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage mistake already reported by argparse
+        return exc.code if isinstance(exc.code, int) else 1
     try:
         return int(args.run(args))
     except DiagnosticsError as exc:
