@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import threading
 
-from engine.errors import (ClientError, Diagnostic, DiagnosticsError, KnowledgeBaseError,
-                           MatcherUnavailable)
+from engine.errors import (
+    ClientError,
+    Diagnostic,
+    DiagnosticsError,
+    KnowledgeBaseError,
+    MatcherUnavailable,
+)
 from engine.kb import KnowledgeBase
 from engine.loader import check, load
 from engine.models import Action, Client, Recommendation

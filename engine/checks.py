@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from engine import facts as factlib
 from engine import parser, templates
-from engine.errors import Diagnostic, Location, did_you_mean
+from engine.errors import Diagnostic, did_you_mean
 from engine.journey import Journey, find_cycle
 from engine.kb import CompiledRule, KnowledgeBase
 from engine.matchers import build
-from engine.models import LANGUAGES, JourneyMapFile, PlaybookEntry, Rule
+from engine.models import LANGUAGES, JourneyMapFile, Rule
 from engine.source import Document, PathKey
 
 if TYPE_CHECKING:
@@ -46,14 +46,14 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
     journeys = _journeys(parsed, known_sources, problems)
     entries = unique(((e.id, e, d, ("entries", i)) for d, f in parsed.playbooks
                       for i, e in enumerate(f.entries)), "playbook entry", problems)
-    for entry_id, entry, doc, key in entries.values():
+    for _, entry, doc, key in entries.values():
         _check_sources(entry.sources, known_sources, doc, (*key, "sources"), problems)
     steps = {s.id for _, f in parsed.journeys for s in f.steps}  # also of broken maps
     registry = factlib.registry({f.project_type for _, f in parsed.journeys},
                                 section["services"], steps,
                                 {k: v[1] for k, v in section["facts"].items()})
     thresholds = {k: v[1] for k, v in section["thresholds"].items()}
-    for name, (_, threshold, doc, key) in section["thresholds"].items():
+    for _, threshold, doc, key in section["thresholds"].values():
         _check_sources(threshold.sources, known_sources, doc, (*key, "sources"), problems)
     ctx = RuleContext(registry, {k: t.value for k, t in thresholds.items()}, steps,
                       set(entries), known_sources, problems)

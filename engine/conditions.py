@@ -9,6 +9,8 @@ Matchers (engine/matchers/) compile this tree; nothing else is needed to evaluat
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -64,7 +66,7 @@ class AnyOf:
         return "any(" + ", ".join(map(str, self.children)) + ")"
 
 
-Node = Union[Test, All, AnyOf]
+Node = Union[Test, All, AnyOf]  # noqa: UP007 (a runtime alias of forward references)
 TRUE = All(())
 
 
@@ -75,7 +77,7 @@ def simplify(node: Node) -> Node:
     kind = type(node)
     children: list[Node] = []
     for child in (simplify(c) for c in node.children):
-        children.extend(child.children if type(child) is kind else (child,))  # type: ignore[union-attr]
+        children.extend(child.children if type(child) is kind else (child,))
     if len(children) == 1:
         return children[0]
     return kind(tuple(children))
@@ -101,18 +103,18 @@ def holds(test: Test, v: Any) -> bool:
     """Whether one test holds for the fact value ``v`` (None = missing)."""
     if test.op == "missing":
         return v is None
-    if v is None:
-        return False
-    op, c = test.op, test.value
-    checks = {
-        "exists": lambda: True,
-        "eq": lambda: v == c, "ne": lambda: v != c,
-        "lt": lambda: v < c, "lte": lambda: v <= c, "gt": lambda: v > c, "gte": lambda: v >= c,
-        "between": lambda: c[0] <= v <= c[1], "outside": lambda: v < c[0] or v > c[1],
-        "one_of": lambda: v in c, "none_of": lambda: v not in c,
-        "includes": lambda: c in v, "excludes": lambda: c not in v,
-    }
-    return bool(checks[op]())
+    return v is not None and bool(CHECKS[test.op](v, test.value))
+
+
+CHECKS: dict[str, Callable[[Any, Any], bool]] = {
+    "exists": lambda v, c: True,
+    "eq": operator.eq, "ne": operator.ne,
+    "lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
+    "between": lambda v, c: bool(c[0] <= v <= c[1]),
+    "outside": lambda v, c: bool(v < c[0] or v > c[1]),
+    "one_of": lambda v, c: v in c, "none_of": lambda v, c: v not in c,
+    "includes": lambda v, c: c in v, "excludes": lambda v, c: c not in v,
+}
 
 
 def to_data(node: Node) -> Any:

@@ -12,9 +12,17 @@ from typing import Any
 from typing import get_args as _args
 
 from engine.facttypes import FactType, enum, list_of
-from engine.models import (SERVICES, Activity, Client, CompanyStage, DecisionSystem,
-                           FactDecl, Importance, KnowledgeLevel, Temperament)
-
+from engine.models import (
+    SERVICES,
+    Activity,
+    Client,
+    CompanyStage,
+    DecisionSystem,
+    FactDecl,
+    Importance,
+    KnowledgeLevel,
+    Temperament,
+)
 
 TEXT, INT, NUMBER, BOOL, DATE = (FactType("text"), FactType("int"), FactType("number"),
                                  FactType("bool"), FactType("date"))
@@ -60,7 +68,8 @@ def _custom_type(decl: FactDecl) -> FactType:
 
 def derive(client: Client, as_of: dt.date) -> dict[str, Any]:
     """The client's facts for ``as_of``: its fields plus the derived facts."""
-    facts: dict[str, Any] = {k: v for k, v in client if v is not None and k not in ("facts", "kpis")}
+    facts: dict[str, Any] = {k: v for k, v in client
+                             if v is not None and k not in ("facts", "kpis")}
     for name in LIST_FACTS:
         if name in facts:
             facts[name] = frozenset(facts[name])

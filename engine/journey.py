@@ -18,7 +18,7 @@ class Journey:
         self.spec = spec
         self.steps: dict[str, Step] = {s.id: s for s in spec.steps}
         position = {s.id: i for i, s in enumerate(spec.steps)}
-        self.graph = nx.DiGraph()
+        self.graph: nx.DiGraph[str] = nx.DiGraph()
         self.graph.add_nodes_from(self.steps)
         self.graph.add_edges_from((p, s.id) for s in spec.steps for p in s.after)
         self.order: tuple[str, ...] = tuple(
@@ -59,7 +59,7 @@ class Journey:
 def find_cycle(spec: JourneyMapFile) -> list[str] | None:
     """A cycle among known steps as ``[a, b, a]``, or None."""
     known = {s.id for s in spec.steps}
-    graph = nx.DiGraph((p, s.id) for s in spec.steps for p in s.after if p in known)
+    graph: nx.DiGraph[str] = nx.DiGraph((p, s.id) for s in spec.steps for p in s.after if p in known)
     try:
         edges = nx.find_cycle(graph)
     except nx.NetworkXNoCycle:

@@ -85,8 +85,9 @@ def _test(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Cont
         return TRUE
     if op in ("exists", "missing"):
         if arg is not True:
+            other = "missing" if op == "exists" else "exists"
             ctx.error(key, "bad-value", f"'{op}' takes true, got {arg!r}", expected="true",
-                      hint=f"to negate it write '{'missing' if op == 'exists' else 'exists'}: true'")
+                      hint=f"to negate it write '{other}: true'")
         return Test(fact, op)
     if op == "between":
         if not (isinstance(arg, list) and len(arg) == 2):

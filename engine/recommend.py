@@ -70,7 +70,7 @@ def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = 
         raise ValueError(f"unknown language '{lang}': expected 'en' or 'ru'")
     client = coerce(client, kb)
     day = as_of or dt.date.today()
-    evaluation, drafts = plan(kb, client, day, lang)
+    _, drafts = plan(kb, client, day, lang)
     actions = sorted((_action(d, kb, client, lang) for d in drafts.values()), key=_order)
     return Recommendation.model_construct(client_id=client.id, as_of=day,
                                           kb_version=kb.version, actions=actions)
@@ -88,7 +88,8 @@ def plan(kb: KnowledgeBase, client: Client, as_of: dt.date,
     for rule in acting:
         reason = rule.reason[lang].render(facts, kb.facts, kb.threshold_values, lang)
         for spec in rule.spec.then:
-            for draft in _drafts(rule, spec.kind, spec.target, reason, journey, done, lang, dropped):
+            for draft in _drafts(rule, spec.kind, spec.target, reason, journey, done, lang,
+                                 dropped):
                 _add(drafts, draft)
     if journey is not None:
         for step in journey.frontier(done):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.models import JourneyMapFile
 from engine.journey import Journey, find_cycle
+from engine.models import JourneyMapFile
 
 
 def journey(*steps: tuple[str, list[str]], repeatable: str = "") -> Journey:

@@ -29,7 +29,7 @@ def build(name: str, trees: Sequence[Node], slots: Mapping[str, int]) -> Matcher
 
         return PythonMatcher(trees, slots)
     if name == "durable":
-        from engine.matchers.durable import DurableMatcher  # type: ignore[import-not-found]
+        from engine.matchers.durable import DurableMatcher
 
-        return DurableMatcher(trees, slots)  # type: ignore[no-any-return]
+        return DurableMatcher(trees, slots)
     raise ValueError(f"unknown matcher '{name}': expected one of {', '.join(NAMES)}")

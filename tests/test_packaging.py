@@ -1,0 +1,41 @@
+"""The wheel carries the bundled knowledge base, and an installed engine finds it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                             str(out), str(ROOT)], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"building the wheel failed:\n{result.stderr[-2000:]}")
+    return next(out.glob("playbook_engine-*.whl"))
+
+
+def test_wheel_contains_the_knowledge_base(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    for folder in ("rules", "journey_maps", "playbooks"):
+        bundled = {Path(n).name for n in names if n.startswith(f"engine/_kb/{folder}/")}
+        assert bundled == {p.name for p in (ROOT / folder).glob("*.yaml")}, folder
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_installed_engine_finds_its_knowledge_base(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("import engine, sys; kb = engine.default_kb(); "
+            "print(kb.root.relative_to(sys.argv[1]), len(kb.rules))")
+    result = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True,
+                            text=True, cwd=tmp_path, env={"PYTHONPATH": str(site)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "engine/_kb"
