@@ -135,7 +135,7 @@ class Rule(Model):
 
 
 class Threshold(Model):
-    value: Number
+    value: Annotated[int, Field(strict=True)] | Number  # ints stay ints: days, months
     sources: Annotated[list[SourceId], Field(min_length=1)]
     description: Annotated[str, Field(min_length=1)]
 
