@@ -5,14 +5,16 @@ Each check returns diagnostics instead of stopping, so ``playbook validate`` sho
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from engine import facts as factlib
 from engine import parser, templates
-from engine.errors import Diagnostic, did_you_mean
+from engine.errors import Diagnostic, Location, did_you_mean
 from engine.journey import Journey, find_cycle
 from engine.kb import CompiledRule, KnowledgeBase
+from engine.lint import lint
 from engine.matchers import build
 from engine.models import LANGUAGES, JourneyMapFile, Rule
 from engine.source import Document, PathKey
@@ -62,13 +64,28 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
         return None, problems
     ranked = tuple(sorted((r for r in compiled if r is not None),
                           key=lambda r: (-r.spec.priority, r.id)))
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         root=parsed.root, version=parsed.digest, rules=ranked, journeys=journeys,
         playbook={k: v[1] for k, v in entries.items()}, thresholds=thresholds, sources=sources,
         facts=registry, services=frozenset(registry["main_channel"].values),
         matcher=build(matcher, [r.tree for r in ranked], {n: i for i, n in enumerate(registry)}),
-        locations={f"rule:{r.id}": r.location for r in ranked},
-    ), problems
+        locations=_locations(ranked, {"threshold": section["thresholds"],
+                                      "fact": section["facts"], "entry": entries}, parsed),
+    )
+    warnings = lint(kb, ctx.used_facts, ctx.used_thresholds)
+    return dataclasses.replace(kb, warnings=tuple(warnings)), problems + warnings
+
+
+def _locations(rules: Iterable[CompiledRule], items: dict[str, dict[str, Item]],
+               parsed: Parsed) -> dict[str, Location]:
+    """Where each rule, threshold, fact, playbook entry and journey step is written."""
+    where = {f"rule:{r.id}": r.location for r in rules}
+    for kind, found in items.items():
+        where.update({f"{kind}:{name}": doc.loc(key) for name, (_, _, doc, key) in found.items()})
+    for doc, spec in parsed.journeys:
+        where.update({f"step:{spec.project_type}:{s.id}": doc.loc(("steps", i))
+                      for i, s in enumerate(spec.steps)})
+    return where
 
 
 def _sections(parsed: Parsed, problems: list[Diagnostic]) -> dict[str, Any]:

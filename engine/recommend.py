@@ -60,6 +60,13 @@ def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = 
               as_of: dt.date | None = None, lang: str = "en",
               matcher: str | None = None) -> Recommendation:
     """What to do next for one client, and why."""
+    return evaluate(client, kb=kb, as_of=as_of, lang=lang, matcher=matcher)[0]
+
+
+def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = None,
+             as_of: dt.date | None = None, lang: str = "en",
+             matcher: str | None = None) -> tuple[Recommendation, Evaluation]:
+    """The recommendation and what happened inside it (for explanations and scenario tests)."""
     from engine import default_kb
 
     kb = kb if kb is not None else default_kb(matcher or "python")
@@ -70,10 +77,10 @@ def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = 
         raise ValueError(f"unknown language '{lang}': expected 'en' or 'ru'")
     client = coerce(client, kb)
     day = as_of or dt.date.today()
-    _, drafts = plan(kb, client, day, lang)
+    evaluation, drafts = plan(kb, client, day, lang)
     actions = sorted((_action(d, kb, client, lang) for d in drafts.values()), key=_order)
-    return Recommendation.model_construct(client_id=client.id, as_of=day,
-                                          kb_version=kb.version, actions=actions)
+    return Recommendation.model_construct(client_id=client.id, as_of=day, kb_version=kb.version,
+                                          actions=actions), evaluation
 
 
 def plan(kb: KnowledgeBase, client: Client, as_of: dt.date,

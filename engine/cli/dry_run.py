@@ -13,7 +13,9 @@ from engine import report
 from engine.cli.common import add_format, add_kb, add_matcher, date, load_kb
 from engine.clients import read_clients
 from engine.errors import Diagnostic
-from engine.models import Client
+from engine.explain import Explanation, explain
+from engine.kb import KnowledgeBase
+from engine.models import Client, Recommendation
 from engine.recommend import recommend
 
 NAME = "dry-run"
@@ -44,13 +46,28 @@ def run(args: argparse.Namespace) -> int:
     recs = [recommend(c, kb=kb, as_of=args.as_of, lang=args.lang) for c in clients]
     sys.stderr.write(report.diagnostics_text(problems))
     named = [(r, c.name) for r, c in zip(recs, clients, strict=True)]
+    explained = [explain(kb, c, args.as_of, args.lang) for c in clients] if args.explain else []
     if args.format == "json":
-        out = report.recommendations_json(recs)
+        out = report.recommendations_json(
+            recs, {e.client_id: e.as_dict() for e in explained} if args.explain else None)
+    elif args.explain:
+        out = "".join(_explained(args, kb, r, c.name, e)
+                      for r, c, e in zip(recs, clients, explained, strict=True))
     elif args.format == "markdown":
-        out = report.recommendations_markdown(named, kb, args.lang, args.explain)
+        out = report.recommendations_markdown(named, kb, args.lang)
     else:
-        out = report.recommendations_table(named, kb, args.lang, args.explain)
+        out = report.recommendations_table(named, kb, args.lang)
     sys.stdout.write(out)
     return 1 if problems else 0
+
+
+def _explained(args: argparse.Namespace, kb: KnowledgeBase, rec: Recommendation,
+               name: str | None, ex: Explanation) -> str:
+    """One client's table (or markdown), followed by the rules that fired and were suppressed."""
+    if args.format == "markdown":
+        table = report.recommendations_markdown([(rec, name)], kb, args.lang, explain=True)
+        return table + "\n" + report.explanation_summary(ex, args.lang, bullet="- ")
+    table = report.recommendations_table([(rec, name)], kb, args.lang, explain=True)
+    return table + report.explanation_summary(ex, args.lang)
 
 

@@ -1,0 +1,95 @@
+"""Results of a scenario run, as data: pass or fail per case, failures in plain words, coverage.
+
+Produced by engine/scenarios.py; rendered by engine/cli/test.py (text) or as JSON (``as_dict``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from engine.errors import Diagnostic, Location
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One expectation that did not hold: what was expected, what went wrong, what came back."""
+
+    expected: str
+    problem: str
+    got: str
+
+    @property
+    def message(self) -> str:
+        return f"expected {self.expected}, but {self.problem}; got: {self.got}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"expected": self.expected, "problem": self.problem, "got": self.got,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    location: Location
+    name: str
+    note: str | None
+    failures: tuple[Failure, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.location.path, "line": self.location.line, "name": self.name,
+                "note": self.note, "passed": self.passed,
+                "failures": [f.as_dict() for f in self.failures]}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Which items of a kind were covered and which were not, both sorted."""
+
+    covered: tuple[str, ...]
+    uncovered: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.covered) + len(self.uncovered)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"covered": len(self.covered), "total": self.total,
+                "uncovered": list(self.uncovered)}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rules_fired: Tally  # acted in at least one case
+    rules_silent: Tally  # did not match in at least one case
+    steps_proposed: Tally  # "project_type/step" proposed as next_step or upsell
+    entries_surfaced: Tally  # playbook entries recommended as communication
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name).as_dict() for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class TestRun:
+    cases: tuple[CaseResult, ...]
+    coverage: Coverage
+    problems: tuple[Diagnostic, ...]  # bad scenario files: their cases did not run
+
+    __test__ = False  # not a pytest class
+
+    @property
+    def passed(self) -> int:
+        return sum(c.passed for c in self.cases)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.passed == len(self.cases)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "passed": self.passed, "total": len(self.cases),
+                "cases": [c.as_dict() for c in self.cases],
+                "coverage": self.coverage.as_dict(),
+                "diagnostics": [d.as_dict() for d in self.problems]}
