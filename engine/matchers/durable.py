@@ -1,23 +1,23 @@
 """The optional matcher on durable-rules (``pip install 'playbook-engine[durable]'``).
 
-It drives the raw C extension ``durable_rules_engine`` (never ``durable.lang``'s Host, whose
-background dispatcher can steal actions) and works around every trap measured in
-research/durable_rules.md:
+It drives the raw C extension ``durable_rules_engine`` (not ``durable.lang``'s Host, whose
+dispatcher thread can steal actions) around the traps measured in research/durable_rules.md:
 
-- the rule base is sharded into rulesets small enough for the engine's 64-entry evaluation
-  stack (``ruleset_cost``) and its 255 properties per fact;
-- every ruleset has a catch-all rule and every rule a positive marker test (``pb``), so no
-  session is left unmatched (``delete_state`` would crash) and no rule matches the state fact;
-- facts are normalised before they are sent: a missing fact sends no field at all; equality
-  tests compare type-tagged tokens (``"n5"``, ``"s"`` + hex of the text), so ``"5"`` never
-  equals ``5`` while ``5 == 5.0 == True`` as in Python; ordering tests use numeric (``nK``) or
-  hex text (``sK``) fields; lists (``lK``) always carry a sentinel item, so "not contains" holds
-  on an empty list; numbers are written as durable parses them, NaN / inf and ints beyond 2**53
-  (where int-float comparisons turn inexact) are refused;
-- ``$or`` firings are de-duplicated, every session is deleted in a ``finally``, engine error
-  codes become ``DurableError`` naming the client and the ruleset;
-- the extension never releases the GIL and its sessions are not thread-safe: one lock per
-  matcher serialises evaluations.
+- rules are packed into rulesets small enough for the 64-entry evaluation stack (a bound per
+  rule, ``join``) and the 255 properties per fact;
+- each ruleset has a catch-all rule and each rule a positive marker test (``pb``): no session
+  is left unmatched (``delete_state`` would crash), no rule matches the engine's state fact;
+- facts are normalised: a missing fact sends no field; equality compares type-tagged tokens
+  (``n5``, ``s`` + hex of the UTF-8), so ``"5" != 5`` and ``5 == 5.0 == True`` as in Python;
+  ordering reads a number (``nK``) or hex text (``sK``) field; lists (``lK``) carry a sentinel
+  item so that "not contains" holds on an empty list; numbers are written as durable parses
+  them; NaN, and inf or ints beyond 2**53 where they are ordered, are refused (ValueError);
+- ``$or`` firings are de-duplicated; a session is deleted in a ``finally`` once its actions
+  started (durable frees uninitialised pointers deleting any other: after a failed assert the
+  ruleset is renewed instead); error codes become a DurableError naming client and ruleset;
+- a lock per matcher keeps one session alive at a time (durable takes at most 1024 per ruleset
+  and tells them apart by a 32-bit hash of the sid); as the extension never releases the GIL,
+  the lock costs no parallelism.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ import math
 import re
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from engine.conditions import All, AnyOf, Node, Test
+from engine.conditions import All, Node, Test
 from engine.errors import MatcherUnavailable
 
 MAX_RULES = 40  # rules per ruleset
@@ -42,15 +42,12 @@ MAX_FIELDS = 240  # durable takes at most 255 properties per fact
 EXACT_INT = 2**53  # beyond this, int-float comparisons in C doubles are inexact
 LISTS = (list, tuple, set, frozenset)
 ORDER = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
-CODES = {
-    104: "unexpected value", 106: "too many rules on one property", 201: "unparsable value",
-    203: "unparsable number", 204: "unparsable object", 302: "more than 255 properties",
-    303: "evaluation stack overflow (too many tests true at once)", 309: "session not found",
-}
+CODES = {106: "too many rules on one property", 201: "unparsable value", 203: "unparsable number",
+         204: "unparsable object", 302: "more than 255 properties", 309: "session not found",
+         303: "evaluation stack overflow: too many tests true at once"}
 INSTALL = ("pip install 'playbook-engine[durable]' (it compiles durable-rules 2.0.28 from "
            "source: needs gcc and the Python headers, e.g. python3-dev; Python 3.11 or 3.12)")
 Field = tuple[int, str]  # (slot, kind): kind t = token, n = number, s = text, l = list
-Json = Any
 
 
 class DurableError(RuntimeError):
@@ -119,6 +116,9 @@ def fragment(slot: int, kind: str, v: Any) -> str | None:
 
 # -- condition trees to durable expressions ------------------------------------------------
 
+Expr = tuple[str, int]  # JSON text of an expression, and its stack cost
+
+
 def fold(node: Node) -> Node | bool:
     """The tree without constant parts: True / False when it is constant."""
     if isinstance(node, Test):
@@ -128,13 +128,24 @@ def fold(node: Node) -> Node | bool:
     unit = isinstance(node, All)  # True for all(), False for any()
     children: list[Node] = []
     for child in map(fold, node.children):
-        if child is not unit and isinstance(child, bool):
-            return child
-        if not isinstance(child, bool):
+        if isinstance(child, bool):
+            if child is not unit:
+                return child
+        else:
             children.append(child)
     if not children:
         return unit
     return children[0] if len(children) == 1 else type(node)(tuple(children))
+
+
+def join(op: str, parts: Sequence[Expr]) -> Expr:
+    """``$and`` / ``$or`` of expressions, with a bound of the stack entries it can hold at
+    once: all ``$or`` branches are pushed together, an ``$and`` chain holds one at a time."""
+    if len(parts) == 1:
+        return parts[0]
+    total = sum(c for _, c in parts)
+    text = f'{{"{op}":[{",".join(t for t, _ in parts)}]}}'
+    return text, (total - len(parts) + 1 if op == "$and" else total + 1)
 
 
 @dataclass
@@ -148,183 +159,177 @@ class Compiler:
         self.fields.add((self.slots[fact], kind))
         return f"{kind}{self.slots[fact]}"
 
-    def expr(self, node: Node) -> Json:
+    def expr(self, node: Node) -> Expr:
         if isinstance(node, Test):
             return self.test(node)
-        parts = [self.expr(c) for c in node.children]
-        return {"$and" if isinstance(node, All) else "$or": parts}
+        return join("$and" if isinstance(node, All) else "$or", [*map(self.expr, node.children)])
 
-    def test(self, t: Test) -> Json:
+    def test(self, t: Test) -> Expr:
         op, c = t.op, t.value
         if op in ("exists", "missing"):
-            return {"$ex" if op == "exists" else "$nex": {self.name(t.fact, "t"): 1}}
+            return f'{{"${"ex" if op == "exists" else "nex"}":{{"{self.name(t.fact, "t")}":1}}}}', 1
         if op in ("eq", "ne", "one_of", "none_of"):
-            tokens = list(dict.fromkeys(map(token, c if op.endswith("_of") else (c,))))
-            positive = op in ("eq", "one_of")
-            tests = [self.equal(t.fact, tok, positive) for tok in tokens]
-            return tests[0] if len(tests) == 1 else {"$or" if positive else "$and": tests}
-        if op in ("includes", "excludes"):
-            name = self.name(t.fact, "l")
-            if op == "includes":
-                return {"$iany": {name: {"$i": token(c)}}}
-            return {"$iall": {name: {"$neq": {"$i": token(c)}}}}
+            tokens = dict.fromkeys(map(token, c if op.endswith("_of") else (c,)))
+            if op in ("eq", "one_of"):
+                return join("$or", [(f'{{"{self.name(t.fact, "t")}":"{k}"}}', 1) for k in tokens])
+            return join("$and", [self.compare("$neq", t.fact, "t", f'"{k}"') for k in tokens])
+        if op == "includes":
+            return f'{{"$iany":{{"{self.name(t.fact, "l")}":{{"$i":"{token(c)}"}}}}}}', 1
+        if op == "excludes":
+            return f'{{"$iall":{{"{self.name(t.fact, "l")}":{{"$neq":{{"$i":"{token(c)}"}}}}}}}}', 1
         if op in ORDER:
             return self.order(t.fact, op, c)
-        low, high = self.order(t.fact, "gte", c[0]), self.order(t.fact, "lte", c[1])
         if op == "between":
-            return {"$and": [low, high]}
-        return {"$or": [self.order(t.fact, "lt", c[0]), self.order(t.fact, "gt", c[1])]}
+            return join("$and", [self.order(t.fact, "gte", c[0]), self.order(t.fact, "lte", c[1])])
+        return join("$or", [self.order(t.fact, "lt", c[0]), self.order(t.fact, "gt", c[1])])
 
-    def equal(self, fact: str, tok: str, positive: bool) -> Json:
-        name = self.name(fact, "t")
-        return {name: tok} if positive else {"$neq": {name: tok}}
-
-    def order(self, fact: str, op: str, c: Any) -> Json:
+    def order(self, fact: str, op: str, c: Any) -> Expr:
         if isinstance(c, str):
-            return {ORDER[op]: {self.name(fact, "s"): hexed(c)}}
+            return self.compare(ORDER[op], fact, "s", f'"{hexed(c)}"')
         if not isinstance(c, bool | int | float):
-            raise ValueError(f"cannot order '{fact}' against {c!r}")
-        return {ORDER[op]: {self.name(fact, "n"): Literal(number(c))}}
+            raise ValueError(f"ordering '{fact}' against {c!r}")
+        return self.compare(ORDER[op], fact, "n", number(c))
 
-
-@dataclass(frozen=True)
-class Literal:
-    """A number already written as durable parses it."""
-
-    text: str
-
-
-def dump(obj: Json) -> str:
-    """JSON text of an expression, numbers kept as durable parses them."""
-    if isinstance(obj, dict):
-        return "{" + ",".join(f'"{k}":{dump(v)}' for k, v in obj.items()) + "}"
-    if isinstance(obj, list):
-        return "[" + ",".join(map(dump, obj)) + "]"
-    if isinstance(obj, Literal):
-        return obj.text
-    return f'"{obj}"' if isinstance(obj, str) else str(obj)
-
-
-def cost(obj: Json) -> int:
-    """An upper bound of the stack entries one rule's tests can hold at once."""
-    if isinstance(obj, dict) and "$and" in obj:
-        return sum(map(cost, obj["$and"])) - len(obj["$and"]) + 1
-    if isinstance(obj, dict) and "$or" in obj:
-        return sum(map(cost, obj["$or"])) + 1
-    return 1
+    def compare(self, op: str, fact: str, kind: str, value: str) -> Expr:
+        return f'{{"{op}":{{"{self.name(fact, kind)}":{value}}}}}', 1
 
 
 # -- rulesets ----------------------------------------------------------------------------
 
 @dataclass
 class Shard:
-    """One durable ruleset: its rules (by index), fields read and engine handle."""
+    """One durable ruleset: its rules' definitions, their indices by name, its handle."""
 
     name: str
     rules: dict[str, int] = field(default_factory=dict)
     text: list[str] = field(default_factory=list)
-    fields: set[Field] = field(default_factory=set)
     cost: int = 0
-    handle: int = 0
+    handle: int | None = None
 
-    def fits(self, fields: set[Field], rule_cost: int) -> bool:
-        return (len(self.rules) < MAX_RULES and self.cost + rule_cost <= STACK_BUDGET
-                and len(self.fields | fields) <= MAX_FIELDS)
+    def fits(self, cost: int) -> bool:
+        return len(self.rules) < MAX_RULES and self.cost + cost <= STACK_BUDGET
 
     def definition(self) -> str:
         return '{"c":{"all":[{"m":{"pb":1}}]},' + ",".join(self.text) + "}"
 
 
-def plan(trees: Sequence[Node], slots: Mapping[str, int]) -> list[Shard]:
-    """Rules packed, in order, into rulesets that stay within durable's limits."""
+def plan(trees: Sequence[Node], slots: Mapping[str, int]) -> tuple[list[Shard], list[Field]]:
+    """Rules packed, in order, into rulesets within durable's limits; the fields they read."""
     shards: list[Shard] = []
-    prefix = f"pb{next(_RULESETS)}_"
+    compiler, prefix = Compiler(slots), f"pb{next(_RULESETS)}_"
     for i, tree in enumerate(trees):
         folded = fold(tree)
         if folded is False:
             continue  # can never match
-        compiler = Compiler(slots)
-        tests = [] if folded is True else [compiler.expr(folded)]  # type: ignore[arg-type]
-        rule_cost = cost({"$and": [{"pb": 1}, *tests]})
-        if rule_cost > STACK_BUDGET or len(compiler.fields) > MAX_FIELDS:
-            raise MatcherUnavailable(f"rule #{i} is too complex for durable-rules: {tree}")
-        if not shards or not shards[-1].fits(compiler.fields, rule_cost):
+        try:
+            tests = [] if isinstance(folded, bool) else [compiler.expr(folded)]
+        except ValueError as exc:
+            raise MatcherUnavailable(f"rule #{i}: durable-rules cannot take {exc}") from exc
+        text, cost = join("$and", [('{"pb":1}', 1), *tests])  # the positive marker test
+        if cost > STACK_BUDGET:
+            raise MatcherUnavailable(f"rule #{i} has too many alternatives for durable: {tree}")
+        if not shards or not shards[-1].fits(cost):
             shards.append(Shard(f"{prefix}{len(shards)}"))
-        shard = shards[-1]
-        shard.rules[f"r{i}"] = i
-        shard.text.append(f'"r{i}":{{"all":[{{"m":{dump({"$and": [{"pb": 1}, *tests]})}}}]}}')
-        shard.fields |= compiler.fields
-        shard.cost += rule_cost
-    return shards
+        shards[-1].rules[f"r{i}"] = i
+        shards[-1].text.append(f'"r{i}":{{"all":[{{"m":{text}}}]}}')
+        shards[-1].cost += cost
+    if len(compiler.fields) > MAX_FIELDS:
+        raise MatcherUnavailable(f"the rules read {len(compiler.fields)} fact fields, more "
+                                 f"than the {MAX_FIELDS} durable-rules takes in one fact")
+    return shards, sorted(compiler.fields)
 
 
 _RULESETS = itertools.count()
 
 
-def _drop(engine: ModuleType, handles: list[int]) -> None:
-    for handle in handles:
-        engine.delete_ruleset(handle)
+def _drop(engine: ModuleType, shards: list[Shard]) -> None:
+    for shard in shards:
+        if shard.handle is not None:
+            engine.delete_ruleset(shard.handle)
+
+
+def _client(label: str | None) -> str:
+    return f"client {label!r}" if label else "a client"
 
 
 class DurableMatcher:
     name = "durable"
 
     def __init__(self, trees: Sequence[Node], slots: Mapping[str, int]) -> None:
-        self._engine = engine = load_engine()
-        self._shards = plan(trees, slots)
+        self._engine = load_engine()
+        self._shards, self._fields = plan(trees, slots)
+        weakref.finalize(self, _drop, self._engine, self._shards).atexit = False
         for shard in self._shards:
-            shard.handle = self._call(
-                engine.create_ruleset, shard, "loading the rules", shard.name, shard.definition())
-        handles = [s.handle for s in self._shards]
-        weakref.finalize(self, _drop, engine, handles).atexit = False
-        self._fields = sorted(set().union(*(s.fields for s in self._shards)))
+            self._create(shard)
         self._lock = threading.Lock()
         self._sids = itertools.count()
 
+    def _create(self, shard: Shard) -> None:
+        try:
+            shard.handle = self._engine.create_ruleset(shard.name, shard.definition())
+        except self._engine.error as exc:
+            raise self._error(exc, shard, "loading the rules") from exc
+
+    def _renew(self, shard: Shard) -> None:
+        """A new ruleset for one whose session failed: durable would free uninitialised
+        pointers deleting that session, while deleting the ruleset frees no session."""
+        handle, shard.handle = shard.handle, None
+        self._engine.delete_ruleset(handle)
+        self._create(shard)
+
     def match(self, values: Sequence[Any], label: str | None = None) -> list[int]:
         """Indices of the matching trees, ascending; ``label`` names the client in errors."""
-        try:
-            members = {f: fragment(f[0], f[1], values[f[0]])
-                       for f in self._fields if values[f[0]] is not None}
-        except ValueError as exc:
-            raise ValueError(f"client {label or '(unnamed)'}: {exc}") from exc
-        matched: set[int] = set()
+        body, matched = self._body(values, label), set[int]()
         with self._lock:
             for shard in self._shards:
-                body = "".join("," + m for f in shard.fields if (m := members.get(f)) is not None)
-                matched.update(self._evaluate(shard, body, label))
+                fired = self._evaluate(shard, body, label)
+                matched.update(shard.rules[name] for name in fired if name in shard.rules)
         return sorted(matched)
 
-    def _evaluate(self, shard: Shard, body: str, label: str | None) -> list[int]:
-        engine, sid = self._engine, f"{next(self._sids)}"
-        client = f"client {label}" if label else "a client"
-        fact = f'{{"sid":"{sid}","id":"1","pb":1{body}}}'
+    def _body(self, values: Sequence[Any], label: str | None) -> str:
+        """The JSON members of the present facts: missing facts send no field at all."""
         try:
-            code, state = self._call(engine.assert_fact, shard, client, shard.handle, fact)
-            if code != 0:
-                raise DurableError(f"{client}, durable ruleset {shard.name}: the catch-all "
-                                   f"rule did not fire (code {code})")
-            fired: list[int] = []
-            action = self._call(engine.start_action_for_state, shard, client, shard.handle, state)
-            messages: str | None = action and action[1]
-            while messages:
-                rule = shard.rules.get(messages[2:messages.index('"', 2)])
-                if rule is not None:
-                    fired.append(rule)
-                messages = self._call(
-                    engine.complete_and_start_action, shard, client, shard.handle, state)
-            return fired
-        finally:
-            self._call(engine.delete_state, shard, client, shard.handle, sid)
+            members = [fragment(slot, kind, v) for slot, kind in self._fields
+                       if (v := values[slot]) is not None]
+        except ValueError as exc:
+            raise ValueError(f"{_client(label)}: {exc}") from exc
+        return "".join("," + m for m in members if m is not None)
 
-    def _call(self, func: Callable[..., Any], shard: Shard, client: str, *args: Any) -> Any:
-        """Call the engine; its numeric error codes become a DurableError that says where."""
+    def _evaluate(self, shard: Shard, body: str, label: str | None) -> list[str]:
+        """The names of the rules that fire for one fact, in a session deleted afterwards."""
+        engine, handle, sid = self._engine, shard.handle, f"{next(self._sids)}"
         try:
-            return func(*args)
-        except self._engine.error as exc:
-            found = re.search(r"error code: (\d+)", str(exc))
-            code = int(found[1]) if found else 0
-            raise DurableError(
-                f"durable-rules error {code} ({CODES.get(code, 'see rules.h')}) in "
-                f"{func.__name__} for {client}, ruleset {shard.name} (rules "
-                f"{', '.join(map(str, shard.rules.values())) or 'none'}): {exc}") from exc
+            code, state = engine.assert_fact(handle, f'{{"sid":"{sid}","id":"1","pb":1{body}}}')
+        except engine.error as exc:
+            self._renew(shard)
+            raise self._error(exc, shard, _client(label)) from exc
+        if code != 0:  # no rule took the fact, not even the catch-all
+            self._renew(shard)
+            raise DurableError(f"{_client(label)}, ruleset {shard.name}: the catch-all rule "
+                               f"did not fire (code {code})")
+        try:
+            try:
+                return self._fired(handle, state)
+            finally:
+                engine.delete_state(handle, sid)
+        except engine.error as exc:
+            raise self._error(exc, shard, _client(label)) from exc
+
+    def _fired(self, handle: int | None, state: int) -> list[str]:
+        fired: list[str] = []
+        action = self._engine.start_action_for_state(handle, state)
+        messages: str | None = action and action[1]
+        while messages:  # '{"r12":{"m":{...}}}': one firing each
+            fired.append(messages[2:messages.index('"', 2)])
+            messages = self._engine.complete_and_start_action(handle, state)
+        return fired
+
+    @staticmethod
+    def _error(exc: Exception, shard: Shard, where: str) -> DurableError:
+        """durable's bare numeric error code, made to say what and where."""
+        found = re.search(r"error code: (\d+)", str(exc))
+        code = int(found[1]) if found else 0
+        first, last = min(shard.rules.values()), max(shard.rules.values())
+        return DurableError(f"durable-rules error {code} ({CODES.get(code, 'see rules.h')}) "
+                            f"for {where}, ruleset {shard.name} (rules #{first} to #{last}): "
+                            f"{exc}")
