@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine import facts as factlib
 from engine import parser, templates
+from engine.conditions import tests
 from engine.errors import Diagnostic, Location, did_you_mean
 from engine.journey import Journey, find_cycle
 from engine.kb import CompiledRule, KnowledgeBase
@@ -64,11 +65,14 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
         return None, problems
     ranked = tuple(sorted((r for r in compiled if r is not None),
                           key=lambda r: (-r.spec.priority, r.id)))
+    tested = {t.fact for r in ranked for t in tests(r.tree)}
+    slots = tuple(name for name in registry if name in tested)
     kb = KnowledgeBase(
         root=parsed.root, version=parsed.digest, rules=ranked, journeys=journeys,
         playbook={k: v[1] for k, v in entries.items()}, thresholds=thresholds, sources=sources,
         facts=registry, services=frozenset(registry["main_channel"].values),
-        matcher=build(matcher, [r.tree for r in ranked], {n: i for i, n in enumerate(registry)}),
+        matcher=build(matcher, [r.tree for r in ranked], {n: i for i, n in enumerate(slots)}),
+        slots=slots,
         locations=_locations(ranked, {"threshold": section["thresholds"],
                                       "fact": section["facts"], "entry": entries}, parsed),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,11 @@ def coerce(client: Client | Mapping[str, Any], kb: KnowledgeBase,
 def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,
                      key: PathKey = ()) -> list[Diagnostic]:
     """Values the knowledge base does not know: project type, services, steps, custom facts."""
+    if _plainly_known(client, kb):
+        return []
     problems: list[Diagnostic] = []
 
-    def unknown(field: tuple[str | int, ...], value: str, known: set[str] | frozenset[str],
+    def unknown(field: tuple[str | int, ...], value: str, known: Collection[str],
                 what: str) -> None:
         if value not in known:
             problems.append(Diagnostic(
@@ -47,13 +49,13 @@ def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,
                 hint=did_you_mean(value, known)))
 
     if client.project_type is not None:
-        unknown(("project_type",), client.project_type, set(kb.journeys), "project type")
+        unknown(("project_type",), client.project_type, kb.journeys.keys(), "project type")
     for i, service in enumerate(client.services or ()):
         unknown(("services", i), service, kb.services, "service")
     if client.main_channel is not None:
         unknown(("main_channel",), client.main_channel, kb.services, "service")
     journey = kb.journeys.get(client.project_type or "")
-    steps = set(journey.steps) if journey else kb.step_ids()
+    steps = journey.steps.keys() if journey else kb.all_steps
     for i, step in enumerate(client.completed_steps):
         unknown(("completed_steps", i), step, steps, "journey step")
     for name, value in client.facts.items():
@@ -61,11 +63,22 @@ def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,
     return problems
 
 
+def _plainly_known(client: Client, kb: KnowledgeBase) -> bool:
+    """The fast path: every value is known and there are no custom facts to type-check."""
+    journey = kb.journeys.get(client.project_type or "")
+    if client.facts or (client.project_type is not None and journey is None):
+        return False
+    steps = journey.steps.keys() if journey else kb.all_steps
+    return (kb.services.issuperset(client.services or ())
+            and (client.main_channel is None or client.main_channel in kb.services)
+            and steps >= set(client.completed_steps))
+
+
 def _custom_fact(name: str, value: Any, kb: KnowledgeBase, doc: Document,
                  key: PathKey) -> list[Diagnostic]:
     ftype = kb.facts.get(f"facts.{name}")
-    declared = [n.removeprefix("facts.") for n in kb.facts if n.startswith("facts.")]
     if ftype is None:
+        declared = [n.removeprefix("facts.") for n in kb.facts if n.startswith("facts.")]
         return [Diagnostic("unknown-fact", f"facts.{name}: the knowledge base declares no "
                            f"fact '{name}'", doc.loc(key),
                            expected=one_of(declared) if declared else "no custom facts",

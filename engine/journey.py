@@ -10,7 +10,7 @@ from collections.abc import Collection
 
 import networkx as nx
 
-from engine.models import JourneyMapFile, Step
+from engine.models import LANGUAGES, JourneyMapFile, Step
 
 
 class Journey:
@@ -25,6 +25,10 @@ class Journey:
             nx.lexicographical_topological_sort(self.graph, key=position.__getitem__))
         rank = {step: i for i, step in enumerate(self.order)}
         self.prerequisites = {s.id: frozenset(s.after) for s in spec.steps}
+        self.sources = {s.id: frozenset(s.sources) for s in spec.steps}
+        self.priorities = {s.id: spec.default_priority if s.priority is None else s.priority
+                           for s in spec.steps}
+        self.titles = {lang: {s.id: s.title.get(lang) for s in spec.steps} for lang in LANGUAGES}
         self.ancestors = {step: tuple(sorted(nx.ancestors(self.graph, step), key=rank.__getitem__))
                           for step in self.order}
 
@@ -33,8 +37,7 @@ class Journey:
         return self.spec.project_type
 
     def priority(self, step: str) -> int:
-        own = self.steps[step].priority
-        return self.spec.default_priority if own is None else own
+        return self.priorities[step]
 
     def is_ready(self, step: str, done: Collection[str]) -> bool:
         return self.prerequisites[step] <= frozenset(done)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from engine.conditions import Node
@@ -25,6 +26,15 @@ class CompiledRule:
     def id(self) -> str:
         return self.spec.id
 
+    @cached_property
+    def actions(self) -> tuple[tuple[str, str], ...]:
+        """(kind, target) of each action, in the order written."""
+        return tuple((a.kind, a.target) for a in self.spec.then)
+
+    @cached_property
+    def source_set(self) -> frozenset[str]:
+        return frozenset(self.spec.sources)
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:
@@ -38,19 +48,26 @@ class KnowledgeBase:
     facts: dict[str, FactType]
     services: frozenset[str]
     matcher: Matcher
+    slots: tuple[str, ...]  # the facts the rules test, in the matcher's input order
     warnings: tuple[Diagnostic, ...] = ()
     locations: dict[str, Location] = field(default_factory=dict)  # "kind:id" -> where written
 
-    @property
-    def slots(self) -> tuple[str, ...]:
-        return tuple(self.facts)
+    # Derived lookups, computed once (recommend() is the hot path); the KB itself never changes.
 
-    @property
+    @cached_property
     def threshold_values(self) -> dict[str, float]:
         return {name: t.value for name, t in self.thresholds.items()}
 
+    @cached_property
+    def rules_by_id(self) -> dict[str, CompiledRule]:
+        return {r.id: r for r in self.rules}
+
     def rule(self, rule_id: str) -> CompiledRule:
-        return next(r for r in self.rules if r.id == rule_id)
+        return self.rules_by_id[rule_id]
+
+    @cached_property
+    def all_steps(self) -> frozenset[str]:
+        return frozenset(s for j in self.journeys.values() for s in j.steps)
 
     def step_ids(self) -> set[str]:
-        return {s for j in self.journeys.values() for s in j.steps}
+        return set(self.all_steps)

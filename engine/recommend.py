@@ -37,14 +37,14 @@ class Evaluation:
     dropped: dict[str, str]  # "rule_id:step" -> why the step was not proposed
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     kind: str
     id: str
     priority: int
     reason: str
     rules: list[str] = field(default_factory=list)
-    sources: set[str] = field(default_factory=set)
+    sources: frozenset[str] = frozenset()
     missing: list[str] = field(default_factory=list)
     from_rule: bool = True
 
@@ -53,7 +53,7 @@ class _Draft:
             self.kind, self.reason, self.from_rule = other.kind, other.reason, True
         self.priority = max(self.priority, other.priority)
         self.rules.extend(r for r in other.rules if r not in self.rules)
-        self.sources |= other.sources
+        self.sources = self.sources | other.sources
 
 
 def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = None,
@@ -67,9 +67,10 @@ def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = N
              as_of: dt.date | None = None, lang: str = "en",
              matcher: str | None = None) -> tuple[Recommendation, Evaluation]:
     """The recommendation and what happened inside it (for explanations and scenario tests)."""
-    from engine import default_kb
+    if kb is None:
+        from engine import default_kb
 
-    kb = kb if kb is not None else default_kb(matcher or "python")
+        kb = default_kb(matcher or "python")
     if matcher is not None and kb.matcher.name != matcher:
         raise ValueError(f"the knowledge base was compiled for the '{kb.matcher.name}' matcher; "
                          f"load it with engine.load(path, matcher='{matcher}')")
@@ -78,9 +79,9 @@ def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = N
     client = coerce(client, kb)
     day = as_of or dt.date.today()
     evaluation, drafts = plan(kb, client, day, lang)
-    actions = sorted((_action(d, kb, client, lang) for d in drafts.values()), key=_order)
-    return Recommendation.model_construct(client_id=client.id, as_of=day, kb_version=kb.version,
-                                          actions=actions), evaluation
+    actions = [_action(d, kb, client, lang) for d in sorted(drafts.values(), key=_order)]
+    return Recommendation.trusted({"client_id": client.id, "as_of": day,
+                                   "kb_version": kb.version, "actions": actions}), evaluation
 
 
 def plan(kb: KnowledgeBase, client: Client, as_of: dt.date,
@@ -94,15 +95,18 @@ def plan(kb: KnowledgeBase, client: Client, as_of: dt.date,
     dropped: dict[str, str] = {}
     for rule in acting:
         reason = rule.reason[lang].render(facts, kb.facts, kb.threshold_values, lang)
-        for spec in rule.spec.then:
-            for draft in _drafts(rule, spec.kind, spec.target, reason, journey, done, lang,
-                                 dropped):
-                _add(drafts, draft)
+        for kind, target in rule.actions:
+            if kind in STEP_KINDS:
+                for draft in _drafts(rule, kind, target, reason, journey, done, lang, dropped):
+                    _add(drafts, draft)
+            else:
+                _add(drafts, _Draft(kind, target, rule.spec.priority, reason, [rule.id],
+                                    rule.source_set))
     if journey is not None:
+        why = i18n.say("journey_next", lang, journey=journey.spec.title.get(lang))
         for step in journey.frontier(done):
-            _add(drafts, _Draft("next_step", step, journey.priority(step), i18n.say(
-                "journey_next", lang, journey=journey.spec.title.get(lang)), [],
-                set(journey.steps[step].sources), from_rule=False))
+            _add(drafts, _Draft("next_step", step, journey.priorities[step], why, [],
+                                journey.sources[step], from_rule=False))
     evaluation = Evaluation(facts, tuple(r.id for r in matched), tuple(r.id for r in acting),
                             suppressed, dropped)
     return evaluation, drafts
@@ -124,26 +128,23 @@ def _resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], di
 
 def _drafts(rule: CompiledRule, kind: str, target: str, reason: str, journey: Journey | None,
             done: frozenset[str], lang: str, dropped: dict[str, str]) -> list[_Draft]:
-    base = (rule.spec.priority, reason, [rule.id], set(rule.spec.sources))
-    if kind not in STEP_KINDS:
-        return [_Draft(kind, target, *base)]
     why = _not_proposable(target, journey, done)
     if why:
         dropped[f"{rule.id}:{target}"] = why
         return []
     assert journey is not None
     if journey.is_ready(target, done):
-        return [_Draft(kind, target, *base)]
+        return [_Draft(kind, target, rule.spec.priority, reason, [rule.id], rule.source_set)]
     missing = journey.missing(target, done)
     title = journey.steps[target].title.get(lang)
     names = ", ".join(i18n.say("quoted", lang, text=journey.steps[m].title.get(lang))
                       for m in missing)
     text = i18n.say("blocked", lang, reason=i18n.sentence(reason), missing=names)
     blocked = _Draft("blocked", target, rule.spec.priority, text, [rule.id],
-                     set(rule.spec.sources) | set(journey.steps[target].sources), missing)
+                     rule.source_set | journey.sources[target], missing)
     title = i18n.say("quoted", lang, text=title)
     ready = [_Draft("next_step", m, rule.spec.priority, i18n.say("needed_before", lang, step=title),
-                    [rule.id], set(rule.spec.sources) | set(journey.steps[m].sources))
+                    [rule.id], rule.source_set | journey.sources[m])
              for m in missing if journey.is_ready(m, done)]
     return [blocked, *ready]
 
@@ -167,10 +168,9 @@ def _add(drafts: dict[tuple[str, str], _Draft], draft: _Draft) -> None:
 
 
 def _action(d: _Draft, kb: KnowledgeBase, client: Client, lang: str) -> Action:
-    return Action.model_construct(
-        kind=d.kind, id=d.id, title=_title(d, kb, client, lang), reason=d.reason,
-        priority=d.priority, rules=list(d.rules), sources=sorted(d.sources),
-        missing=list(d.missing))
+    return Action.trusted({"kind": d.kind, "id": d.id, "title": _title(d, kb, client, lang),
+                           "reason": d.reason, "priority": d.priority, "rules": d.rules,
+                           "sources": sorted(d.sources), "missing": d.missing})
 
 
 def _title(d: _Draft, kb: KnowledgeBase, client: Client, lang: str) -> str:
@@ -178,9 +178,8 @@ def _title(d: _Draft, kb: KnowledgeBase, client: Client, lang: str) -> str:
         return kb.playbook[d.id].title.get(lang)
     if d.kind == "warning":
         return kb.rule(d.rules[0]).spec.title.get(lang)
-    journey = kb.journeys[client.project_type or ""]
-    return journey.steps[d.id].title.get(lang)
+    return kb.journeys[client.project_type or ""].titles[lang][d.id]
 
 
-def _order(action: Action) -> tuple[int, int, str]:
-    return (-action.priority, KIND_ORDER[action.kind], action.id)
+def _order(draft: _Draft) -> tuple[int, int, str]:
+    return (-draft.priority, KIND_ORDER[draft.kind], draft.id)

@@ -33,6 +33,8 @@ class Template:
 
     def render(self, facts: Mapping[str, Any], types: Mapping[str, FactType],
                thresholds: Mapping[str, float], lang: str) -> str:
+        if len(self.parts) == 1 and isinstance(self.parts[0], str):
+            return self.parts[0]  # plain text, the common case
         out = []
         for part in self.parts:
             if isinstance(part, str):
