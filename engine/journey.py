@@ -62,7 +62,8 @@ class Journey:
 def find_cycle(spec: JourneyMapFile) -> list[str] | None:
     """A cycle among known steps as ``[a, b, a]``, or None."""
     known = {s.id for s in spec.steps}
-    graph: nx.DiGraph[str] = nx.DiGraph((p, s.id) for s in spec.steps for p in s.after if p in known)
+    edges = [(p, s.id) for s in spec.steps for p in s.after if p in known]
+    graph: nx.DiGraph[str] = nx.DiGraph(edges)
     try:
         edges = nx.find_cycle(graph)
     except nx.NetworkXNoCycle:

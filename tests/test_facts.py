@@ -48,8 +48,8 @@ def test_nps_category(nps: int, category: str) -> None:
 
 def test_day_and_month_counts() -> None:
     client = Client(id="c", last_contact_on=dt.date(2026, 9, 15),
-                    client_since=dt.date(2025, 10, 16), campaign_launched_on=dt.date(2026, 10, 1), last_meeting_on=dt.date(2026, 7, 1),
-                    nps_surveyed_on=dt.date(2025, 10, 15))
+                    client_since=dt.date(2025, 10, 16), campaign_launched_on=dt.date(2026, 10, 1),
+                    last_meeting_on=dt.date(2026, 7, 1), nps_surveyed_on=dt.date(2025, 10, 15))
     facts = derive(client, AS_OF)
     assert (facts["days_since_contact"], facts["days_since_launch"], facts["days_since_meeting"],
             facts["days_since_survey"], facts["months_as_client"]) == (30, 14, 106, 365, 11)
