@@ -25,6 +25,7 @@ class Journey:
             nx.lexicographical_topological_sort(self.graph, key=position.__getitem__))
         rank = {step: i for i, step in enumerate(self.order)}
         self.prerequisites = {s.id: frozenset(s.after) for s in spec.steps}
+        self.on_demand = frozenset(s.id for s in spec.steps if s.on_demand)
         self.sources = {s.id: frozenset(s.sources) for s in spec.steps}
         self.priorities = {s.id: spec.default_priority if s.priority is None else s.priority
                            for s in spec.steps}
@@ -43,9 +44,11 @@ class Journey:
         return self.prerequisites[step] <= frozenset(done)
 
     def frontier(self, done: Collection[str]) -> list[str]:
-        """Steps not done whose prerequisites are all done, in journey order."""
+        """Steps not done whose prerequisites are all done, in journey order; on-demand steps
+        are left to the rules."""
         done = frozenset(done)
-        return [s for s in self.order if s not in done and self.prerequisites[s] <= done]
+        return [s for s in self.order if s not in done and s not in self.on_demand
+                and self.prerequisites[s] <= done]
 
     def missing(self, step: str, done: Collection[str]) -> list[str]:
         """Every step ``step`` waits for (transitively) that is not done, in journey order."""

@@ -107,7 +107,16 @@ def unreachable_steps(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for pt, journey in kb.journeys.items():
         start = journey.order[0]
         for step in journey.order:
-            if step == start or start in journey.ancestors[step] or (pt, step) in proposed:
+            if (pt, step) in proposed:
+                continue
+            if step in journey.on_demand:
+                yield Diagnostic(
+                    "never-proposed", f"on-demand step '{step}' of the {pt} journey is never "
+                    "proposed: the journey leaves it to the rules and no rule names it",
+                    kb.locations.get(f"step:{pt}:{step}"),
+                    hint="add a rule that proposes it, or drop 'on_demand'", severity="warning")
+                continue
+            if step == start or start in journey.ancestors[step]:
                 continue
             yield Diagnostic(
                 "unreachable-step", f"step '{step}' of the {pt} journey is not reachable from "

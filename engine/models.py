@@ -186,6 +186,7 @@ class Step(Model):
     phase: Id
     after: list[Id] = []
     repeatable: Annotated[bool, Field(strict=True)] = False
+    on_demand: Annotated[bool, Field(strict=True)] = False  # only rules propose it
     sources: Annotated[list[SourceId], Field(min_length=1)]
     priority: Annotated[int, Field(strict=True, ge=0, le=1000)] | None = None
 
