@@ -15,7 +15,7 @@ from types import ModuleType
 from engine.errors import DiagnosticsError, MatcherUnavailable
 from engine.report import diagnostics_json, diagnostics_text
 
-COMMANDS = ("dry_run", "validate", "test", "explain", "schema", "graph")
+COMMANDS = ("dry_run", "validate", "test", "explain", "graph", "schema", "coverage")
 
 
 class ArgumentParser(argparse.ArgumentParser):

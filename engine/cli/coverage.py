@@ -1,0 +1,31 @@
+"""Show which domain items (K01...) the knowledge base encodes, and where.
+
+Prints a Markdown table: for each item, the rules, journey steps and playbook entries citing it,
+or why it is not encoded. `--write FILE` saves it (docs/coverage.md for the bundled base).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine import coverage
+from engine.cli.common import add_kb, load_kb
+
+NAME = "coverage"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_kb(parser)
+    parser.add_argument("--write", metavar="FILE", type=Path, help="write the table to FILE")
+
+
+def run(args: argparse.Namespace) -> int:
+    text = coverage.table(load_kb(args))
+    if args.write:
+        args.write.write_text(text, encoding="utf-8")
+        sys.stdout.write(f"wrote {args.write}\n")
+    else:
+        sys.stdout.write(text)
+    return 0
