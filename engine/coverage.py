@@ -14,9 +14,10 @@ from engine.kb import KnowledgeBase
 
 HEADER = """# Coverage of the domain items
 
-Generated from the bundled knowledge base by `playbook coverage --write docs/coverage.md`: for
-each item of DOMAIN.md, the rules, journey steps (`project_type/step`) and playbook entries that cite it, or
-why it is not advice about one client. Encoded: **{encoded} of {total}**.
+Generated from the bundled knowledge base by `playbook coverage --write docs/coverage.md`:
+for each item of DOMAIN.md, the rules, journey steps (`project_type/step`) and playbook
+entries that cite it, or why it is not advice about one client.
+Encoded: **{encoded} of {total}**.
 
 | item | what | rules | journey steps | playbook entries |
 |---|---|---|---|---|
