@@ -3,7 +3,8 @@
 Only identifiers the generator makes up appear in the source (``f3``, ``C[7]``): fact values
 come in by slot number and every constant written by an author goes through the table ``C``.
 Rules scoped by an equality on the same fact are grouped under one ``if``/``elif`` chain on
-that fact, so a client only pays for the rules of its own segment.
+that fact, and within a branch again by the next shared equality, so a client only pays for
+the rules of its own segment.
 """
 
 from __future__ import annotations
@@ -75,13 +76,13 @@ def _scope(tree: Node) -> tuple[str, Any, Node] | None:
     return None
 
 
-Branches = dict[Any, list[tuple[int, Node]]]
+Rows = list[tuple[int, Node]]  # (rule index, the part of its tree still to test)
 
 
-def _plan(trees: Sequence[Node]) -> tuple[dict[str, Branches], list[tuple[int, Node]]]:
-    """Group rules by the fact most of them are scoped on, repeatedly; the rest run flat."""
-    scoped = {i: s for i, t in enumerate(trees) if (s := _scope(t)) is not None}
-    groups: dict[str, Branches] = {}
+def _plan(rows: Rows) -> tuple[dict[str, dict[Any, Rows]], Rows]:
+    """Group rows by the fact most of them are scoped on, repeatedly; the rest run flat."""
+    scoped = {i: s for i, t in rows if (s := _scope(t)) is not None}
+    groups: dict[str, dict[Any, Rows]] = {}
     while scoped:
         fact, count = Counter(s[0] for s in scoped.values()).most_common(1)[0]
         if count < 2:
@@ -90,22 +91,29 @@ def _plan(trees: Sequence[Node]) -> tuple[dict[str, Branches], list[tuple[int, N
         for i in [i for i, s in scoped.items() if s[0] == fact]:
             _, value, rest = scoped.pop(i)
             branches.setdefault(value, []).append((i, rest))
-    grouped = {i for b in groups.values() for rows in b.values() for i, _ in rows}
-    return groups, [(i, t) for i, t in enumerate(trees) if i not in grouped]
+    grouped = {i for b in groups.values() for branch in b.values() for i, _ in branch}
+    return groups, [(i, t) for i, t in rows if i not in grouped]
+
+
+def _block(rows: Rows, gen: _Generator, depth: int) -> list[str]:
+    """Statements testing ``rows``: dispatch chains on shared equalities, nested, then the rest."""
+    pad = "    " * depth
+    lines: list[str] = []
+    groups, flat = _plan(rows)
+    for fact, branches in groups.items():
+        var, keyword = gen.var(fact), "if"
+        for value, branch in branches.items():
+            lines.append(f"{pad}{keyword} {var} == {gen.const(value)}:")
+            lines.extend(_block(branch, gen, depth + 1))
+            keyword = "elif"
+    lines.extend(f"{pad}if {gen.expr(tree)}: a({i})" for i, tree in flat)
+    return lines
 
 
 def generate(trees: Sequence[Node], slots: Mapping[str, int]) -> tuple[str, list[Any]]:
     """The source of ``match(v)`` and its constant table."""
     gen = _Generator(slots)
-    body: list[str] = []
-    groups, flat = _plan(trees)
-    for fact, branches in groups.items():
-        var, keyword = gen.var(fact), "if"
-        for value, rows in branches.items():
-            body.append(f"    {keyword} {var} == {gen.const(value)}:")
-            body.extend(f"        if {gen.expr(rest)}: a({i})" for i, rest in rows)
-            keyword = "elif"
-    body.extend(f"    if {gen.expr(tree)}: a({i})" for i, tree in flat)
+    body = _block(list(enumerate(trees)), gen, 1)
     head = ["def match(v, C=C):", "    out = []", "    a = out.append"]
     head.extend(f"    f{slot} = v[{slot}]" for slot in sorted(gen.used))
     tail = ["    out.sort()", "    return out"]
