@@ -20,3 +20,10 @@ def test_the_main_job_dry_runs_an_existing_example() -> None:
     main_job = next(c for c in COMMANDS if "dry-run" in c)
     files = re.findall(r"examples/\S+", main_job)
     assert files and all((ROOT / f).is_file() for f in files)
+
+
+def test_the_library_example_runs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    code = re.search(r"## The library call\n\n```python\n(.*?)```", README, re.S)
+    assert code is not None
+    monkeypatch.chdir(ROOT)
+    exec(compile(code.group(1), "README.md", "exec"), {})  # noqa: S102 - our own README
