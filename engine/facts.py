@@ -68,8 +68,9 @@ def _custom_type(decl: FactDecl) -> FactType:
 
 def derive(client: Client, as_of: dt.date) -> dict[str, Any]:
     """The client's facts for ``as_of``: its fields plus the derived facts."""
-    facts: dict[str, Any] = {k: v for k, v in client.__dict__.items()
-                             if v is not None and k not in ("facts", "kpis")}
+    facts: dict[str, Any] = {k: v for k, v in client.__dict__.items() if v is not None}
+    facts.pop("facts", None)
+    facts.pop("kpis", None)
     for name in LIST_FACTS:
         if name in facts:
             facts[name] = frozenset(facts[name])

@@ -7,9 +7,11 @@ are written in the map file. The frontier is what the journey alone proposes nex
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cached_property
 
 import networkx as nx
 
+from engine import i18n
 from engine.models import LANGUAGES, JourneyMapFile, Step
 
 
@@ -32,6 +34,28 @@ class Journey:
         self.titles = {lang: {s.id: s.title.get(lang) for s in spec.steps} for lang in LANGUAGES}
         self.ancestors = {step: tuple(sorted(nx.ancestors(self.graph, step), key=rank.__getitem__))
                           for step in self.order}
+        self._proposable = tuple((s, self.prerequisites[s]) for s in self.order
+                                 if s not in self.on_demand)
+
+    # Texts recommend() writes for this journey, per language: they depend on nothing else.
+
+    @cached_property
+    def quoted(self) -> dict[str, dict[str, str]]:
+        """Language -> step -> its title in quotes."""
+        return {lang: {s: i18n.say("quoted", lang, text=t) for s, t in titles.items()}
+                for lang, titles in self.titles.items()}
+
+    @cached_property
+    def needed_before(self) -> dict[str, dict[str, str]]:
+        """Language -> step -> the reason to do its missing prerequisites first."""
+        return {lang: {s: i18n.say("needed_before", lang, step=q) for s, q in quoted.items()}
+                for lang, quoted in self.quoted.items()}
+
+    @cached_property
+    def next_reason(self) -> dict[str, str]:
+        """Language -> the reason for the steps of the frontier."""
+        return {lang: i18n.say("journey_next", lang, journey=self.spec.title.get(lang))
+                for lang in LANGUAGES}
 
     @property
     def project_type(self) -> str:
@@ -47,8 +71,7 @@ class Journey:
         """Steps not done whose prerequisites are all done, in journey order; on-demand steps
         are left to the rules."""
         done = frozenset(done)
-        return [s for s in self.order if s not in done and s not in self.on_demand
-                and self.prerequisites[s] <= done]
+        return [s for s, after in self._proposable if s not in done and after <= done]
 
     def missing(self, step: str, done: Collection[str]) -> list[str]:
         """Every step ``step`` waits for (transitively) that is not done, in journey order."""

@@ -11,8 +11,8 @@ from engine.errors import Diagnostic, Location
 from engine.facttypes import FactType
 from engine.journey import Journey
 from engine.matchers import Matcher
-from engine.models import PlaybookEntry, Rule, SourceItem, Threshold
-from engine.templates import Template
+from engine.models import LANGUAGES, PlaybookEntry, Rule, SourceItem, Threshold
+from engine.templates import Bound, Template
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,17 @@ class CompiledRule:
     reason: dict[str, Template]  # per language
     location: Location
 
-    @property
+    @cached_property
     def id(self) -> str:
         return self.spec.id
+
+    @cached_property
+    def priority(self) -> int:
+        return self.spec.priority
+
+    @cached_property
+    def group(self) -> str | None:
+        return self.spec.group
 
     @cached_property
     def actions(self) -> tuple[tuple[str, str], ...]:
@@ -61,6 +69,23 @@ class KnowledgeBase:
     @cached_property
     def rules_by_id(self) -> dict[str, CompiledRule]:
         return {r.id: r for r in self.rules}
+
+    @cached_property
+    def reasons(self) -> dict[str, dict[str, Bound]]:
+        """Language -> rule id -> its reason, thresholds written out."""
+        return {lang: {r.id: r.reason[lang].bind(self.facts, self.threshold_values, lang)
+                       for r in self.rules} for lang in LANGUAGES}
+
+    @cached_property
+    def rule_titles(self) -> dict[str, dict[str, str]]:
+        """Language -> rule id -> title (the title of the warnings it raises)."""
+        return {lang: {r.id: r.spec.title.get(lang) for r in self.rules} for lang in LANGUAGES}
+
+    @cached_property
+    def playbook_titles(self) -> dict[str, dict[str, str]]:
+        """Language -> playbook entry id -> title."""
+        return {lang: {i: e.title.get(lang) for i, e in self.playbook.items()}
+                for lang in LANGUAGES}
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self.rules_by_id[rule_id]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from engine import i18n
@@ -39,21 +39,94 @@ class Evaluation:
 
 @dataclass(slots=True)
 class _Draft:
+    """An action being planned: drafts with the same key merge (see ``_Planner.add``)."""
+
     kind: str
     id: str
     priority: int
     reason: str
-    rules: list[str] = field(default_factory=list)
-    sources: frozenset[str] = frozenset()
-    missing: list[str] = field(default_factory=list)
-    from_rule: bool = True
+    rules: list[str]
+    sources: frozenset[str]
+    missing: list[str]
 
     def absorb(self, other: _Draft) -> None:
-        if other.from_rule and (not self.from_rule or other.priority > self.priority):
-            self.kind, self.reason, self.from_rule = other.kind, other.reason, True
-        self.priority = max(self.priority, other.priority)
-        self.rules.extend(r for r in other.rules if r not in self.rules)
+        """Another rule's draft of the same action: the higher priority sets kind and reason."""
+        if other.priority > self.priority:
+            self.kind, self.reason, self.priority = other.kind, other.reason, other.priority
+        for rule in other.rules:
+            if rule not in self.rules:
+                self.rules.append(rule)
         self.sources = self.sources | other.sources
+
+
+class _Planner:
+    """The drafts of one recommendation, keyed by ("step", id) for next steps and upsells, by
+    (kind, id) otherwise, as the acting rules and then the journey's frontier propose them."""
+
+    def __init__(self, journey: Journey | None, done: frozenset[str], lang: str) -> None:
+        self.journey, self.done, self.lang = journey, done, lang
+        self.drafts: dict[tuple[str, str], _Draft] = {}
+        self.dropped: dict[str, str] = {}  # "rule_id:step" -> why the step was not proposed
+
+    def add(self, key: tuple[str, str], draft: _Draft) -> None:
+        kept = self.drafts.setdefault(key, draft)
+        if kept is not draft:
+            kept.absorb(draft)
+
+    def act(self, rule: CompiledRule, reason: str) -> None:
+        """The actions of one acting rule, in the order written."""
+        for action in rule.actions:
+            kind, target = action
+            if kind in STEP_KINDS:
+                self.step(rule, kind, target, reason)
+            else:
+                self.add(action, _Draft(kind, target, rule.priority, reason, [rule.id],
+                                        rule.source_set, []))
+
+    def step(self, rule: CompiledRule, kind: str, target: str, reason: str) -> None:
+        """A step a rule asks for: proposed, blocked by its prerequisites, or dropped."""
+        journey, done = self.journey, self.done
+        why = _not_proposable(target, journey, done)
+        if why:
+            self.dropped[f"{rule.id}:{target}"] = why
+            return
+        assert journey is not None
+        if journey.prerequisites[target] <= done:
+            self.add(("step", target), _Draft(kind, target, rule.priority, reason, [rule.id],
+                                              rule.source_set, []))
+        else:
+            self.blocked(rule, journey, target, reason)
+
+    def blocked(self, rule: CompiledRule, journey: Journey, target: str, reason: str) -> None:
+        """A step waiting for others: blocked, and its missing prerequisites that are ready."""
+        missing = journey.missing(target, self.done)
+        quoted = journey.quoted[self.lang]
+        text = i18n.say("blocked", self.lang, reason=i18n.sentence(reason),
+                        missing=", ".join([quoted[m] for m in missing]))
+        self.add(("blocked", target), _Draft("blocked", target, rule.priority, text, [rule.id],
+                                             rule.source_set | journey.sources[target], missing))
+        first = journey.needed_before[self.lang][target]
+        for m in missing:
+            if journey.prerequisites[m] <= self.done:
+                self.add(("step", m), _Draft("next_step", m, rule.priority, first, [rule.id],
+                                             rule.source_set | journey.sources[m], []))
+
+    def frontier(self) -> None:
+        """The journey's own next steps, after every rule: they only widen the rules' drafts
+        of the same step (priority, sources), never change their kind or reason."""
+        journey = self.journey
+        if journey is None:
+            return
+        why = journey.next_reason[self.lang]
+        for step in journey.frontier(self.done):
+            priority, sources = journey.priorities[step], journey.sources[step]
+            draft = self.drafts.get(("step", step))
+            if draft is None:
+                draft = _Draft("next_step", step, priority, why, [], sources, [])
+                self.drafts["step", step] = draft
+            else:
+                draft.priority = max(draft.priority, priority)
+                draft.sources = draft.sources | sources
 
 
 def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = None,
@@ -79,7 +152,7 @@ def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = N
     client = coerce(client, kb)
     day = as_of or dt.date.today()
     evaluation, drafts = plan(kb, client, day, lang)
-    actions = [_action(d, kb, client, lang) for d in sorted(drafts.values(), key=_order)]
+    actions = _actions(sorted(drafts.values(), key=_order), kb, client, lang)
     return Recommendation.trusted({"client_id": client.id, "as_of": day,
                                    "kb_version": kb.version, "actions": actions}), evaluation
 
@@ -87,36 +160,24 @@ def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = N
 def plan(kb: KnowledgeBase, client: Client, as_of: dt.date,
          lang: str = "en") -> tuple[Evaluation, dict[tuple[str, str], _Draft]]:
     facts = derive(client, as_of)
-    matched = [kb.rules[i] for i in kb.matcher.match([facts.get(n) for n in kb.slots])]
+    matched = [kb.rules[i] for i in kb.matcher.match(list(map(facts.get, kb.slots)))]
     acting, suppressed = _resolve_groups(matched)
     journey = kb.journeys.get(client.project_type or "")
-    done = frozenset(client.completed_steps)
-    drafts: dict[tuple[str, str], _Draft] = {}
-    dropped: dict[str, str] = {}
+    planner = _Planner(journey, frozenset(client.completed_steps), lang)
+    reasons = kb.reasons[lang]
     for rule in acting:
-        reason = rule.reason[lang].render(facts, kb.facts, kb.threshold_values, lang)
-        for kind, target in rule.actions:
-            if kind in STEP_KINDS:
-                for draft in _drafts(rule, kind, target, reason, journey, done, lang, dropped):
-                    _add(drafts, draft)
-            else:
-                _add(drafts, _Draft(kind, target, rule.spec.priority, reason, [rule.id],
-                                    rule.source_set))
-    if journey is not None:
-        why = i18n.say("journey_next", lang, journey=journey.spec.title.get(lang))
-        for step in journey.frontier(done):
-            _add(drafts, _Draft("next_step", step, journey.priorities[step], why, [],
-                                journey.sources[step], from_rule=False))
-    evaluation = Evaluation(facts, tuple(r.id for r in matched), tuple(r.id for r in acting),
-                            suppressed, dropped)
-    return evaluation, drafts
+        planner.act(rule, reasons[rule.id].render(facts))
+    planner.frontier()
+    evaluation = Evaluation(facts, tuple([r.id for r in matched]),
+                            tuple([r.id for r in acting]), suppressed, planner.dropped)
+    return evaluation, planner.drafts
 
 
 def _resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], dict[str, str]]:
     winners: dict[str, str] = {}
     acting, suppressed = [], {}
     for rule in matched:  # rank order: the first of a group wins
-        group = rule.spec.group
+        group = rule.group
         if group is not None and group in winners:
             suppressed[rule.id] = winners[group]
             continue
@@ -124,29 +185,6 @@ def _resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], di
             winners[group] = rule.id
         acting.append(rule)
     return acting, suppressed
-
-
-def _drafts(rule: CompiledRule, kind: str, target: str, reason: str, journey: Journey | None,
-            done: frozenset[str], lang: str, dropped: dict[str, str]) -> list[_Draft]:
-    why = _not_proposable(target, journey, done)
-    if why:
-        dropped[f"{rule.id}:{target}"] = why
-        return []
-    assert journey is not None
-    if journey.is_ready(target, done):
-        return [_Draft(kind, target, rule.spec.priority, reason, [rule.id], rule.source_set)]
-    missing = journey.missing(target, done)
-    title = journey.steps[target].title.get(lang)
-    names = ", ".join(i18n.say("quoted", lang, text=journey.steps[m].title.get(lang))
-                      for m in missing)
-    text = i18n.say("blocked", lang, reason=i18n.sentence(reason), missing=names)
-    blocked = _Draft("blocked", target, rule.spec.priority, text, [rule.id],
-                     rule.source_set | journey.sources[target], missing)
-    title = i18n.say("quoted", lang, text=title)
-    ready = [_Draft("next_step", m, rule.spec.priority, i18n.say("needed_before", lang, step=title),
-                    [rule.id], rule.source_set | journey.sources[m])
-             for m in missing if journey.is_ready(m, done)]
-    return [blocked, *ready]
 
 
 def _not_proposable(step: str, journey: Journey | None, done: frozenset[str]) -> str | None:
@@ -159,26 +197,20 @@ def _not_proposable(step: str, journey: Journey | None, done: frozenset[str]) ->
     return None
 
 
-def _add(drafts: dict[tuple[str, str], _Draft], draft: _Draft) -> None:
-    key = ("step" if draft.kind in STEP_KINDS else draft.kind, draft.id)
-    if key in drafts:
-        drafts[key].absorb(draft)
-    else:
-        drafts[key] = draft
-
-
-def _action(d: _Draft, kb: KnowledgeBase, client: Client, lang: str) -> Action:
-    return Action.trusted({"kind": d.kind, "id": d.id, "title": _title(d, kb, client, lang),
-                           "reason": d.reason, "priority": d.priority, "rules": d.rules,
-                           "sources": sorted(d.sources), "missing": d.missing})
-
-
-def _title(d: _Draft, kb: KnowledgeBase, client: Client, lang: str) -> str:
-    if d.kind == "communication":
-        return kb.playbook[d.id].title.get(lang)
-    if d.kind == "warning":
-        return kb.rule(d.rules[0]).spec.title.get(lang)
-    return kb.journeys[client.project_type or ""].titles[lang][d.id]
+def _actions(drafts: list[_Draft], kb: KnowledgeBase, client: Client,
+             lang: str) -> list[Action]:
+    journey = kb.journeys.get(client.project_type or "")
+    steps = journey.titles[lang] if journey is not None else {}
+    playbook, rules = kb.playbook_titles[lang], kb.rule_titles[lang]
+    actions = []
+    for d in drafts:
+        title = (playbook[d.id] if d.kind == "communication" else
+                 rules[d.rules[0]] if d.kind == "warning" else steps[d.id])
+        actions.append(Action.trusted({
+            "kind": d.kind, "id": d.id, "title": title, "reason": d.reason,
+            "priority": d.priority, "rules": d.rules, "sources": sorted(d.sources),
+            "missing": d.missing}))
+    return actions
 
 
 def _order(draft: _Draft) -> tuple[int, int, str]:

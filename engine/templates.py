@@ -16,6 +16,7 @@ from engine.facttypes import FactType
 
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 NAME = re.compile(r"^\$?[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
+EXACT_INT = 2**53  # ints below this format as floats without rounding
 WORDS = {"en": {True: "yes", False: "no", None: "n/a"},
          "ru": {True: "да", False: "нет", None: "н/д"}}
 
@@ -44,6 +45,40 @@ class Template:
             else:
                 out.append(humanise(facts.get(part[1]), types[part[1]], lang))
         return "".join(out)
+
+    def bind(self, types: Mapping[str, FactType], thresholds: Mapping[str, float],
+             lang: str) -> Bound:
+        """This template for one knowledge base and language: thresholds already written out."""
+        parts: list[str | tuple[str, FactType]] = []
+        for part in self.parts:
+            if isinstance(part, tuple) and part[0] == "fact":
+                parts.append((part[1], types[part[1]]))
+                continue
+            text = part if isinstance(part, str) else humanise(
+                thresholds[part[1]], FactType("number"), lang)
+            last = parts[-1] if parts else None
+            if isinstance(last, str):
+                parts[-1] = last + text
+            else:
+                parts.append(text)
+        static = None if any(isinstance(p, tuple) for p in parts) else "".join(map(str, parts))
+        return Bound(tuple(parts), lang, static)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A template bound to a knowledge base and a language: only fact values are left to fill."""
+
+    parts: tuple[str | tuple[str, FactType], ...]  # literal text, or (fact, its type)
+    lang: str
+    text: str | None  # the whole text when it names no fact
+
+    def render(self, facts: Mapping[str, Any]) -> str:
+        """Equal to ``Template.render`` with the knowledge base and language bound."""
+        if self.text is not None:
+            return self.text
+        return "".join([p if isinstance(p, str) else humanise(facts.get(p[0]), p[1], self.lang)
+                        for p in self.parts])
 
 
 def parse(text: str) -> Template:
@@ -83,5 +118,7 @@ def humanise(value: Any, ftype: FactType, lang: str) -> str:
 
 def _number(value: float, digits: int) -> str:
     """Grouped by thousands with spaces, at most ``digits`` decimals, no trailing zeros."""
+    if isinstance(value, int) and -EXACT_INT < value < EXACT_INT:  # exact as a float too
+        return f"{value:,}".replace(",", " ")
     text = f"{value:,.{digits}f}".replace(",", " ")
     return text.rstrip("0").rstrip(".") if "." in text else text
