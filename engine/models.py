@@ -28,6 +28,9 @@ SERVICES = ("seo", "context_ads", "serm", "content_marketing", "display_campaign
             "retargeting", "audience_targeting", "analytics", "web_development")
 
 
+_set = object.__setattr__  # frozen models are written once, in trusted()
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -40,10 +43,10 @@ class Model(BaseModel):
         Every field must be given.
         """
         obj = cls.__new__(cls)
-        object.__setattr__(obj, "__dict__", data)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(data))
-        object.__setattr__(obj, "__pydantic_extra__", None)
-        object.__setattr__(obj, "__pydantic_private__", None)
+        _set(obj, "__dict__", data)
+        _set(obj, "__pydantic_fields_set__", set(data))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
         return obj
 
 
