@@ -15,6 +15,7 @@ import yaml
 from engine.errors import Diagnostic, Location
 
 PathKey = tuple[str | int, ...]
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 @dataclass
@@ -41,6 +42,12 @@ class _Builder:
         self.constructor = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, key: PathKey) -> Any:
+        if isinstance(node, yaml.CollectionNode) and node.tag not in PLAIN_TAGS:
+            self.problems.append(Diagnostic(
+                "yaml-value", f"cannot read a value tagged {node.tag}",
+                Location(self.doc.path, *_mark(node)),
+                expected="plain data: text, numbers, dates, lists, mappings"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key)
         if isinstance(node, yaml.SequenceNode):
