@@ -61,9 +61,6 @@ class Journey:
     def project_type(self) -> str:
         return self.spec.project_type
 
-    def priority(self, step: str) -> int:
-        return self.priorities[step]
-
     def is_ready(self, step: str, done: Collection[str]) -> bool:
         return self.prerequisites[step] <= frozenset(done)
 
