@@ -160,7 +160,8 @@ def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = N
 def plan(kb: KnowledgeBase, client: Client, as_of: dt.date,
          lang: str = "en") -> tuple[Evaluation, dict[tuple[str, str], _Draft]]:
     facts = derive(client, as_of)
-    matched = [kb.rules[i] for i in kb.matcher.match(list(map(facts.get, kb.slots)))]
+    values = list(map(facts.get, kb.slots))
+    matched = [kb.rules[i] for i in kb.matcher.match(values, client.id)]
     acting, suppressed = _resolve_groups(matched)
     journey = kb.journeys.get(client.project_type or "")
     planner = _Planner(journey, frozenset(client.completed_steps), lang)

@@ -19,7 +19,9 @@ NAMES = ("python", "durable")
 class Matcher(Protocol):
     name: str
 
-    def match(self, values: Sequence[Any]) -> list[int]: ...
+    def match(self, values: Sequence[Any], label: str | None = None) -> list[int]:
+        """Indices of the matching trees, ascending; ``label`` names the client in errors."""
+        ...
 
 
 def build(name: str, trees: Sequence[Node], slots: Mapping[str, int]) -> Matcher:

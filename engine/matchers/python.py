@@ -129,5 +129,5 @@ class PythonMatcher:
         exec(compile(self.source, "<playbook rules>", "exec"), namespace)
         self._match: Callable[[Sequence[Any]], list[int]] = namespace["match"]
 
-    def match(self, values: Sequence[Any]) -> list[int]:
+    def match(self, values: Sequence[Any], label: str | None = None) -> list[int]:
         return self._match(values)
