@@ -34,17 +34,8 @@ class Template:
 
     def render(self, facts: Mapping[str, Any], types: Mapping[str, FactType],
                thresholds: Mapping[str, float], lang: str) -> str:
-        if len(self.parts) == 1 and isinstance(self.parts[0], str):
-            return self.parts[0]  # plain text, the common case
-        out = []
-        for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
-            elif part[0] == "threshold":
-                out.append(humanise(thresholds[part[1]], FactType("number"), lang))
-            else:
-                out.append(humanise(facts.get(part[1]), types[part[1]], lang))
-        return "".join(out)
+        """The text for ``facts``; recommend() binds once per knowledge base (``bind``)."""
+        return self.bind(types, thresholds, lang).render(facts)
 
     def bind(self, types: Mapping[str, FactType], thresholds: Mapping[str, float],
              lang: str) -> Bound:
@@ -74,7 +65,6 @@ class Bound:
     text: str | None  # the whole text when it names no fact
 
     def render(self, facts: Mapping[str, Any]) -> str:
-        """Equal to ``Template.render`` with the knowledge base and language bound."""
         if self.text is not None:
             return self.text
         return "".join([p if isinstance(p, str) else humanise(facts.get(p[0]), p[1], self.lang)
