@@ -14,9 +14,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Do this first: {step} cannot start without it.",
         "ru": "Сначала это: без этого шага нельзя начать {step}.",
     },
-    "blocked": {
-        "en": "{reason} Not yet: first {missing}.",
-        "ru": "{reason} Пока рано: сначала {missing}.",
+    "not_yet": {  # follows the reason of a blocked step
+        "en": "Not yet: first {missing}.",
+        "ru": "Пока рано: сначала {missing}.",
     },
     "quoted": {"en": "\u201c{text}\u201d", "ru": "\u00ab{text}\u00bb"},
 }

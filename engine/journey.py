@@ -2,17 +2,31 @@
 
 Journey order is a topological order of the graph, ties broken by the order in which the steps
 are written in the map file. The frontier is what the journey alone proposes next.
+
+What a set of done steps leaves open (the frontier, what a step waits for) is computed once per
+distinct set and kept in a bounded cache: clients at the same stage of a journey share it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import networkx as nx
 
 from engine import i18n
-from engine.models import LANGUAGES, JourneyMapFile, Step
+from engine.models import LANGUAGES, Action, JourneyMapFile, Step
+
+CACHE_SIZE = 4096  # distinct sets of done steps remembered per journey
+
+
+class Waiting(NamedTuple):
+    """What a step waits for, for one set of done steps."""
+
+    missing: tuple[str, ...]  # every step it waits for (transitively), in journey order
+    ready: tuple[str, ...]  # those of them that can start now
+    not_yet: dict[str, str]  # language -> "Not yet: first ..." with the missing steps' titles
 
 
 class Journey:
@@ -36,6 +50,8 @@ class Journey:
                           for step in self.order}
         self._proposable = tuple((s, self.prerequisites[s]) for s in self.order
                                  if s not in self.on_demand)
+        self._frontier = lru_cache(maxsize=CACHE_SIZE)(self._open_steps)
+        self._waiting = lru_cache(maxsize=CACHE_SIZE)(self._waits_for)
 
     # Texts recommend() writes for this journey, per language: they depend on nothing else.
 
@@ -57,6 +73,14 @@ class Journey:
         return {lang: i18n.say("journey_next", lang, journey=self.spec.title.get(lang))
                 for lang in LANGUAGES}
 
+    @cached_property
+    def next_actions(self) -> dict[str, dict[str, Action]]:
+        """Language -> step -> the journey's own proposal of it (no rule involved), built once."""
+        return {lang: {s: Action.trusted({
+            "kind": "next_step", "id": s, "title": self.titles[lang][s], "reason": reason,
+            "priority": self.priorities[s], "rules": (), "sources": tuple(sorted(self.sources[s])),
+            "missing": ()}) for s in self.order} for lang, reason in self.next_reason.items()}
+
     @property
     def project_type(self) -> str:
         return self.spec.project_type
@@ -64,15 +88,27 @@ class Journey:
     def is_ready(self, step: str, done: Collection[str]) -> bool:
         return self.prerequisites[step] <= frozenset(done)
 
-    def frontier(self, done: Collection[str]) -> list[str]:
+    def frontier(self, done: Collection[str]) -> tuple[str, ...]:
         """Steps not done whose prerequisites are all done, in journey order; on-demand steps
         are left to the rules."""
-        done = frozenset(done)
-        return [s for s, after in self._proposable if s not in done and after <= done]
+        return self._frontier(_frozen(done))
 
-    def missing(self, step: str, done: Collection[str]) -> list[str]:
+    def missing(self, step: str, done: Collection[str]) -> tuple[str, ...]:
         """Every step ``step`` waits for (transitively) that is not done, in journey order."""
-        return [s for s in self.ancestors[step] if s not in done]
+        return self._waiting(step, _frozen(done)).missing
+
+    def waiting(self, step: str, done: Collection[str]) -> Waiting:
+        """What ``step`` waits for, which of those are ready to start, and how to say so."""
+        return self._waiting(step, _frozen(done))
+
+    def _open_steps(self, done: frozenset[str]) -> tuple[str, ...]:
+        return tuple([s for s, after in self._proposable if s not in done and after <= done])
+
+    def _waits_for(self, step: str, done: frozenset[str]) -> Waiting:
+        missing = tuple([s for s in self.ancestors[step] if s not in done])
+        return Waiting(missing, tuple([s for s in missing if self.prerequisites[s] <= done]),
+                       {lang: i18n.say("not_yet", lang, missing=", ".join([q[s] for s in missing]))
+                        for lang, q in self.quoted.items()})
 
     def phases(self) -> dict[str, list[str]]:
         """Steps per phase, phases in order of first appearance in journey order."""
@@ -80,6 +116,10 @@ class Journey:
         for step in self.order:
             out.setdefault(self.steps[step].phase, []).append(step)
         return out
+
+
+def _frozen(done: Collection[str]) -> frozenset[str]:
+    return done if isinstance(done, frozenset) else frozenset(done)
 
 
 def find_cycle(spec: JourneyMapFile) -> list[str] | None:

@@ -28,7 +28,11 @@ SERVICES = ("seo", "context_ads", "serm", "content_marketing", "display_campaign
             "retargeting", "audience_targeting", "analytics", "web_development")
 
 
-_set = object.__setattr__  # frozen models are written once, in trusted()
+# Frozen models are written once, in trusted(), straight through pydantic's own slots.
+_new, _set = object.__new__, object.__setattr__
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class Model(BaseModel):
@@ -42,11 +46,11 @@ class Model(BaseModel):
         fraction of the cost of validation or of ``model_construct``: recommend() is a hot path.
         Every field must be given.
         """
-        obj = cls.__new__(cls)
+        obj = _new(cls)
         _set(obj, "__dict__", data)
-        _set(obj, "__pydantic_fields_set__", set(data))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
+        _set_fields(obj, set(data))
+        _set_extra(obj, None)
+        _set_private(obj, None)
         return obj
 
 
@@ -90,14 +94,17 @@ class Client(Model):
 # --- the recommendation -------------------------------------------------------------------
 
 class Action(Model):
+    """One piece of advice. Immutable all the way down (tuples, not lists), so the actions
+    that depend on nothing but the knowledge base are built once and shared."""
+
     kind: ActionKind
     id: str
     title: str
     reason: str
     priority: int
-    rules: list[str]
-    sources: list[str]
-    missing: list[str] = []
+    rules: tuple[str, ...]
+    sources: tuple[str, ...]
+    missing: tuple[str, ...] = ()
 
 
 class Recommendation(Model):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, TypedDict
 
 from engine import i18n
 from engine.clients import coerce
@@ -37,51 +37,94 @@ class Evaluation:
     dropped: dict[str, str]  # "rule_id:step" -> why the step was not proposed
 
 
-@dataclass(slots=True)
-class _Draft:
-    """An action being planned: drafts with the same key merge (see ``_Planner.add``)."""
+class _Draft(TypedDict):
+    """An action being planned, as the fields of its Action; drafts of the same action merge
+    (see ``_Planner.add``). ``sources`` stays a set until the draft becomes an Action."""
 
     kind: str
     id: str
-    priority: int
+    title: str
     reason: str
+    priority: int
     rules: list[str]
-    sources: frozenset[str]
-    missing: list[str]
+    sources: Any  # frozenset[str] while planning, then a sorted tuple
+    missing: Any  # tuple[str, ...]
 
-    def absorb(self, other: _Draft) -> None:
-        """Another rule's draft of the same action: the higher priority sets kind and reason."""
-        if other.priority > self.priority:
-            self.kind, self.reason, self.priority = other.kind, other.reason, other.priority
-        for rule in other.rules:
-            if rule not in self.rules:
-                self.rules.append(rule)
-        self.sources = self.sources | other.sources
+
+Entry = Action | _Draft  # an action built once for the knowledge base, or one being planned
+
+
+def _draft(kind: str, step: str, title: str, priority: int, reason: str, rule: str,
+           sources: frozenset[str], missing: tuple[str, ...] = ()) -> _Draft:
+    return {"kind": kind, "id": step, "title": title, "reason": reason, "priority": priority,
+            "rules": [rule], "sources": sources, "missing": missing}
+
+
+def _as_draft(entry: Entry) -> _Draft:
+    if not isinstance(entry, Action):
+        return entry
+    draft: _Draft = entry.__dict__.copy()  # type: ignore[assignment]
+    draft["rules"], draft["sources"] = list(entry.rules), frozenset(entry.sources)
+    return draft
+
+
+def _absorb(kept: _Draft, other: _Draft) -> None:
+    """Another rule's draft of the same action: the higher priority sets kind and reason."""
+    if other["priority"] > kept["priority"]:
+        kept["kind"], kept["reason"] = other["kind"], other["reason"]
+        kept["priority"] = other["priority"]
+    rules = kept["rules"]
+    rules.extend([rule for rule in other["rules"] if rule not in rules])
+    kept["sources"] = kept["sources"] | other["sources"]
+
+
+def _action(entry: Entry) -> Action:
+    if isinstance(entry, Action):
+        return entry
+    entry["rules"] = tuple(entry["rules"])  # type: ignore[typeddict-item]
+    entry["sources"] = tuple(sorted(entry["sources"]))
+    return Action.trusted(entry)  # type: ignore[arg-type]
 
 
 class _Planner:
-    """The drafts of one recommendation, keyed by ("step", id) for next steps and upsells, by
-    (kind, id) otherwise, as the acting rules and then the journey's frontier propose them."""
+    """The actions of one recommendation, keyed by ("step", id) for next steps and upsells, by
+    (kind, id) otherwise, as the acting rules and then the journey's frontier propose them.
+    An action that depends on nothing but the knowledge base is taken as built at load; it
+    becomes a draft only when another proposal of the same action merges into it."""
 
-    def __init__(self, journey: Journey | None, done: frozenset[str], lang: str) -> None:
-        self.journey, self.done, self.lang = journey, done, lang
-        self.drafts: dict[tuple[str, str], _Draft] = {}
+    def __init__(self, kb: KnowledgeBase, client: Client, lang: str) -> None:
+        self.journey = kb.journeys.get(client.project_type or "")
+        self.done = frozenset(client.completed_steps)
+        self.lang = lang
+        self.static = kb.static_actions[lang]
+        self.titles = {"communication": kb.playbook_titles[lang],
+                       "warning": kb.rule_titles[lang],
+                       "step": self.journey.titles[lang] if self.journey else {}}
+        self.entries: dict[tuple[str, str], Entry] = {}
         self.dropped: dict[str, str] = {}  # "rule_id:step" -> why the step was not proposed
 
-    def add(self, key: tuple[str, str], draft: _Draft) -> None:
-        kept = self.drafts.setdefault(key, draft)
-        if kept is not draft:
-            kept.absorb(draft)
+    def add(self, key: tuple[str, str], entry: Entry) -> None:
+        kept = self.entries.setdefault(key, entry)
+        if kept is not entry:
+            _absorb(self.draft(key), _as_draft(entry))
+
+    def draft(self, key: tuple[str, str]) -> _Draft:
+        """The entry under ``key`` as a draft that can still change."""
+        draft = self.entries[key] = _as_draft(self.entries[key])
+        return draft
 
     def act(self, rule: CompiledRule, reason: str) -> None:
         """The actions of one acting rule, in the order written."""
-        for action in rule.actions:
+        for action, built in zip(rule.actions, self.static[rule.id], strict=True):
             kind, target = action
-            if kind in STEP_KINDS:
+            if built is not None:
+                self.add(action, built)
+            elif kind in STEP_KINDS:
                 self.step(rule, kind, target, reason)
             else:
-                self.add(action, _Draft(kind, target, rule.priority, reason, [rule.id],
-                                        rule.source_set, []))
+                title = self.titles[kind][rule.id if kind == "warning" else target]
+                self.add(action, _draft(kind, target, title, rule.priority, reason, rule.id,
+                                        rule.source_set))
 
     def step(self, rule: CompiledRule, kind: str, target: str, reason: str) -> None:
         """A step a rule asks for: proposed, blocked by its prerequisites, or dropped."""
@@ -92,24 +135,23 @@ class _Planner:
             return
         assert journey is not None
         if journey.prerequisites[target] <= done:
-            self.add(("step", target), _Draft(kind, target, rule.priority, reason, [rule.id],
-                                              rule.source_set, []))
+            self.add(("step", target), _draft(kind, target, self.titles["step"][target],
+                                              rule.priority, reason, rule.id, rule.source_set))
         else:
             self.blocked(rule, journey, target, reason)
 
     def blocked(self, rule: CompiledRule, journey: Journey, target: str, reason: str) -> None:
         """A step waiting for others: blocked, and its missing prerequisites that are ready."""
-        missing = journey.missing(target, self.done)
-        quoted = journey.quoted[self.lang]
-        text = i18n.say("blocked", self.lang, reason=i18n.sentence(reason),
-                        missing=", ".join([quoted[m] for m in missing]))
-        self.add(("blocked", target), _Draft("blocked", target, rule.priority, text, [rule.id],
+        missing, ready, not_yet = journey.waiting(target, self.done)
+        titles = self.titles["step"]
+        text = f"{i18n.sentence(reason)} {not_yet[self.lang]}"
+        self.add(("blocked", target), _draft("blocked", target, titles[target], rule.priority,
+                                             text, rule.id,
                                              rule.source_set | journey.sources[target], missing))
         first = journey.needed_before[self.lang][target]
-        for m in missing:
-            if journey.prerequisites[m] <= self.done:
-                self.add(("step", m), _Draft("next_step", m, rule.priority, first, [rule.id],
-                                             rule.source_set | journey.sources[m], []))
+        for m in ready:
+            self.add(("step", m), _draft("next_step", m, titles[m], rule.priority, first,
+                                         rule.id, rule.source_set | journey.sources[m]))
 
     def frontier(self) -> None:
         """The journey's own next steps, after every rule: they only widen the rules' drafts
@@ -117,29 +159,54 @@ class _Planner:
         journey = self.journey
         if journey is None:
             return
-        why = journey.next_reason[self.lang]
+        built = journey.next_actions[self.lang]
         for step in journey.frontier(self.done):
-            priority, sources = journey.priorities[step], journey.sources[step]
-            draft = self.drafts.get(("step", step))
-            if draft is None:
-                draft = _Draft("next_step", step, priority, why, [], sources, [])
-                self.drafts["step", step] = draft
-            else:
-                draft.priority = max(draft.priority, priority)
-                draft.sources = draft.sources | sources
+            key = ("step", step)
+            if key not in self.entries:
+                self.entries[key] = built[step]
+                continue
+            draft, priority = self.draft(key), journey.priorities[step]
+            draft["priority"] = max(draft["priority"], priority)
+            draft["sources"] = draft["sources"] | journey.sources[step]
+
+    def actions(self) -> list[Action]:
+        """The planned actions, in the documented order."""
+        return sorted(map(_action, self.entries.values()), key=_order)
+
+
+class _Outcome(NamedTuple):
+    """What plan() found: the facts, the rules matched and acting, and the planned drafts."""
+
+    facts: dict[str, Any]
+    matched: list[CompiledRule]
+    acting: list[CompiledRule]
+    suppressed: dict[str, str]
+    planner: _Planner
 
 
 def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = None,
               as_of: dt.date | None = None, lang: str = "en",
               matcher: str | None = None) -> Recommendation:
     """What to do next for one client, and why."""
-    return evaluate(client, kb=kb, as_of=as_of, lang=lang, matcher=matcher)[0]
+    kb, client, day = _inputs(client, kb, as_of, lang, matcher)
+    return _recommendation(kb, client, day, plan(kb, client, day, lang))
 
 
 def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = None,
              as_of: dt.date | None = None, lang: str = "en",
              matcher: str | None = None) -> tuple[Recommendation, Evaluation]:
     """The recommendation and what happened inside it (for explanations and scenario tests)."""
+    kb, client, day = _inputs(client, kb, as_of, lang, matcher)
+    outcome = plan(kb, client, day, lang)
+    evaluation = Evaluation(outcome.facts, tuple([r.id for r in outcome.matched]),
+                            tuple([r.id for r in outcome.acting]), outcome.suppressed,
+                            outcome.planner.dropped)
+    return _recommendation(kb, client, day, outcome), evaluation
+
+
+def _inputs(client: Client | Mapping[str, Any], kb: KnowledgeBase | None,
+            as_of: dt.date | None, lang: str,
+            matcher: str | None) -> tuple[KnowledgeBase, Client, dt.date]:
     if kb is None:
         from engine import default_kb
 
@@ -149,29 +216,28 @@ def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = N
                          f"load it with engine.load(path, matcher='{matcher}')")
     if lang not in ("en", "ru"):
         raise ValueError(f"unknown language '{lang}': expected 'en' or 'ru'")
-    client = coerce(client, kb)
-    day = as_of or dt.date.today()
-    evaluation, drafts = plan(kb, client, day, lang)
-    actions = _actions(sorted(drafts.values(), key=_order), kb, client, lang)
-    return Recommendation.trusted({"client_id": client.id, "as_of": day,
-                                   "kb_version": kb.version, "actions": actions}), evaluation
+    return kb, coerce(client, kb), as_of or dt.date.today()
 
 
-def plan(kb: KnowledgeBase, client: Client, as_of: dt.date,
-         lang: str = "en") -> tuple[Evaluation, dict[tuple[str, str], _Draft]]:
+def plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: str = "en") -> _Outcome:
+    """Match the rules, let the acting ones propose through the journey guard, add the frontier."""
     facts = derive(client, as_of)
     values = list(map(facts.get, kb.slots))
     matched = [kb.rules[i] for i in kb.matcher.match(values, client.id)]
     acting, suppressed = _resolve_groups(matched)
-    journey = kb.journeys.get(client.project_type or "")
-    planner = _Planner(journey, frozenset(client.completed_steps), lang)
+    planner = _Planner(kb, client, lang)
     reasons = kb.reasons[lang]
     for rule in acting:
         planner.act(rule, reasons[rule.id].render(facts))
     planner.frontier()
-    evaluation = Evaluation(facts, tuple([r.id for r in matched]),
-                            tuple([r.id for r in acting]), suppressed, planner.dropped)
-    return evaluation, planner.drafts
+    return _Outcome(facts, matched, acting, suppressed, planner)
+
+
+def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
+                    outcome: _Outcome) -> Recommendation:
+    return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
+                                   "kb_version": kb.version,
+                                   "actions": outcome.planner.actions()})
 
 
 def _resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], dict[str, str]]:
@@ -198,21 +264,5 @@ def _not_proposable(step: str, journey: Journey | None, done: frozenset[str]) ->
     return None
 
 
-def _actions(drafts: list[_Draft], kb: KnowledgeBase, client: Client,
-             lang: str) -> list[Action]:
-    journey = kb.journeys.get(client.project_type or "")
-    steps = journey.titles[lang] if journey is not None else {}
-    playbook, rules = kb.playbook_titles[lang], kb.rule_titles[lang]
-    actions = []
-    for d in drafts:
-        title = (playbook[d.id] if d.kind == "communication" else
-                 rules[d.rules[0]] if d.kind == "warning" else steps[d.id])
-        actions.append(Action.trusted({
-            "kind": d.kind, "id": d.id, "title": title, "reason": d.reason,
-            "priority": d.priority, "rules": d.rules, "sources": sorted(d.sources),
-            "missing": d.missing}))
-    return actions
-
-
-def _order(draft: _Draft) -> tuple[int, int, str]:
-    return (-draft.priority, KIND_ORDER[draft.kind], draft.id)
+def _order(action: Action) -> tuple[int, int, str]:
+    return (-action.priority, KIND_ORDER[action.kind], action.id)

@@ -182,7 +182,7 @@ def _present(want: Present, actions: Sequence[Action]) -> Failure | None:
         same = [describe(a) for a in actions if a.id == want.id]
         return Failure(f"{want.kind} {want.id}", "it was not recommended",
                        "; ".join(same) or f"no action for {want.id}")
-    if want.missing is None or want.missing == found.missing:
+    if want.missing is None or tuple(want.missing) == found.missing:
         return None
     expected = f"blocked {want.id} (missing: {', '.join(want.missing) or 'nothing'})"
     problem = ("the missing steps are listed in another order (journey order is the rule)"

@@ -22,14 +22,18 @@ def test_order_is_topological_with_file_order_breaking_ties() -> None:
 
 
 def test_frontier_is_every_ready_step_not_done() -> None:
-    assert J.frontier([]) == ["brief"]
-    assert J.frontier(["brief"]) == ["landing", "competitors"]
-    assert J.frontier(["brief", "landing"]) == ["competitors"]
+    assert J.frontier([]) == ("brief",)
+    assert J.frontier(["brief"]) == ("landing", "competitors")
+    assert J.frontier(["brief", "landing"]) == ("competitors",)
 
 
 def test_missing_is_transitive_and_in_journey_order() -> None:
-    assert J.missing("optimise", ["brief"]) == ["landing", "competitors", "ads"]
-    assert J.missing("ads", ["brief", "competitors"]) == ["landing"]
+    assert J.missing("optimise", ["brief"]) == ("landing", "competitors", "ads")
+    assert J.missing("ads", ["brief", "competitors"]) == ("landing",)
+    waiting = J.waiting("optimise", ["brief"])
+    assert waiting.missing == ("landing", "competitors", "ads")
+    assert waiting.ready == ("landing", "competitors")
+    assert waiting.not_yet["en"] == "Not yet: first “landing”, “competitors”, “ads”."
     assert J.is_ready("ads", ["landing", "competitors"])
 
 

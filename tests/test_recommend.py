@@ -30,31 +30,31 @@ def test_a_step_with_missing_prerequisites_is_blocked_and_its_ready_ones_propose
     rec = engine.recommend({**BASE, "completed_steps": ["briefing", "competitor_analysis"]},
                            kb=small_kb, as_of=AS_OF)
     blocked = next(a for a in rec.actions if a.kind == "blocked")
-    assert (blocked.id, blocked.missing) == ("launch_context_ads", ["landing_pages"])
+    assert (blocked.id, blocked.missing) == ("launch_context_ads", ("landing_pages",))
     landing = next(a for a in rec.actions if a.id == "landing_pages")
-    assert landing.kind == "next_step" and landing.rules == ["ads_first_warning"]
+    assert landing.kind == "next_step" and landing.rules == ("ads_first_warning",)
     assert "launch_context_ads" not in [a.id for a in rec.actions if a.kind == "next_step"]
 
 
 def test_the_journey_alone_yields_next_steps(small_kb) -> None:  # type: ignore[no-untyped-def]
     rec = engine.recommend({"id": "new", "project_type": "lead_gen"}, kb=small_kb, as_of=AS_OF)
-    assert [(a.kind, a.id, a.rules) for a in rec.actions] == [("next_step", "briefing", [])]
-    assert rec.actions[0].sources == ["K02"]
+    assert [(a.kind, a.id, a.rules) for a in rec.actions] == [("next_step", "briefing", ())]
+    assert rec.actions[0].sources == ("K02",)
 
 
 def test_exclusive_group_lets_only_the_highest_priority_rule_act(small_kb) -> None:  # type: ignore[no-untyped-def]
     done = ["briefing", "competitor_analysis", "landing_pages", "launch_context_ads"]
 
-    def rules_of(actual: float) -> dict[str, list[str]]:
+    def rules_of(actual: float) -> dict[str, tuple[str, ...]]:
         rec = engine.recommend({**BASE, "kpis": cpl(actual), "completed_steps": done},
                                kb=small_kb, as_of=AS_OF)
         return {f"{a.kind}:{a.id}": a.rules for a in rec.actions}
 
     off, met = rules_of(1120), rules_of(900)
-    assert off["next_step:optimise_campaigns"] == ["optimise_in_band"]
-    assert off["next_step:serm"] == []  # only the journey proposes it
-    assert met["upsell:serm"] == ["grow_when_met"]
-    assert met["next_step:optimise_campaigns"] == []
+    assert off["next_step:optimise_campaigns"] == ("optimise_in_band",)
+    assert off["next_step:serm"] == ()  # only the journey proposes it
+    assert met["upsell:serm"] == ("grow_when_met",)
+    assert met["next_step:optimise_campaigns"] == ()
 
 
 def test_completed_steps_are_not_proposed_again_unless_repeatable(small_kb) -> None:  # type: ignore[no-untyped-def]
