@@ -68,10 +68,10 @@ def _plainly_known(client: Client, kb: KnowledgeBase) -> bool:
     journey = kb.journeys.get(client.project_type or "")
     if client.facts or (client.project_type is not None and journey is None):
         return False
-    steps = journey.steps.keys() if journey else kb.all_steps
+    steps = journey.step_ids if journey else kb.all_steps
     return (kb.services.issuperset(client.services or ())
             and (client.main_channel is None or client.main_channel in kb.services)
-            and steps >= set(client.completed_steps))
+            and steps.issuperset(client.completed_steps))
 
 
 def _custom_fact(name: str, value: Any, kb: KnowledgeBase, doc: Document,

@@ -33,6 +33,7 @@ class Journey:
     def __init__(self, spec: JourneyMapFile) -> None:
         self.spec = spec
         self.steps: dict[str, Step] = {s.id: s for s in spec.steps}
+        self.step_ids = frozenset(self.steps)
         position = {s.id: i for i, s in enumerate(spec.steps)}
         self.graph: nx.DiGraph[str] = nx.DiGraph()
         self.graph.add_nodes_from(self.steps)
