@@ -11,7 +11,8 @@ from engine.errors import Diagnostic, Location
 from engine.facttypes import FactType
 from engine.journey import Journey
 from engine.matchers import Matcher
-from engine.models import LANGUAGES, Action, PlaybookEntry, Rule, SourceItem, Threshold
+from engine.models import LANGUAGES, PlaybookEntry, Rule, SourceItem, Threshold
+from engine.prepared import Prepared, prepare
 from engine.templates import Bound, Template
 
 
@@ -88,24 +89,10 @@ class KnowledgeBase:
                 for lang in LANGUAGES}
 
     @cached_property
-    def static_actions(self) -> dict[str, dict[str, tuple[Action | None, ...]]]:
-        """Language -> rule id -> for each of its actions, the Action itself when it depends on
-        nothing but the knowledge base (a communication or a warning whose reason names no
-        fact), else None. recommend() hands these out as they are."""
-        return {lang: {r.id: tuple(self._static_action(r, kind, target, lang)
-                                   for kind, target in r.actions) for r in self.rules}
-                for lang in LANGUAGES}
-
-    def _static_action(self, rule: CompiledRule, kind: str, target: str,
-                       lang: str) -> Action | None:
-        reason = self.reasons[lang][rule.id].text
-        if reason is None or kind not in ("communication", "warning"):
-            return None
-        title = (self.playbook_titles[lang][target] if kind == "communication"
-                 else self.rule_titles[lang][rule.id])
-        return Action.trusted({"kind": kind, "id": target, "title": title, "reason": reason,
-                               "priority": rule.priority, "rules": (rule.id,),
-                               "sources": tuple(sorted(rule.source_set)), "missing": ()})
+    def prepared(self) -> dict[tuple[str, str], dict[str, tuple[Prepared, ...]]]:
+        """Each rule's actions as far as the knowledge base alone decides them (see
+        engine.prepared), per (language, project type or "")."""
+        return prepare(self)
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self.rules_by_id[rule_id]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypedDict
+from typing import Any, NamedTuple
 
 from engine import i18n
 from engine.clients import coerce
@@ -21,9 +21,9 @@ from engine.facts import derive
 from engine.journey import Journey
 from engine.kb import CompiledRule, KnowledgeBase
 from engine.models import Action, Client, Recommendation
+from engine.prepared import STEP_KINDS, Prepared
 
 KIND_ORDER = {"warning": 0, "blocked": 1, "next_step": 2, "upsell": 3, "communication": 4}
-STEP_KINDS = ("next_step", "upsell")
 
 
 @dataclass(frozen=True)
@@ -37,96 +37,69 @@ class Evaluation:
     dropped: dict[str, str]  # "rule_id:step" -> why the step was not proposed
 
 
-class _Draft(TypedDict):
-    """An action being planned, as the fields of its Action; drafts of the same action merge
-    (see ``_Planner.add``). ``sources`` stays a set until the draft becomes an Action."""
-
-    kind: str
-    id: str
-    title: str
-    reason: str
-    priority: int
-    rules: list[str]
-    sources: Any  # frozenset[str] while planning, then a sorted tuple
-    missing: Any  # tuple[str, ...]
+Fields = dict[str, Any]  # an Action's fields, before it is built
+Entry = Action | Fields
 
 
-Entry = Action | _Draft  # an action built once for the knowledge base, or one being planned
+def _fields(entry: Entry) -> Fields:
+    return entry.__dict__ if isinstance(entry, Action) else entry
 
 
-def _draft(kind: str, step: str, title: str, priority: int, reason: str, rule: str,
-           sources: frozenset[str], missing: tuple[str, ...] = ()) -> _Draft:
-    return {"kind": kind, "id": step, "title": title, "reason": reason, "priority": priority,
-            "rules": [rule], "sources": sources, "missing": missing}
+def _merged(kept: Entry, other: Entry) -> Fields:
+    """Two proposals of the same action: the higher priority sets kind and reason; the rules
+    (in the order they came) and the sources add up."""
+    a, b = _fields(kept), _fields(other)
+    top = b if b["priority"] > a["priority"] else a
+    return {**a, "kind": top["kind"], "reason": top["reason"], "priority": top["priority"],
+            "rules": tuple(dict.fromkeys(a["rules"] + b["rules"])),
+            "sources": tuple(sorted({*a["sources"], *b["sources"]}))}
 
 
-def _as_draft(entry: Entry) -> _Draft:
-    if not isinstance(entry, Action):
-        return entry
-    draft: _Draft = entry.__dict__.copy()  # type: ignore[assignment]
-    draft["rules"], draft["sources"] = list(entry.rules), frozenset(entry.sources)
-    return draft
+def _step(kind: str, step: str, journey: Journey, lang: str, rule: CompiledRule, reason: str,
+          missing: tuple[str, ...] = ()) -> Fields:
+    """A step the journey guard adds on a rule's behalf: its sources join the rule's."""
+    return {"kind": kind, "id": step, "title": journey.titles[lang][step], "reason": reason,
+            "priority": rule.priority, "rules": (rule.id,),
+            "sources": tuple(sorted(rule.source_set | journey.sources[step])), "missing": missing}
 
 
-def _absorb(kept: _Draft, other: _Draft) -> None:
-    """Another rule's draft of the same action: the higher priority sets kind and reason."""
-    if other["priority"] > kept["priority"]:
-        kept["kind"], kept["reason"] = other["kind"], other["reason"]
-        kept["priority"] = other["priority"]
-    rules = kept["rules"]
-    rules.extend([rule for rule in other["rules"] if rule not in rules])
-    kept["sources"] = kept["sources"] | other["sources"]
+def _filled(prepared: Prepared, reason: str) -> Entry:
+    """A prepared action with the client's reason (an Action already has its own)."""
+    assert prepared is not None
+    return prepared if isinstance(prepared, Action) else {**prepared, "reason": reason}
 
 
 def _action(entry: Entry) -> Action:
-    if isinstance(entry, Action):
-        return entry
-    entry["rules"] = tuple(entry["rules"])  # type: ignore[typeddict-item]
-    entry["sources"] = tuple(sorted(entry["sources"]))
-    return Action.trusted(entry)  # type: ignore[arg-type]
+    return entry if isinstance(entry, Action) else Action.trusted(entry)
 
 
 class _Planner:
     """The actions of one recommendation, keyed by ("step", id) for next steps and upsells, by
-    (kind, id) otherwise, as the acting rules and then the journey's frontier propose them.
-    An action that depends on nothing but the knowledge base is taken as built at load; it
-    becomes a draft only when another proposal of the same action merges into it."""
+    (kind, id) otherwise, as the acting rules and then the journey's frontier propose them."""
 
     def __init__(self, kb: KnowledgeBase, client: Client, lang: str) -> None:
         self.journey = kb.journeys.get(client.project_type or "")
         self.done = frozenset(client.completed_steps)
         self.lang = lang
-        self.static = kb.static_actions[lang]
-        self.titles = {"communication": kb.playbook_titles[lang],
-                       "warning": kb.rule_titles[lang],
-                       "step": self.journey.titles[lang] if self.journey else {}}
+        self.prepared = kb.prepared[lang, self.journey.project_type if self.journey else ""]
         self.entries: dict[tuple[str, str], Entry] = {}
         self.dropped: dict[str, str] = {}  # "rule_id:step" -> why the step was not proposed
 
     def add(self, key: tuple[str, str], entry: Entry) -> None:
         kept = self.entries.setdefault(key, entry)
         if kept is not entry:
-            _absorb(self.draft(key), _as_draft(entry))
-
-    def draft(self, key: tuple[str, str]) -> _Draft:
-        """The entry under ``key`` as a draft that can still change."""
-        draft = self.entries[key] = _as_draft(self.entries[key])
-        return draft
+            self.entries[key] = _merged(kept, entry)
 
     def act(self, rule: CompiledRule, reason: str) -> None:
         """The actions of one acting rule, in the order written."""
-        for action, built in zip(rule.actions, self.static[rule.id], strict=True):
+        for action, prepared in zip(rule.actions, self.prepared[rule.id], strict=True):
             kind, target = action
-            if built is not None:
-                self.add(action, built)
-            elif kind in STEP_KINDS:
-                self.step(rule, kind, target, reason)
+            if kind in STEP_KINDS:
+                self.step(rule, target, prepared, reason)
             else:
-                title = self.titles[kind][rule.id if kind == "warning" else target]
-                self.add(action, _draft(kind, target, title, rule.priority, reason, rule.id,
-                                        rule.source_set))
+                self.add(action, _filled(prepared, reason))
 
-    def step(self, rule: CompiledRule, kind: str, target: str, reason: str) -> None:
+    def step(self, rule: CompiledRule, target: str, prepared: Prepared, reason: str) -> None:
         """A step a rule asks for: proposed, blocked by its prerequisites, or dropped."""
         journey, done = self.journey, self.done
         why = _not_proposable(target, journey, done)
@@ -135,26 +108,22 @@ class _Planner:
             return
         assert journey is not None
         if journey.prerequisites[target] <= done:
-            self.add(("step", target), _draft(kind, target, self.titles["step"][target],
-                                              rule.priority, reason, rule.id, rule.source_set))
+            self.add(("step", target), _filled(prepared, reason))
         else:
             self.blocked(rule, journey, target, reason)
 
     def blocked(self, rule: CompiledRule, journey: Journey, target: str, reason: str) -> None:
         """A step waiting for others: blocked, and its missing prerequisites that are ready."""
         missing, ready, not_yet = journey.waiting(target, self.done)
-        titles = self.titles["step"]
-        text = f"{i18n.sentence(reason)} {not_yet[self.lang]}"
-        self.add(("blocked", target), _draft("blocked", target, titles[target], rule.priority,
-                                             text, rule.id,
-                                             rule.source_set | journey.sources[target], missing))
-        first = journey.needed_before[self.lang][target]
+        lang = self.lang
+        self.add(("blocked", target), _step("blocked", target, journey, lang, rule,
+                                            f"{i18n.sentence(reason)} {not_yet[lang]}", missing))
+        first = journey.needed_before[lang][target]
         for m in ready:
-            self.add(("step", m), _draft("next_step", m, titles[m], rule.priority, first,
-                                         rule.id, rule.source_set | journey.sources[m]))
+            self.add(("step", m), _step("next_step", m, journey, lang, rule, first))
 
     def frontier(self) -> None:
-        """The journey's own next steps, after every rule: they only widen the rules' drafts
+        """The journey's own next steps, after every rule: they only widen the rules' proposals
         of the same step (priority, sources), never change their kind or reason."""
         journey = self.journey
         if journey is None:
@@ -162,12 +131,12 @@ class _Planner:
         built = journey.next_actions[self.lang]
         for step in journey.frontier(self.done):
             key = ("step", step)
-            if key not in self.entries:
-                self.entries[key] = built[step]
-                continue
-            draft, priority = self.draft(key), journey.priorities[step]
-            draft["priority"] = max(draft["priority"], priority)
-            draft["sources"] = draft["sources"] | journey.sources[step]
+            kept = self.entries.setdefault(key, built[step])
+            if kept is not built[step]:
+                a = _fields(kept)
+                self.entries[key] = {**a, "priority": max(a["priority"], journey.priorities[step]),
+                                     "sources": tuple(sorted({*a["sources"],
+                                                              *journey.sources[step]}))}
 
     def actions(self) -> list[Action]:
         """The planned actions, in the documented order."""
