@@ -2,13 +2,17 @@
 
     python bench/recommend.py [--clients 20000] [--runs 5] [--matcher python|durable]
 
-Not a test: prints figures. Three workloads, all deterministic:
+Not a test: prints figures. Four workloads, all deterministic:
 - scenarios: the clients of the bundled scenario files (what the knowledge base was written
   for), repeated up to --clients;
+- examples: the client files in examples/ (full, realistic profiles), repeated;
 - typical: random clients where each optional fact is known with probability 0.6;
 - complete: random clients with every fact known (the most rules and actions per client).
 Clients are validated up front (``Client`` objects, as a nightly job holding them would); the
 typical workload is also passed as plain dicts, which adds validation to the measured time.
+The last row is a floor, not recommend(): for the typical clients, only matching, rendering the
+reasons and building the very actions recommend() returns, with no journey guard, merging or
+ordering; what recommend() costs above it is the planning.
 """
 
 from __future__ import annotations
@@ -18,11 +22,16 @@ import datetime as dt
 import random
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 import engine
 from engine import scenarios
-from engine.models import SERVICES
+from engine.clients import read_clients
+from engine.facts import derive
+from engine.models import SERVICES, Action, Recommendation
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 AS_OF = dt.date(2026, 10, 15)
 
@@ -38,6 +47,11 @@ def scenario_clients(kb: engine.KnowledgeBase, count: int) -> list[tuple[engine.
     cases = [c for path in scenarios.files(kb) for c in scenarios.read_cases(path, kb)[0]]
     pairs = [(c.scenario.client, c.scenario.as_of) for c in cases]
     return (pairs * (count // len(pairs) + 1))[:count]
+
+
+def example_clients(kb: engine.KnowledgeBase, count: int) -> list[tuple[engine.Client, Any]]:
+    clients = [c for path in sorted(EXAMPLES.iterdir()) for c in read_clients(path, kb)[0]]
+    return [(c, AS_OF) for c in (clients * (count // len(clients) + 1))[:count]]
 
 
 def random_client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict[str, Any]:
@@ -83,6 +97,30 @@ def measure(label: str, pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase,
     return rate
 
 
+def floor(label: str, pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase,
+          runs: int) -> None:
+    """Median clients per second of matching, reasons and building the same actions only."""
+    built = [[a.__dict__ for a in engine.recommend(c, kb=kb, as_of=d).actions] for c, d in pairs]
+    reasons = kb.reasons["en"]
+
+    def once(client: engine.Client, as_of: Any, actions: list[dict[str, Any]]) -> None:
+        facts = derive(client, as_of)
+        for i in kb.matcher.match(list(map(facts.get, kb.slots)), client.id):
+            reasons[kb.rules[i].id].render(facts)
+        Recommendation.trusted({"client_id": client.id, "as_of": as_of,
+                                "kb_version": kb.version,
+                                "actions": [Action.trusted(dict(a)) for a in actions]})
+
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for (client, as_of), actions in zip(pairs, built, strict=True):
+            once(client, as_of, actions)
+        rates.append(len(pairs) / (time.perf_counter() - start))
+    rate = statistics.median(rates)
+    print(f"{label:<34} {rate:>9,.0f} clients/s {1e6 / rate:7.1f} us/client")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=20000)
@@ -96,12 +134,14 @@ def main() -> None:
     print(f"bundled kb {kb.version}: {len(kb.rules)} rules, {len(kb.journeys)} journeys; "
           f"{args.clients} clients per workload; matcher {args.matcher}; "
           f"median of {args.runs} runs; one thread")
+    typical_clients = [(engine.Client.model_validate(c), AS_OF) for c in typical]
     measure("scenarios (Client)", scenario_clients(kb, args.clients), kb, args.runs)
-    measure("typical (Client)", [(engine.Client.model_validate(c), AS_OF) for c in typical],
-            kb, args.runs)
+    measure("examples (Client)", example_clients(kb, args.clients), kb, args.runs)
+    measure("typical (Client)", typical_clients, kb, args.runs)
     measure("typical (dict, validated in call)", [(c, AS_OF) for c in typical], kb, args.runs)
     measure("complete (Client)", [(engine.Client.model_validate(c), AS_OF) for c in complete],
             kb, args.runs)
+    floor("floor: typical, no planning", typical_clients, kb, args.runs)
 
 
 if __name__ == "__main__":
