@@ -115,6 +115,35 @@ def test_identical_input_gives_identical_output_from_many_threads(small_kb) -> N
     assert len(results) == 1600 and set(results) == {expected}
 
 
+def test_threads_sharing_a_cold_knowledge_base_get_what_one_thread_gets() -> None:
+    """The knowledge base fills its caches (prepared actions, journey progress) on first use;
+    threads that race to fill them get the same results as a single thread."""
+    from .conftest import SMALL_KB
+    steps = ["briefing", "competitor_analysis", "landing_pages", "launch_context_ads"]
+    clients = [{**BASE, "id": f"c{i}", "kpis": cpl(900 + 20 * i), "completed_steps": steps[:i % 5]}
+               for i in range(20)]
+    cold = engine.load(SMALL_KB)
+    results: dict[tuple[int, str], str] = {}
+
+    def work(n: int) -> None:
+        for i, client in enumerate(clients[n:] + clients[:n]):
+            lang = "ru" if (n + i) % 2 else "en"
+            results[n, f"{client['id']}:{lang}"] = engine.recommend(
+                client, kb=cold, as_of=AS_OF, lang=lang).model_dump_json()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    alone = engine.load(SMALL_KB)
+    for (_, key), got in results.items():
+        client_id, lang = key.split(":")
+        client = next(c for c in clients if c["id"] == client_id)
+        assert got == engine.recommend(client, kb=alone, as_of=AS_OF, lang=lang).model_dump_json()
+    assert len(results) == 8 * len(clients)
+
+
 def test_loading_twice_gives_the_same_version(small_kb) -> None:  # type: ignore[no-untyped-def]
     from .conftest import SMALL_KB
     assert engine.load(SMALL_KB).version == small_kb.version
