@@ -4,8 +4,10 @@ Rules matched by the compiled matcher act in rank order; of an exclusive group o
 (highest priority, then smallest id) acts. Their actions pass the journey guard: a step whose
 prerequisites are not all done comes back as ``blocked`` with what is ``missing``, and the
 missing prerequisites that are ready come back as ``next_step``. The journey's own frontier adds
-the next steps no rule asked for. Actions are ordered by priority (desc), then kind (warning,
-blocked, next_step, upsell, communication), then id.
+the next steps no rule asked for. Two proposals of the same action merge: the higher priority
+sets kind and reason, their rules and sources add up (the frontier only widens priority and
+sources). Actions are ordered by priority (desc), then kind (warning, blocked, next_step,
+upsell, communication), then id.
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ class _Planner:
 
 
 class _Outcome(NamedTuple):
-    """What plan() found: the facts, the rules matched and acting, and the planned drafts."""
+    """What plan() found: the facts, the rules matched and acting, and the planner's actions."""
 
     facts: dict[str, Any]
     matched: list[CompiledRule]
