@@ -22,6 +22,7 @@ import datetime as dt
 import random
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,17 @@ def typical_client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict
 
 def scenario_clients(kb: engine.KnowledgeBase, count: int) -> list[tuple[engine.Client, Any]]:
     cases = [c for path in scenarios.files(kb) for c in scenarios.read_cases(path, kb)[0]]
-    pairs = [(c.scenario.client, c.scenario.as_of) for c in cases]
-    return (pairs * (count // len(pairs) + 1))[:count]
+    return repeat([(c.scenario.client, c.scenario.as_of) for c in cases], count)
 
 
 def example_clients(kb: engine.KnowledgeBase, count: int) -> list[tuple[engine.Client, Any]]:
     clients = [c for path in sorted(EXAMPLES.iterdir()) for c in read_clients(path, kb)[0]]
-    return [(c, AS_OF) for c in (clients * (count // len(clients) + 1))[:count]]
+    return repeat([(c, AS_OF) for c in clients], count)
+
+
+def repeat(pairs: list[tuple[engine.Client, Any]], count: int) -> list[tuple[engine.Client, Any]]:
+    """``pairs`` over and over, ``count`` in all."""
+    return (pairs * (count // len(pairs) + 1))[:count]
 
 
 def random_client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict[str, Any]:
@@ -83,18 +88,27 @@ def random_client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict[
 def measure(label: str, pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase,
             runs: int) -> float:
     """Median clients per second over ``runs`` passes; prints one row."""
-    rates = []
-    for _ in range(runs):
-        start = time.perf_counter()
+
+    def once() -> None:
         for client, as_of in pairs:
             engine.recommend(client, kb=kb, as_of=as_of)
-        rates.append(len(pairs) / (time.perf_counter() - start))
-    rate = statistics.median(rates)
+
+    rate = median_rate(once, len(pairs), runs)
     actions = statistics.mean(len(engine.recommend(c, kb=kb, as_of=d).actions)
                               for c, d in pairs[:2000])
     print(f"{label:<34} {rate:>9,.0f} clients/s {1e6 / rate:7.1f} us/client"
           f" {actions:5.1f} actions/client")
     return rate
+
+
+def median_rate(once: Callable[[], None], clients: int, runs: int) -> float:
+    """Median clients per second of ``runs`` calls of ``once``, each over ``clients`` clients."""
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        once()
+        rates.append(clients / (time.perf_counter() - start))
+    return statistics.median(rates)
 
 
 def floor(label: str, pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase,
@@ -103,21 +117,16 @@ def floor(label: str, pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase,
     built = [[a.__dict__ for a in engine.recommend(c, kb=kb, as_of=d).actions] for c, d in pairs]
     reasons = kb.reasons["en"]
 
-    def once(client: engine.Client, as_of: Any, actions: list[dict[str, Any]]) -> None:
-        facts = derive(client, as_of)
-        for i in kb.matcher.match(list(map(facts.get, kb.slots)), client.id):
-            reasons[kb.rules[i].id].render(facts)
-        Recommendation.trusted({"client_id": client.id, "as_of": as_of,
-                                "kb_version": kb.version,
-                                "actions": [Action.trusted(dict(a)) for a in actions]})
-
-    rates = []
-    for _ in range(runs):
-        start = time.perf_counter()
+    def once() -> None:
         for (client, as_of), actions in zip(pairs, built, strict=True):
-            once(client, as_of, actions)
-        rates.append(len(pairs) / (time.perf_counter() - start))
-    rate = statistics.median(rates)
+            facts = derive(client, as_of)
+            for i in kb.matcher.match(list(map(facts.get, kb.slots)), client.id):
+                reasons[kb.rules[i].id].render(facts)
+            Recommendation.trusted({"client_id": client.id, "as_of": as_of,
+                                    "kb_version": kb.version,
+                                    "actions": [Action.trusted(dict(a)) for a in actions]})
+
+    rate = median_rate(once, len(pairs), runs)
     print(f"{label:<34} {rate:>9,.0f} clients/s {1e6 / rate:7.1f} us/client")
 
 

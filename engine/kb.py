@@ -100,6 +100,3 @@ class KnowledgeBase:
     @cached_property
     def all_steps(self) -> frozenset[str]:
         return frozenset(s for j in self.journeys.values() for s in j.steps)
-
-    def step_ids(self) -> set[str]:
-        return set(self.all_steps)

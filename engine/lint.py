@@ -29,8 +29,7 @@ from engine.implication import contradicts, top_tests
 from engine.journey import Journey
 from engine.kb import CompiledRule, KnowledgeBase
 from engine.lint_groups import group_findings
-
-STEP_KINDS = ("next_step", "upsell")
+from engine.models import STEP_KINDS
 
 
 def lint(kb: KnowledgeBase, used_facts: Collection[str],

@@ -23,6 +23,7 @@ KnowledgeLevel = Literal["novice", "intermediate", "expert"]
 DecisionSystem = Literal["owner", "manager_and_owner", "committee"]
 Importance = Literal["key", "regular", "low"]
 ActionKind = Literal["next_step", "upsell", "communication", "warning", "blocked"]
+STEP_KINDS = ("next_step", "upsell")  # the kinds of action that propose a journey step
 LANGUAGES = ("en", "ru")
 SERVICES = ("seo", "context_ads", "serm", "content_marketing", "display_campaign",
             "retargeting", "audience_targeting", "analytics", "web_development")

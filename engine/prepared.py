@@ -10,12 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.journey import Journey
-from engine.models import LANGUAGES, Action
+from engine.models import LANGUAGES, STEP_KINDS, Action
 
 if TYPE_CHECKING:
     from engine.kb import CompiledRule, KnowledgeBase
-
-STEP_KINDS = ("next_step", "upsell")
 
 # An Action; or its fields, the reason still to fill in; or None: a step the journey lacks.
 Prepared = Action | dict[str, Any] | None

@@ -22,8 +22,8 @@ from engine.clients import coerce
 from engine.facts import derive
 from engine.journey import Journey
 from engine.kb import CompiledRule, KnowledgeBase
-from engine.models import Action, Client, Recommendation
-from engine.prepared import STEP_KINDS, Prepared
+from engine.models import STEP_KINDS, Action, Client, Recommendation
+from engine.prepared import Prepared
 
 KIND_ORDER = {"warning": 0, "blocked": 1, "next_step": 2, "upsell": 3, "communication": 4}
 

@@ -10,7 +10,7 @@ entries. Rendering is left to the caller (engine/cli/test.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -27,7 +27,7 @@ from engine.recommend import Evaluation, evaluate
 from engine.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
 from engine.source import Document, PathKey
 
-STEP_KINDS = ("next_step", "upsell", "blocked")
+STEP_ID_KINDS = ("next_step", "upsell", "blocked")
 
 
 # --- the scenario file ---------------------------------------------------------------------
@@ -114,9 +114,10 @@ def _check_expect(scenario: Scenario, kb: KnowledgeBase, doc: Document,
                   key: PathKey) -> list[Diagnostic]:
     """Expectations must name things the knowledge base can produce, or they prove nothing."""
     journey = kb.journeys.get(scenario.client.project_type or "")
-    steps = set(journey.steps) if journey else kb.step_ids()
+    steps = journey.step_ids if journey else kb.all_steps
     warnings = {a.target for r in kb.rules for a in r.spec.then if a.kind == "warning"}
-    known = {kind: ("journey step", steps) for kind in STEP_KINDS}
+    known: dict[str, tuple[str, Collection[str]]] = {
+        kind: ("journey step", steps) for kind in STEP_ID_KINDS}
     known |= {"communication": ("playbook entry", set(kb.playbook)),
               "warning": ("warning", warnings)}
     problems: list[Diagnostic] = []
@@ -130,7 +131,7 @@ def _check_expect(scenario: Scenario, kb: KnowledgeBase, doc: Document,
     return problems
 
 
-def _unknown(doc: Document, key: PathKey, value: str, known: set[str],
+def _unknown(doc: Document, key: PathKey, value: str, known: Collection[str],
              what: str) -> list[Diagnostic]:
     if value in known:
         return []
