@@ -22,8 +22,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.workload import SLOTS, clients, rules, values
-from engine.conditions import All, Node, Test
 from engine.errors import MatcherUnavailable
+from engine.language.conditions import All, Node, Test
 from engine.matchers import Matcher, build
 
 Check = Callable[[Sequence[Any]], bool]

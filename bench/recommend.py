@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import engine
-from engine import scenarios
-from engine.clients import read_clients
-from engine.facts import derive
 from engine.models import SERVICES, Action, Recommendation
+from engine.runtime.clients import read_clients
+from engine.runtime.derived import derive
+from engine.tools import scenarios
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -115,7 +115,7 @@ def floor(label: str, pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase,
           runs: int) -> None:
     """Median clients per second of matching, reasons and building the same actions only."""
     built = [[a.__dict__ for a in engine.recommend(c, kb=kb, as_of=d).actions] for c, d in pairs]
-    reasons = kb.reasons["en"]
+    reasons = kb.index.reasons["en"]
 
     def once() -> None:
         for (client, as_of), actions in zip(pairs, built, strict=True):

@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from engine.conditions import All, AnyOf, Node, Test
+from engine.language.conditions import All, AnyOf, Node, Test
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "segment": ("key", "large", "medium", "small", "micro"),

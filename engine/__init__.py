@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import threading
-
 from engine.errors import (
     ClientError,
     Diagnostic,
@@ -16,24 +14,14 @@ from engine.errors import (
     KnowledgeBaseError,
     MatcherUnavailable,
 )
-from engine.kb import KnowledgeBase
-from engine.loader import check, load
+from engine.kb.bundled import default_kb
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.lint import check, load
 from engine.models import Action, Client, Recommendation
-from engine.recommend import recommend
+from engine.runtime.recommend import recommend
 
 __all__ = [
     "Action", "Client", "ClientError", "Diagnostic", "DiagnosticsError", "KnowledgeBase",
     "KnowledgeBaseError", "MatcherUnavailable", "Recommendation", "check", "default_kb", "load",
     "recommend",
 ]
-
-_bundled: dict[str, KnowledgeBase] = {}
-_lock = threading.Lock()
-
-
-def default_kb(matcher: str = "python") -> KnowledgeBase:
-    """The bundled knowledge base, loaded once per matcher (thread-safe)."""
-    with _lock:
-        if matcher not in _bundled:
-            _bundled[matcher] = load(matcher=matcher)
-        return _bundled[matcher]

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.vocabulary import ActionKind
+
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 SourceId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*\d$")]
 StrictInt = Annotated[int, Field(strict=True)]
@@ -22,9 +24,6 @@ Activity = Literal["active", "waiting", "passive"]
 KnowledgeLevel = Literal["novice", "intermediate", "expert"]
 DecisionSystem = Literal["owner", "manager_and_owner", "committee"]
 Importance = Literal["key", "regular", "low"]
-ActionKind = Literal["next_step", "upsell", "communication", "warning", "blocked"]
-STEP_KINDS = ("next_step", "upsell")  # the kinds of action that propose a journey step
-LANGUAGES = ("en", "ru")
 SERVICES = ("seo", "context_ads", "serm", "content_marketing", "display_campaign",
             "retargeting", "audience_targeting", "analytics", "web_development")
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from engine import conditions as c
-from engine import parser
-from engine.facts import registry
-from engine.source import parse as parse_yaml
+from engine.kb.source import parse as parse_yaml
+from engine.language import conditions as c
+from engine.language import when as parser
+from engine.language.facts import registry
 
 from .conftest import TESTS, golden
 

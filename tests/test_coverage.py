@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import engine
-from engine import coverage
 from engine.cli import main
+from engine.tools import coverage
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
 

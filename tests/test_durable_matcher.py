@@ -24,13 +24,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.conditions import All, AnyOf, Node, Test
 from engine.errors import KnowledgeBaseError, MatcherUnavailable
+from engine.language.conditions import All, AnyOf, Node, Test
 from engine.matchers import build
 from engine.matchers import durable as durable_module
 from engine.matchers.python import PythonMatcher
 from engine.models import SERVICES
-from engine.scenarios import files, read_cases
+from engine.tools.scenarios import files, read_cases
 
 from .conftest import SMALL_KB
 

@@ -14,10 +14,10 @@ import yaml
 
 import engine
 from engine.cli import main
-from engine.conditions import Test
-from engine.explain import BlockedStep, Dropped, Explanation, GroupOutcome, Waiting, explain
-from engine.explain_words import condition_text
-from engine.facttypes import FactType, enum, list_of
+from engine.language.conditions import Test
+from engine.language.fact_types import FactType, enum, list_of
+from engine.render.words import condition_text
+from engine.tools.explain import BlockedStep, Dropped, Explanation, GroupOutcome, Waiting, explain
 
 from .conftest import SMALL_KB, TESTS, golden, overlay
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from engine.facts import derive, months_between
 from engine.models import Client
+from engine.runtime.derived import derive, months_between
 
 AS_OF = dt.date(2026, 10, 15)
 

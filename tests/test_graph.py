@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine import graph, graph_text
 from engine.cli import main
+from engine.render import graph as graph_text
+from engine.tools import pictures as graph
 
 from .conftest import SMALL_KB, TESTS, golden
 

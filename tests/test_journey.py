@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.journey import Journey, find_cycle
+from engine.kb.journey import Journey, find_cycle
 from engine.models import JourneyMapFile
 
 

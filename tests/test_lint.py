@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.conditions import TRUE, All, AnyOf, Node, Test
-from engine.implication import compatible, contradicts, implies
-from engine.intervals import Interval, band, gap
-from engine.report import diagnostics_text
+from engine.language.conditions import TRUE, All, AnyOf, Node, Test
+from engine.lint.intervals import Interval, band, gap
+from engine.lint.prover import compatible, contradicts, implies
+from engine.render.report import diagnostics_text
 
 from .conftest import SMALL_KB, TESTS, golden
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from engine.conditions import All, AnyOf, Node, Test, evaluate
+from engine.language.conditions import All, AnyOf, Node, Test, evaluate
 from engine.matchers.python import PythonMatcher
 
 SLOTS = {"seg": 0, "n": 1, "steps": 2, "x": 3}

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 import engine
-from engine import scenarios
 from engine.models import Action, Client, Recommendation
+from engine.tools import scenarios
 
 
 def test_trusted_recommendations_equal_validated_ones() -> None:

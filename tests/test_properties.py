@@ -29,7 +29,7 @@ def clients(kb: engine.KnowledgeBase) -> st.SearchStrategy[dict[str, Any]]:
 def _clients(kb: engine.KnowledgeBase, project_type: str | None
              ) -> st.SearchStrategy[dict[str, Any]]:
     journey = kb.journeys.get(project_type or "")
-    steps = sorted(journey.step_ids if journey else kb.all_steps)
+    steps = sorted(journey.step_ids if journey else kb.index.all_steps)
     days = st.dates(dt.date(2023, 1, 1), dt.date(2027, 1, 1))
     kpi = st.fixed_dictionaries({
         "name": st.sampled_from(["CPL", "CPO", "ROAS", "leads"]),

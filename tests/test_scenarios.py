@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 import engine
 from engine.models import Action
-from engine.report import diagnostics_text
-from engine.scenarios import Expect, Scenario, check, run
+from engine.render.report import diagnostics_text
+from engine.tools.scenarios import Expect, Scenario, check, run
 
 from .conftest import SMALL_KB, TESTS
 

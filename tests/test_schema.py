@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from engine import schema
 from engine.cli import main
+from engine.tools import schemas as schema
 
 from .conftest import SMALL_KB
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from engine.source import parse, read
+from engine.kb.source import parse, read
 
 
 def test_every_key_and_item_has_its_line_and_column() -> None:

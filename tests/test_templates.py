@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.facttypes import FactType
-from engine.templates import TemplateError, humanise, parse
+from engine.language.fact_types import FactType
+from engine.language.templates import TemplateError, humanise, parse
 
 PERCENT, RUB, INT = FactType("number", unit="percent"), FactType("number", unit="rub"), \
     FactType("int")

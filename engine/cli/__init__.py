@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from engine.errors import DiagnosticsError, MatcherUnavailable
-from engine.report import diagnostics_json, diagnostics_text
+from engine.render.report import diagnostics_json, diagnostics_text
 
 COMMANDS = ("dry_run", "validate", "test", "explain", "graph", "schema", "coverage")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from engine.kb import KnowledgeBase
-from engine.loader import load
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.kb.load import load
 from engine.matchers import NAMES
 
 

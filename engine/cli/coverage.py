@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import coverage
 from engine.cli.common import add_kb, load_kb
+from engine.tools import coverage
 
 NAME = "coverage"
 

@@ -9,14 +9,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import report
 from engine.cli.common import add_format, add_kb, add_matcher, date, load_kb
-from engine.clients import read_clients
 from engine.errors import Diagnostic
-from engine.explain import Explanation, explain
-from engine.kb import KnowledgeBase
+from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client, Recommendation
-from engine.recommend import recommend
+from engine.render import report
+from engine.runtime.clients import read_clients
+from engine.runtime.recommend import recommend
+from engine.tools.explain import Explanation, explain
+from engine.vocabulary import LANGUAGES
 
 NAME = "dry-run"
 
@@ -30,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format(parser, "table", "json", "markdown")
     parser.add_argument("--explain", action="store_true",
                         help="list the rules behind each action, with where they are written")
-    parser.add_argument("--lang", choices=("en", "ru"), default="en",
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
                         help="language of titles and reasons (default: en)")
     add_matcher(parser)
 

@@ -12,12 +12,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import report
 from engine.cli.common import add_format, add_kb, date, load_kb
-from engine.clients import read_clients
 from engine.errors import Diagnostic, DiagnosticsError, did_you_mean, one_of
-from engine.explain import Explanation, explain
-from engine.kb import KnowledgeBase
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.render import report
+from engine.runtime.clients import read_clients
+from engine.tools.explain import Explanation, explain
+from engine.vocabulary import LANGUAGES
 
 NAME = "explain"
 
@@ -30,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=date, metavar="DATE",
                         help="the day to explain for, YYYY-MM-DD (default: today)")
     add_format(parser, "text", "json")
-    parser.add_argument("--lang", choices=("en", "ru"), default="en",
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
                         help="language of titles and explanations (default: en)")
 
 

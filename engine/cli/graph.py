@@ -11,12 +11,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import graph, graph_text, report
 from engine.cli.common import add_format, add_kb, date, load_kb
-from engine.clients import read_clients
 from engine.errors import ClientError, did_you_mean
-from engine.kb import KnowledgeBase
+from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client
+from engine.render import graph as graph_text
+from engine.render import report
+from engine.runtime.clients import read_clients
+from engine.tools import pictures as graph
+from engine.vocabulary import LANGUAGES
 
 NAME = "graph"
 
@@ -36,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format(parser, "mermaid", "dot", "svg", "png", "json")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="write to FILE instead of standard output")
-    parser.add_argument("--lang", choices=("en", "ru"), default="en",
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
                         help="language of the step titles (default: en)")
 
 

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import schema
+from engine.tools import schemas as schema
 
 NAME = "schema"
 

@@ -13,9 +13,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-from engine import report, scenarios
 from engine.cli.common import add_format, add_kb, load_kb
-from engine.scenario_results import CaseResult, Coverage, TestRun
+from engine.render import report
+from engine.tools import scenarios
+from engine.tools.scenario_results import CaseResult, Coverage, TestRun
 
 NAME = "test"
 WIDTH = 100

@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine import report
 from engine.cli.common import add_format, add_kb
-from engine.kb import KnowledgeBase
-from engine.loader import check
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.lint import check
+from engine.render import report
 
 NAME = "validate"
 

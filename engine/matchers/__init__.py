@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from engine.conditions import Node
+from engine.language.conditions import Node
 
 NAMES = ("python", "durable")
 

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from engine.conditions import All, Node, Test
 from engine.errors import MatcherUnavailable
+from engine.language.conditions import All, Node, Test
+from engine.matchers.base import MatcherValue
 
 MAX_RULES = 40  # rules per ruleset
 STACK_BUDGET = 48  # of the engine's 64-entry evaluation stack
@@ -252,10 +253,11 @@ def _client(label: str | None) -> str:
     return f"client {label!r}" if label else "a client"
 
 
-class DurableMatcher:
+class DurableMatcher(MatcherValue):
     name = "durable"
 
     def __init__(self, trees: Sequence[Node], slots: Mapping[str, int]) -> None:
+        self._keep(trees, slots)
         self._engine = load_engine()
         self._shards, self._fields = plan(trees, slots)
         weakref.finalize(self, _drop, self._engine, self._shards).atexit = False

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from engine.conditions import All, Node, Test
+from engine.language.conditions import All, Node, Test
+from engine.matchers.base import MatcherValue
 
 Emit = Callable[[str], None]
 TEMPLATES = {
@@ -120,10 +121,11 @@ def generate(trees: Sequence[Node], slots: Mapping[str, int]) -> tuple[str, list
     return "\n".join(head + body + tail) + "\n", gen.constants
 
 
-class PythonMatcher:
+class PythonMatcher(MatcherValue):
     name = "python"
 
     def __init__(self, trees: Sequence[Node], slots: Mapping[str, int]) -> None:
+        self._keep(trees, slots)
         self.source, constants = generate(trees, slots)
         namespace: dict[str, Any] = {"C": tuple(constants)}
         exec(compile(self.source, "<playbook rules>", "exec"), namespace)

@@ -1,0 +1,109 @@
+"""A knowledge base's files: where they are, and each read and validated against its model."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from engine.errors import Diagnostic, KnowledgeBaseError, Location
+from engine.kb.model_errors import diagnostics
+from engine.kb.source import read
+from engine.language.document import Document
+from engine.models import JourneyMapFile, PlaybookFile, RulesFile
+
+# folder -> (attribute of Parsed, model of each file)
+FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
+    "rules": ("rules", RulesFile),
+    "journey_maps": ("journeys", JourneyMapFile),
+    "playbooks": ("playbooks", PlaybookFile),
+}
+SCENARIO_SUFFIX = ".test.yaml"
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Parsed:
+    """The valid files of a knowledge base, with their documents for locations."""
+
+    root: Path
+    rules: list[tuple[Document, RulesFile]] = field(default_factory=list)
+    journeys: list[tuple[Document, JourneyMapFile]] = field(default_factory=list)
+    playbooks: list[tuple[Document, PlaybookFile]] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    digest: str = ""
+
+
+def bundled_root() -> Path:
+    """The bundled knowledge base: inside the installed package, or beside it in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for root in (package / "_kb", package.parent):
+        if (root / "rules").is_dir() and (root / "journey_maps").is_dir():
+            return root
+    raise KnowledgeBaseError([Diagnostic(
+        "no-knowledge-base", "the bundled knowledge base is not installed",
+        Location(str(package)), expected="rules/, journey_maps/ and playbooks/ folders",
+        hint="reinstall playbook-engine, or pass --kb DIR")])
+
+
+def shown(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def knowledge_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(folder, file) of every knowledge-base file, sorted; scenarios are not part of it."""
+    for folder in FOLDERS:
+        for path in sorted((root / folder).glob("*.yaml")):
+            if not path.name.endswith(SCENARIO_SUFFIX):
+                yield folder, path
+
+
+def scenario_files(root: Path) -> list[Path]:
+    return sorted((root / "rules").glob(f"*{SCENARIO_SUFFIX}"))
+
+
+def parse_model(path: Path, model: type[M]) -> tuple[Document, M | None, list[Diagnostic]]:
+    """Read one file and validate it against its model."""
+    doc, problems = read(path, shown(path))
+    if problems:
+        return doc, None, problems
+    if not isinstance(doc.data, dict):
+        found = "an empty file" if doc.data is None else type(doc.data).__name__
+        return doc, None, [Diagnostic("bad-file", f"expected a mapping at the top, found {found}",
+                                      doc.loc(), expected=f"the keys of {model.__name__}")]
+    try:
+        return doc, model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return doc, None, diagnostics(exc, model, doc)
+
+
+def parse_all(root: Path) -> Parsed:
+    parsed = Parsed(root)
+    if not root.is_dir():
+        parsed.problems.append(Diagnostic("not-a-knowledge-base", "no such folder", Location(
+            shown(root)), expected="a folder with rules/, journey_maps/ and playbooks/"))
+        return parsed
+    missing = [f for f in FOLDERS if not (root / f).is_dir()]
+    if missing:
+        parsed.problems.append(Diagnostic(
+            "not-a-knowledge-base", f"{shown(root)} has no {', '.join(f + '/' for f in missing)}",
+            Location(shown(root)), expected="a folder with rules/, journey_maps/ and playbooks/"))
+        return parsed
+    digest = hashlib.sha256()
+    for folder, path in knowledge_files(root):
+        digest.update(f"{folder}/{path.name}\0".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+        attribute, model_type = FOLDERS[folder]
+        doc, model, problems = parse_model(path, model_type)
+        parsed.problems.extend(problems)
+        if model is not None:
+            getattr(parsed, attribute).append((doc, model))
+    parsed.digest = digest.hexdigest()[:12]
+    return parsed

@@ -1,0 +1,31 @@
+"""Files -> models -> a compiled KnowledgeBase, with every mistake reported at once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from engine.errors import Diagnostic, KnowledgeBaseError
+from engine.kb.compile import compile_kb
+from engine.kb.files import bundled_root, parse_all
+from engine.kb.knowledge_base import KnowledgeBase
+
+
+def check(path: str | os.PathLike[str] | None = None,
+          matcher: str = "python") -> tuple[KnowledgeBase | None, list[Diagnostic]]:
+    """Every diagnostic of a knowledge base (errors and warnings), and the KB if it compiled."""
+    root = Path(path) if path is not None else bundled_root()
+    parsed = parse_all(root)
+    kb, problems = compile_kb(parsed, matcher)
+    everything = parsed.problems + problems
+    if any(d.severity == "error" for d in everything):
+        return None, everything
+    return kb, everything
+
+
+def load(path: str | os.PathLike[str] | None = None, matcher: str = "python") -> KnowledgeBase:
+    """Load and compile a knowledge base; raises KnowledgeBaseError listing every mistake."""
+    kb, problems = check(path, matcher)
+    if kb is None:
+        raise KnowledgeBaseError([d for d in problems if d.severity == "error"])
+    return kb

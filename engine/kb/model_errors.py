@@ -1,0 +1,89 @@
+"""Turn pydantic validation errors into located diagnostics with expectations and hints."""
+
+from __future__ import annotations
+
+import types
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from engine.errors import Diagnostic, did_you_mean, one_of
+from engine.language.document import Document, PathKey
+from engine.vocabulary import LANGUAGES
+
+
+def diagnostics(exc: ValidationError, model: type[BaseModel], doc: Document,
+                prefix: PathKey = ()) -> list[Diagnostic]:
+    return [_one(err, model, doc, prefix) for err in exc.errors()]
+
+
+def _one(err: Any, model: type[BaseModel], doc: Document, prefix: PathKey) -> Diagnostic:
+    loc: PathKey = tuple(p for p in err["loc"] if not _is_branch_tag(p))
+    where = doc.loc((*prefix, *loc))
+    name = loc[-1] if loc else ""
+    if err["type"] == "extra_forbidden":
+        allowed = sorted(_fields_at(model, loc[:-1]))
+        return Diagnostic("unknown-key", f"unknown key '{name}'", where,
+                          expected=one_of(allowed), hint=did_you_mean(name, allowed))
+    if err["type"] == "missing":
+        if name in LANGUAGES:
+            return Diagnostic("missing-translation", f"missing the '{name}' text", where,
+                              expected="a text in every language: en and ru")
+        return Diagnostic("missing-key", f"missing required key '{name}'", where)
+    field = ".".join(str(p) for p in loc) or "document"
+    choices = _literal_choices(model, loc)
+    got = err.get("input")
+    return Diagnostic("bad-value", f"{field}: {_message(err)}; got {got!r}"[:300], where,
+                      expected=one_of(choices) if choices else None,
+                      hint=did_you_mean(got, choices))
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _is_branch_tag(part: object) -> bool:
+    """Pydantic names union branches in locations (``int``, ``literal['a']``); drop them."""
+    return isinstance(part, str) and ("[" in part or part in (
+        "int", "float", "str", "bool", "date", "list", "dict", "none"))
+
+
+def _resolve(annotation: Any, loc: PathKey) -> Any:
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif get_origin(annotation) in (list, dict):
+            annotation = get_args(annotation)[-1]
+        else:
+            return None
+    return _unwrap(annotation)
+
+
+def _unwrap(annotation: Any) -> Any:
+    while get_origin(annotation) in (Union, types.UnionType):
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+    while hasattr(annotation, "__metadata__"):
+        annotation = get_args(annotation)[0]
+        annotation = _unwrap(annotation)
+    return annotation
+
+
+def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
+    target = _resolve(model, loc)
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        return list(target.model_fields)
+    return []
+
+
+def _literal_choices(model: type[BaseModel], loc: PathKey) -> list[str]:
+    target = _resolve(model, loc)
+    if get_origin(target) is list:
+        target = _unwrap(get_args(target)[0])
+    if get_origin(target) is Literal:
+        return [str(a) for a in get_args(target)]
+    return []

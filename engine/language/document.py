@@ -1,0 +1,27 @@
+"""A parsed file as the language sees it: plain data plus where each part of it was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import Location
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A parsed file: plain data plus where each part of it was written."""
+
+    path: str
+    data: Any
+    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def loc(self, key: PathKey = ()) -> Location:
+        """The location of ``key``, or of its nearest ancestor that was written."""
+        for end in range(len(key), -1, -1):
+            mark = self.marks.get(tuple(key[:end]))
+            if mark:
+                return Location(self.path, *mark)
+        return Location(self.path, 1, 1)

@@ -1,0 +1,127 @@
+"""A journey picture as text: Mermaid (renders on GitHub and GitLab as is) and Graphviz DOT.
+
+Both lay the journey out left to right, one box per phase; with a client, steps are coloured
+by status and a legend explains the colours. No author text reaches either language unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import textwrap
+
+from engine.tools.pictures import STATUSES, Picture, Status, StepBox
+
+WRAP = 24  # characters per line of a step title
+# status -> (fill, border, text colour, border width, dashed)
+STYLE: dict[Status, tuple[str, str, str, int, bool]] = {
+    "done": ("#d8f0d8", "#2e7d32", "#1b4d1e", 1, False),
+    "next": ("#fff1b8", "#b26a00", "#4d2e00", 3, False),
+    "blocked": ("#fde0e0", "#c62828", "#6b1111", 2, True),
+    "todo": ("#ffffff", "#8c8c8c", "#222222", 1, False),
+}
+LEGEND: dict[Status, str] = {"done": "done", "next": "next: recommended now",
+                             "blocked": "blocked: waits for a prerequisite", "todo": "later"}
+# words Mermaid reads as syntax when they stand alone as a node id
+MERMAID_WORDS = frozenset({"end", "graph", "flowchart", "subgraph", "style", "class", "classdef",
+                           "click", "direction", "linkstyle", "default"})
+
+
+def lines(step: StepBox) -> list[str]:
+    title = step.title + (" ↻" if step.repeatable else "")
+    return textwrap.wrap(title, WRAP, break_long_words=False) or [step.id]
+
+
+# --- Mermaid -------------------------------------------------------------------------------
+
+def mermaid(pic: Picture) -> str:
+    title = json.dumps(pic.caption, ensure_ascii=False)  # a YAML string in the front matter
+    out = ["---", f"title: {title}", "---", "flowchart LR"]
+    for phase in pic.phases:
+        out.append(f'  subgraph phase_{phase.id}["{_mermaid_text(phase.id)}"]')
+        out += [f'    {_mid(s.id)}["{_mermaid_label(s)}"]' for s in phase.steps]
+        out.append("  end")
+    out += [f"  {_mid(a)} --> {_mid(b)}" for a, b in pic.edges]
+    if pic.client_id is not None:
+        out += _mermaid_statuses(pic)
+    return "\n".join(out) + "\n"
+
+
+def _mermaid_statuses(pic: Picture) -> list[str]:
+    out = ['  subgraph legend["legend"]', "    direction TB"]
+    out += [f'    legend_{s}["{LEGEND[s]}"]' for s in STATUSES]
+    out += ['    legend_repeatable["↻ repeatable"]', "  end"]
+    for status in STATUSES:
+        fill, stroke, color, width, dashed = STYLE[status]
+        dash = ",stroke-dasharray:5 4" if dashed else ""
+        out.append(f"  classDef {status} fill:{fill},stroke:{stroke},color:{color},"
+                   f"stroke-width:{width}px{dash}")
+    for status in STATUSES:
+        ids = [_mid(s.id) for p in pic.phases for s in p.steps if s.status == status]
+        out.append(f"  class {','.join([*ids, f'legend_{status}'])} {status}")
+    return out
+
+
+def _mid(step: str) -> str:
+    return f"step_{step}" if step in MERMAID_WORDS else step
+
+
+def _mermaid_label(step: StepBox) -> str:
+    return "<br/>".join(_mermaid_text(line) for line in lines(step))
+
+
+def _mermaid_text(text: str) -> str:
+    """Text inside a quoted Mermaid label: quotes and markup as entity codes."""
+    for char, code in (("#", "#35;"), ("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"),
+                       (">", "#gt;")):
+        text = text.replace(char, code)
+    return text
+
+
+# --- DOT -----------------------------------------------------------------------------------
+
+def dot(pic: Picture) -> str:
+    out = ["digraph journey {",
+           f"  graph [rankdir=LR, nodesep=0.25, ranksep=0.45, fontname=\"Helvetica\", "
+           f"labelloc=t, label={_dot_caption(pic)}];",
+           '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, '
+           'margin="0.12,0.06"];',
+           '  edge [color="#7a7a7a", arrowsize=0.7];']
+    for phase in pic.phases:
+        out += [f"  subgraph cluster_{phase.id} {{",
+                f'    label={_dot_string(phase.id)}; style="rounded,filled"; '
+                f'fillcolor="#f4f6f8"; color="#c8ced6"; fontsize=14;']
+        out += [f'    "{s.id}" [{_dot_node(s)}];' for s in phase.steps]
+        out.append("  }")
+    out += [f'  "{a}" -> "{b}";' for a, b in pic.edges]
+    return "\n".join(out) + "\n}\n"
+
+
+def _dot_node(step: StepBox) -> str:
+    fill, stroke, color, width, dashed = STYLE[step.status]
+    text = "<BR/>".join(html.escape(line) for line in lines(step))
+    label = f'<{text}<BR/><FONT POINT-SIZE="8" COLOR="#5f6b7a">{step.id}</FONT>>'
+    style = '"rounded,filled,dashed"' if dashed else '"rounded,filled"'
+    return (f'label={label}, fillcolor="{fill}", color="{stroke}", fontcolor="{color}", '
+            f"penwidth={width}, style={style}")
+
+
+def _dot_caption(pic: Picture) -> str:
+    """The title on top and, with a client, a legend of the colours under it."""
+    title = f'<FONT POINT-SIZE="18">{html.escape(pic.caption)}</FONT>'
+    if pic.client_id is None:
+        return f"<{title}>"
+    cells = []
+    for status in STATUSES:
+        fill, stroke, color, _, dashed = STYLE[status]
+        style = "rounded,dashed" if dashed else "rounded"
+        cells.append(f'<TD BGCOLOR="{fill}" COLOR="{stroke}" STYLE="{style}" CELLPADDING="4">'
+                     f'<FONT COLOR="{color}">{html.escape(LEGEND[status])}</FONT></TD>')
+    legend = ('<TABLE BORDER="0" CELLSPACING="6" CELLBORDER="1"><TR><TD BORDER="0">legend:</TD>'
+              + "".join(cells) + '<TD BORDER="0">↻ repeatable</TD></TR></TABLE>')
+    return (f'<<TABLE BORDER="0" CELLSPACING="0"><TR><TD>{title}</TD></TR>'
+            f'<TR><TD><FONT POINT-SIZE="11">{legend}</FONT></TD></TR></TABLE>>')
+
+
+def _dot_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,107 @@
+"""Client facts in: from dicts and files, checked against the model and the knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.errors import ClientError, Diagnostic, did_you_mean, one_of
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.kb.model_errors import diagnostics
+from engine.kb.source import read
+from engine.language.document import Document, PathKey
+from engine.models import Client
+
+
+def coerce(client: Client | Mapping[str, Any], kb: KnowledgeBase,
+           doc: Document | None = None, key: PathKey = ()) -> Client:
+    """A valid Client for this knowledge base, or ClientError naming every bad field."""
+    doc = doc or Document("client", None)
+    if not isinstance(client, Client):
+        if not isinstance(client, Mapping):
+            raise ClientError([Diagnostic("bad-client", f"expected a mapping of client facts, "
+                                          f"got {type(client).__name__}", doc.loc(key))])
+        try:
+            client = Client.model_validate(client)
+        except ValidationError as exc:
+            raise ClientError(diagnostics(exc, Client, doc, key)) from None
+    problems = list(check_against_kb(client, kb, doc, key))
+    if problems:
+        raise ClientError(problems)
+    return client
+
+
+def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,
+                     key: PathKey = ()) -> list[Diagnostic]:
+    """Values the knowledge base does not know: project type, services, steps, custom facts."""
+    if _plainly_known(client, kb):
+        return []
+    problems: list[Diagnostic] = []
+
+    def unknown(field: tuple[str | int, ...], value: str, known: Collection[str],
+                what: str) -> None:
+        if value not in known:
+            problems.append(Diagnostic(
+                "unknown-value", f"{'.'.join(map(str, field))}: unknown {what} '{value}'",
+                doc.loc((*key, *field)), expected=one_of(sorted(known)),
+                hint=did_you_mean(value, known)))
+
+    if client.project_type is not None:
+        unknown(("project_type",), client.project_type, kb.journeys.keys(), "project type")
+    for i, service in enumerate(client.services or ()):
+        unknown(("services", i), service, kb.services, "service")
+    if client.main_channel is not None:
+        unknown(("main_channel",), client.main_channel, kb.services, "service")
+    journey = kb.journeys.get(client.project_type or "")
+    steps = journey.steps.keys() if journey else kb.index.all_steps
+    for i, step in enumerate(client.completed_steps):
+        unknown(("completed_steps", i), step, steps, "journey step")
+    for name, value in client.facts.items():
+        problems.extend(_custom_fact(name, value, kb, doc, (*key, "facts", name)))
+    return problems
+
+
+def _plainly_known(client: Client, kb: KnowledgeBase) -> bool:
+    """The fast path: every value is known and there are no custom facts to type-check."""
+    journey = kb.journeys.get(client.project_type or "")
+    if client.facts or (client.project_type is not None and journey is None):
+        return False
+    steps = journey.step_ids if journey else kb.index.all_steps
+    return (kb.services.issuperset(client.services or ())
+            and (client.main_channel is None or client.main_channel in kb.services)
+            and steps.issuperset(client.completed_steps))
+
+
+def _custom_fact(name: str, value: Any, kb: KnowledgeBase, doc: Document,
+                 key: PathKey) -> list[Diagnostic]:
+    ftype = kb.facts.get(f"facts.{name}")
+    if ftype is None:
+        declared = [n.removeprefix("facts.") for n in kb.facts if n.startswith("facts.")]
+        return [Diagnostic("unknown-fact", f"facts.{name}: the knowledge base declares no "
+                           f"fact '{name}'", doc.loc(key),
+                           expected=one_of(declared) if declared else "no custom facts",
+                           hint=did_you_mean(name, declared))]
+    values = value if ftype.kind == "list" and isinstance(value, list) else [value]
+    if (ftype.kind == "list") != isinstance(value, list) or not all(map(ftype.accepts, values)):
+        return [Diagnostic("bad-value", f"facts.{name}: {value!r} is not {ftype.describe()}",
+                           doc.loc(key), expected=ftype.describe())]
+    return []
+
+
+def read_clients(path: Path, kb: KnowledgeBase) -> tuple[list[Client], list[Diagnostic]]:
+    """Every client in a YAML or JSON file (one mapping, or a list of them)."""
+    doc, problems = read(path)
+    if problems:
+        return [], problems
+    items = doc.data if isinstance(doc.data, list) else [doc.data]
+    clients: list[Client] = []
+    for i, item in enumerate(items):
+        key: PathKey = (i,) if isinstance(doc.data, list) else ()
+        try:
+            clients.append(coerce(item, kb, doc, key))
+        except ClientError as exc:
+            problems.extend(exc.diagnostics)
+    return clients, problems

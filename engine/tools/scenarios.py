@@ -1,0 +1,238 @@
+"""Scenarios (``rules/*.test.yaml``): a client on a day, and what must or must not come back.
+
+``run`` reads the scenario files, checks every case's client and expectations against the
+knowledge base (mistakes become located diagnostics, like the loader's), runs each valid case
+through ``recommend`` and returns results as data: pass or fail per case with its file:line,
+each failed expectation in plain words, and the coverage of rules, journey steps and playbook
+entries. Rendering is left to the caller (engine/cli/test.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from engine.errors import Diagnostic, Location, did_you_mean, one_of, sort_key
+from engine.kb.files import SCENARIO_SUFFIX, parse_model, scenario_files, shown
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.language.document import Document, PathKey
+from engine.models import Action, Client, Model, Recommendation
+from engine.runtime.clients import check_against_kb
+from engine.runtime.recommend import Evaluation, evaluate
+from engine.tools.explain import describe
+from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
+from engine.vocabulary import STEP_ID_KINDS, STEP_KINDS, ActionKind
+
+# --- the scenario file ---------------------------------------------------------------------
+
+class Present(Model):
+    kind: ActionKind
+    id: Annotated[str, Field(min_length=1)]
+    missing: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _missing_for_blocked(self) -> Present:
+        if self.missing is not None and self.kind != "blocked":
+            raise ValueError("'missing' applies only to kind blocked")
+        return self
+
+
+class Absent(Model):
+    kind: ActionKind
+    id: Annotated[str, Field(min_length=1)]
+
+
+class Expect(Model):
+    present: list[Present] = Field(default_factory=list)
+    absent: list[Absent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something(self) -> Expect:
+        if not self.present and not self.absent:
+            raise ValueError("expect needs at least one 'present' or 'absent' item")
+        return self
+
+
+class Scenario(Model):
+    name: Annotated[str, Field(min_length=1)]
+    as_of: dt.date
+    client: Client
+    expect: Expect
+    note: str | None = None
+
+
+class ScenarioFile(Model):
+    scenarios: Annotated[list[Scenario], Field(min_length=1)]
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Case:
+    """A valid scenario and where it is written."""
+
+    location: Location
+    scenario: Scenario
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def files(kb: KnowledgeBase, paths: Sequence[Path] = ()) -> list[Path]:
+    """The scenario files to run: the given files and folders, or those of the knowledge base."""
+    if not paths:
+        return scenario_files(kb.root)
+    found: list[Path] = []
+    for path in paths:
+        found += sorted(path.rglob(f"*{SCENARIO_SUFFIX}")) if path.is_dir() else [path]
+    return found
+
+
+def read_cases(path: Path, kb: KnowledgeBase) -> tuple[list[Case], list[Diagnostic]]:
+    """The valid cases of one file; a case whose client or expectations are wrong is left out."""
+    doc, model, problems = parse_model(path, ScenarioFile)
+    if model is None:
+        return [], problems
+    cases = []
+    for i, scenario in enumerate(model.scenarios):
+        key: PathKey = ("scenarios", i)
+        bad = check_against_kb(scenario.client, kb, doc, (*key, "client"))
+        bad += _check_expect(scenario, kb, doc, (*key, "expect"))
+        problems += bad
+        if not bad:
+            cases.append(Case(doc.loc(key), scenario))
+    return cases, problems
+
+
+def _check_expect(scenario: Scenario, kb: KnowledgeBase, doc: Document,
+                  key: PathKey) -> list[Diagnostic]:
+    """Expectations must name things the knowledge base can produce, or they prove nothing."""
+    journey = kb.journeys.get(scenario.client.project_type or "")
+    steps = journey.step_ids if journey else kb.index.all_steps
+    warnings = {a.target for r in kb.rules for a in r.spec.then if a.kind == "warning"}
+    known: dict[str, tuple[str, Collection[str]]] = {
+        kind: ("journey step", steps) for kind in STEP_ID_KINDS}
+    known |= {"communication": ("playbook entry", set(kb.playbook)),
+              "warning": ("warning", warnings)}
+    problems: list[Diagnostic] = []
+    for part in ("present", "absent"):
+        for i, item in enumerate(getattr(scenario.expect, part)):
+            here = (*key, part, i)
+            what, choices = known[item.kind]
+            problems += _unknown(doc, (*here, "id"), item.id, choices, what)
+            for j, step in enumerate(getattr(item, "missing", None) or ()):
+                problems += _unknown(doc, (*here, "missing", j), step, steps, "journey step")
+    return problems
+
+
+def _unknown(doc: Document, key: PathKey, value: str, known: Collection[str],
+             what: str) -> list[Diagnostic]:
+    if value in known:
+        return []
+    field = ".".join(str(p) for p in key[2:])
+    return [Diagnostic("unknown-value", f"{field}: unknown {what} '{value}'",
+                       doc.loc(key), expected=one_of(sorted(known)) if known else f"no {what}s",
+                       hint=did_you_mean(value, known))]
+
+
+def no_scenarios(kb: KnowledgeBase, paths: Sequence[Path]) -> Diagnostic:
+    where = ", ".join(shown(p) for p in paths) or shown(kb.root / "rules")
+    return Diagnostic("no-scenarios", f"no scenario files (*{SCENARIO_SUFFIX}) in {where}",
+                      Location(where), hint="write scenarios next to the rules, in "
+                      "rules/NAME.test.yaml (see docs/authoring.md)")
+
+
+# --- running -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Ran:
+    result: CaseResult
+    evaluation: Evaluation
+    recommendation: Recommendation
+    project_type: str | None
+
+
+def run_case(case: Case, kb: KnowledgeBase) -> _Ran:
+    s = case.scenario
+    rec, evaluation = evaluate(s.client, kb=kb, as_of=s.as_of)
+    failures = check(s.expect, rec.actions)
+    return _Ran(CaseResult(case.location, s.name, s.note, failures), evaluation, rec,
+                s.client.project_type)
+
+
+def check(expect: Expect, actions: Sequence[Action]) -> tuple[Failure, ...]:
+    """Every expectation that the actions do not meet, in the order written."""
+    failures = [_present(want, actions) for want in expect.present]
+    failures += [_absent(avoid, actions) for avoid in expect.absent]
+    return tuple(f for f in failures if f is not None)
+
+
+def _find(actions: Sequence[Action], kind: str, id: str) -> Action | None:
+    return next((a for a in actions if (a.kind, a.id) == (kind, id)), None)
+
+
+def _present(want: Present, actions: Sequence[Action]) -> Failure | None:
+    found = _find(actions, want.kind, want.id)
+    if found is None:
+        same = [describe(a) for a in actions if a.id == want.id]
+        return Failure(f"{want.kind} {want.id}", "it was not recommended",
+                       "; ".join(same) or f"no action for {want.id}")
+    if want.missing is None or tuple(want.missing) == found.missing:
+        return None
+    expected = f"blocked {want.id} (missing: {', '.join(want.missing) or 'nothing'})"
+    problem = ("the missing steps are listed in another order (journey order is the rule)"
+               if sorted(want.missing) == sorted(found.missing) else "the missing steps differ")
+    return Failure(expected, problem, describe(found))
+
+
+def _absent(avoid: Absent, actions: Sequence[Action]) -> Failure | None:
+    found = _find(actions, avoid.kind, avoid.id)
+    if found is None:
+        return None
+    label = "rules" if len(found.rules) > 1 else "rule"
+    origin = f"{label} {', '.join(found.rules)}" if found.rules else "the journey map"
+    return Failure(f"no {avoid.kind} {avoid.id}", "it was recommended",
+                   f"{describe(found)}, from {origin}")
+
+
+def coverage(kb: KnowledgeBase, runs: Iterable[_Ran]) -> Coverage:
+    fired: set[str] = set()
+    silent: set[str] = set()
+    steps: set[str] = set()
+    entries: set[str] = set()
+    rule_ids = {r.id for r in kb.rules}
+    for ran in runs:
+        fired |= set(ran.evaluation.acting)
+        silent |= rule_ids - set(ran.evaluation.matched)
+        for a in ran.recommendation.actions:
+            if a.kind in STEP_KINDS:
+                steps.add(f"{ran.project_type}/{a.id}")
+            elif a.kind == "communication":
+                entries.add(a.id)
+    all_steps = {f"{pt}/{s}" for pt, j in kb.journeys.items() for s in j.steps}
+    return Coverage(_tally(rule_ids, fired), _tally(rule_ids, silent),
+                    _tally(all_steps, steps), _tally(set(kb.playbook), entries))
+
+
+def _tally(everything: set[str], covered: set[str]) -> Tally:
+    return Tally(tuple(sorted(everything & covered)), tuple(sorted(everything - covered)))
+
+
+def run(kb: KnowledgeBase, paths: Sequence[Path] = ()) -> TestRun:
+    """Run the scenarios of ``paths`` (files or folders), or of the knowledge base's rules/."""
+    cases: list[Case] = []
+    problems: list[Diagnostic] = []
+    targets = files(kb, paths)
+    for path in targets:
+        found, bad = read_cases(path, kb)
+        cases += found
+        problems += bad
+    if not targets:
+        problems.append(no_scenarios(kb, paths))
+    ran = [run_case(case, kb) for case in cases]
+    return TestRun(tuple(r.result for r in ran), coverage(kb, ran),
+                   tuple(sorted(problems, key=sort_key)))
