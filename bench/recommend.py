@@ -27,21 +27,15 @@ from pathlib import Path
 from typing import Any
 
 import engine
-from engine.models import SERVICES, Action, Recommendation
+from engine.models import Action, Recommendation
 from engine.runtime.clients import read_clients
 from engine.runtime.derived import derive
 from engine.tools import scenarios
+from engine.tools.generate import random_client
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 AS_OF = dt.date(2026, 10, 15)
-
-
-def typical_client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict[str, Any]:
-    """A random client knowing each optional fact with probability 0.6."""
-    full = random_client(rng, kb, i)
-    keep = {"id", "project_type", "completed_steps"}
-    return {k: v for k, v in full.items() if k in keep or rng.random() < 0.6}
 
 
 def scenario_clients(kb: engine.KnowledgeBase, count: int) -> list[tuple[engine.Client, Any]]:
@@ -57,32 +51,6 @@ def example_clients(kb: engine.KnowledgeBase, count: int) -> list[tuple[engine.C
 def repeat(pairs: list[tuple[engine.Client, Any]], count: int) -> list[tuple[engine.Client, Any]]:
     """``pairs`` over and over, ``count`` in all."""
     return (pairs * (count // len(pairs) + 1))[:count]
-
-
-def random_client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict[str, Any]:
-    project_type = rng.choice(sorted(kb.journeys))
-    journey = kb.journeys[project_type]
-    done = list(journey.order[: rng.randint(0, len(journey.order))])
-    day = lambda: AS_OF - dt.timedelta(days=rng.randint(0, 400))  # noqa: E731
-    target = rng.uniform(100, 5000)
-    return {
-        "id": f"c{i}", "project_type": project_type, "completed_steps": done,
-        "temperament": rng.choice(["choleric", "sanguine", "melancholic", "phlegmatic"]),
-        "activity": rng.choice(["active", "waiting", "passive"]),
-        "importance": rng.choice(["key", "regular", "low"]),
-        "company_stage": rng.choice(["infancy", "growth", "prime", "stability", "aristocracy"]),
-        "knowledge_level": rng.choice(["novice", "intermediate", "expert"]),
-        "decision_system": rng.choice(["owner", "manager_and_owner", "committee"]),
-        "monthly_budget": round(10 ** rng.uniform(3.7, 6.3)),
-        "services": rng.sample(SERVICES, rng.randint(0, 3)), "main_channel": rng.choice(SERVICES),
-        "kpis": [{"name": "CPL", "target": target, "actual": target * rng.uniform(0.6, 1.5),
-                  "higher_is_better": False}],
-        "goals_changed": rng.random() < 0.1, "nps": rng.randint(0, 10),
-        "season_peak_months": rng.sample(range(1, 13), rng.randint(0, 2)),
-        "contact_changes_12m": rng.randint(0, 4), "campaign_launched_on": day(),
-        "last_contact_on": day(), "last_meeting_on": day(), "nps_surveyed_on": day(),
-        "client_since": day() - dt.timedelta(days=400),
-    }
 
 
 def measure(label: str, pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase,
@@ -138,7 +106,7 @@ def main() -> None:
     args = parser.parse_args()
     kb = engine.load(matcher=args.matcher)
     rng = random.Random(2026)
-    typical = [typical_client(rng, kb, i) for i in range(args.clients)]
+    typical = [random_client(rng, kb, i, known=0.6) for i in range(args.clients)]
     complete = [random_client(rng, kb, i) for i in range(args.clients)]
     print(f"bundled kb {kb.version}: {len(kb.rules)} rules, {len(kb.journeys)} journeys; "
           f"{args.clients} clients per workload; matcher {args.matcher}; "

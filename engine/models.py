@@ -106,6 +106,13 @@ class Action(Model):
     sources: tuple[str, ...]
     missing: tuple[str, ...] = ()
 
+    def label(self) -> str:
+        """The action in the notation of scenario files: ``blocked launch_context_ads
+        (missing: landing_pages)``."""
+        text = f"{self.kind} {self.id}"
+        return text + (f" (missing: {', '.join(self.missing)})" if self.kind == "blocked" else "")
+
+
 
 class Recommendation(Model):
     client_id: str

@@ -13,7 +13,7 @@ STEP_KINDS = ("next_step", "upsell")  # the kinds of action that propose a journ
 STEP_ID_KINDS = ("next_step", "upsell", "blocked")  # the kinds whose id is a journey step
 
 Language = Literal["en", "ru"]
-LANGUAGES: tuple[Language, ...] = get_args(Language)
+LANGUAGES: tuple[str, ...] = get_args(Language)
 
 RuleStatus = Literal["fired", "suppressed", "not_matched"]
 RULE_STATUSES: tuple[RuleStatus, ...] = get_args(RuleStatus)  # in explanation order

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,12 @@ def overlay(base: Path, extra: Path, target: Path) -> Path:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, dest)
     return target
+
+
+def playbook(*args: str, cwd: Path | None = None,
+             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed `playbook` command, run as a user runs it: a real subprocess."""
+    exe = shutil.which("playbook", path=str(Path(sys.executable).parent))
+    assert exe, "the playbook console script is installed with the package"
+    return subprocess.run([exe, *args], cwd=cwd or TESTS.parent, input=stdin,
+                          capture_output=True, text=True, check=False)

@@ -9,7 +9,7 @@ import pytest
 
 from engine.cli import main
 
-from .conftest import SMALL_KB, TESTS, golden
+from .conftest import SMALL_KB, TESTS, golden, overlay
 
 CLIENT = """\
 id: acme
@@ -103,11 +103,14 @@ def test_validate_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "error[not-a-knowledge-base]" in capsys.readouterr().err
 
 
-def test_validate_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--kb", str(TESTS / "errors" / "unknown_fact"), "--format",
-                 "json"]) == 1
+def test_validate_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    kb_dir = overlay(SMALL_KB, TESTS / "errors" / "unknown_fact", tmp_path / "kb")
+    assert main(["validate", "--kb", str(kb_dir), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["ok"] is False and data["diagnostics"][0]["code"] == "not-a-knowledge-base"
+    assert data["ok"] is False and data["errors"] == 1
+    assert [(d["code"], d["path"].endswith("extra.yaml"), d["line"], d["hint"])
+            for d in data["diagnostics"] if d["severity"] == "error"] == [
+        ("unknown-fact", True, 9, "did you mean 'nps'?")]
 
 
 def test_internal_errors_exit_2(client_file: Path, capsys: pytest.CaptureFixture[str],

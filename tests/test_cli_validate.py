@@ -10,7 +10,7 @@ import pytest
 
 from engine.cli import main
 
-from .conftest import SMALL_KB, TESTS
+from .conftest import SMALL_KB, TESTS, overlay
 
 LINT_KB = TESTS / "lint_kb"
 
@@ -60,9 +60,12 @@ def test_strict_passes_a_clean_kb(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert out.startswith("ok: 4 rules") and "warning" not in out
 
 
-def test_strict_with_errors_still_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "--kb", str(TESTS / "errors" / "unknown_fact"), "--strict")
-    assert code == 1 and "error[" in err
+def test_strict_with_errors_still_exits_1(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    kb_dir = overlay(SMALL_KB, TESTS / "errors" / "unknown_fact", tmp_path / "kb")
+    code, out, err = run(capsys, "--kb", str(kb_dir), "--strict")
+    assert code == 1 and "error[unknown-fact] unknown fact 'npss'" in err
+    assert out == "1 error(s)\n"
 
 
 def test_small_kb_strict(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import engine
-from engine.cli import main
+from engine.render import markdown
 from engine.tools import coverage
+
+from .conftest import SMALL_KB, overlay, playbook
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
 
 
 def test_the_coverage_table_in_the_docs_is_current() -> None:
-    expected = coverage.table(engine.default_kb())
+    expected = markdown.coverage(coverage.coverage(engine.default_kb()))
     assert DOC.read_text(encoding="utf-8") == expected, \
         "docs/coverage.md is stale: run `playbook coverage --write docs/coverage.md`"
 
@@ -27,9 +30,20 @@ def test_every_domain_item_is_catalogued_and_at_least_50_are_encoded() -> None:
                                                                 "nor explained"
 
 
-def test_an_uncited_item_says_why(small_kb, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from .conftest import SMALL_KB
-    assert main(["coverage", "--kb", str(SMALL_KB)]) == 0
-    out = capsys.readouterr().out
-    assert "| K07 | " in out and "`optimise_in_band`" in out
-    assert "| K50 | " in out and "**not encoded**" in out
+def test_an_uncited_item_says_why(tmp_path: Path) -> None:
+    kb_dir = overlay(SMALL_KB, SMALL_KB, tmp_path / "kb")
+    cited = sorted({k for f in SMALL_KB.rglob("*.yaml")
+                    for k in re.findall(r"\bK\d\d\b", f.read_text(encoding="utf-8"))} - {"K50"})
+    catalogue = "".join(f"  {k}:\n    title: {{en: item {k}, ru: пункт {k}}}\n" for k in cited)
+    (kb_dir / "rules" / "sources.yaml").write_text(
+        "sources:\n" + catalogue + "  K50:\n    title: {en: Why segment, ru: Зачем}\n"
+        "    not_encoded: {en: The reason the base exists, ru: Причина}\n"
+        "  K51:\n    title: {en: Nobody cites this, ru: Никто}\n", encoding="utf-8")
+    result = playbook("coverage", "--kb", str(kb_dir))
+    assert result.returncode == 0, result.stderr
+    rows = {line.split(" | ")[0]: line for line in result.stdout.splitlines()
+            if line.startswith("| K")}
+    assert rows["| K07"] == "| K07 | item K07 | `optimise_in_band` | `lead_gen/optimise_campaigns` |  |"
+    assert rows["| K50"] == "| K50 | Why segment | not encoded: The reason the base exists |  |  |"
+    assert rows["| K51"] == "| K51 | Nobody cites this | **not encoded** |  |  |"
+    assert f"Encoded: **{len(cited)} of {len(cited) + 2}**." in result.stdout

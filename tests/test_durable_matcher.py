@@ -29,7 +29,7 @@ from engine.language.conditions import All, AnyOf, Node, Test
 from engine.matchers import build
 from engine.matchers import durable as durable_module
 from engine.matchers.python import PythonMatcher
-from engine.models import SERVICES
+from engine.tools.generate import random_client
 from engine.tools.scenarios import files, read_cases
 
 from .conftest import SMALL_KB
@@ -355,51 +355,6 @@ def kbs(request: pytest.FixtureRequest) -> tuple[engine.KnowledgeBase, engine.Kn
     return python, engine.load(path, matcher="durable")
 
 
-def random_client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict[str, Any]:
-    """A valid client of this knowledge base; about a quarter of its facts are left out."""
-    project_type = rng.choice(sorted(kb.journeys) or ["lead_gen"])
-    order = list(kb.journeys[project_type].order) if kb.journeys else []
-
-    def day() -> dt.date:
-        return AS_OF - dt.timedelta(days=rng.randint(-30, 500))
-
-    target = rng.uniform(100, 5000)
-    pick: Callable[[Sequence[Any]], Any] = rng.choice
-    facts = {
-        "project_type": project_type,
-        "completed_steps": rng.sample(order, rng.randint(0, len(order))),
-        "temperament": pick(["choleric", "sanguine", "melancholic", "phlegmatic"]),
-        "activity": pick(["active", "waiting", "passive"]),
-        "importance": pick(["key", "regular", "low"]),
-        "company_stage": pick(["infancy", "growth", "prime", "stability", "aristocracy"]),
-        "knowledge_level": pick(["novice", "intermediate", "expert"]),
-        "decision_system": pick(["owner", "manager_and_owner", "committee"]),
-        "monthly_budget": pick([0.0, 50_000.0, round(10 ** rng.uniform(3.5, 6.5), 2)]),
-        "services": rng.sample(SERVICES, rng.randint(0, 3)), "main_channel": pick(SERVICES),
-        "kpis": [{"name": "CPL", "target": target, "actual": target * rng.uniform(0.6, 1.5),
-                  "higher_is_better": rng.random() < 0.3}],
-        "goals_changed": rng.random() < 0.2, "nps": rng.randint(0, 10),
-        "season_peak_months": rng.sample(range(1, 13), rng.randint(0, 3)),
-        "contact_changes_12m": rng.randint(0, 4), "campaign_launched_on": day(),
-        "last_contact_on": day(), "last_meeting_on": day(), "nps_surveyed_on": day(),
-        "client_since": day() - dt.timedelta(days=400), "industry": pick(["retail", "b2b", "e"]),
-    }
-    client = {k: v for k, v in facts.items() if rng.random() < 0.75}
-    client["facts"] = {name[6:]: _custom(rng, kb.facts[name]) for name in kb.facts
-                       if name.startswith("facts.") and rng.random() < 0.75}
-    return {"id": f"c{i}", **client}
-
-
-def _custom(rng: random.Random, ftype: Any) -> Any:
-    """A value of a fact the knowledge base declares itself."""
-    kind, values = ftype.kind, ftype.values or ("x", "y")
-    if kind == "list":
-        return rng.sample(ftype.item.values or ["x", "y", "z"], rng.randint(0, 2))
-    choices = {"bool": [True, False], "int": range(-5, 40), "number": [0.0, 1.5, 12.0, 99.9],
-               "enum": values, "text": values, "date": [AS_OF - dt.timedelta(days=9)]}
-    return rng.choice(list(choices[kind]))
-
-
 def assert_same_recommendations(kbs: tuple[engine.KnowledgeBase, engine.KnowledgeBase],
                                 client: Any, as_of: dt.date) -> None:
     python, durable = kbs
@@ -419,4 +374,4 @@ def test_kb_10000_random_clients(kbs: tuple[engine.KnowledgeBase, engine.Knowled
     rng = random.Random(2026)
     for i in range(10_000):
         as_of = AS_OF + dt.timedelta(days=rng.randint(-200, 200))
-        assert_same_recommendations(kbs, random_client(rng, kbs[0], i), as_of)
+        assert_same_recommendations(kbs, random_client(rng, kbs[0], i, 0.75), as_of)

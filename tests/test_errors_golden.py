@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.render.report import diagnostics_text
+from engine.render.text import diagnostics as diagnostics_text
 
 from .conftest import SMALL_KB, TESTS, golden, overlay
 

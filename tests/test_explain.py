@@ -16,7 +16,8 @@ import engine
 from engine.cli import main
 from engine.language.conditions import Test
 from engine.language.fact_types import FactType, enum, list_of
-from engine.render.words import condition_text
+from engine.render.conditions import condition_text, unmet_text
+from engine.render.json import explanation as explanation_json
 from engine.tools.explain import BlockedStep, Dropped, Explanation, GroupOutcome, Waiting, explain
 
 from .conftest import SMALL_KB, TESTS, golden, overlay
@@ -36,7 +37,7 @@ def group_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def unmet_texts(ex: Explanation) -> dict[str, str]:
-    return {r.id: r.unmet.text for r in ex.rules if r.unmet}
+    return {r.id: unmet_text(r.unmet, ex.lang) for r in ex.rules if r.unmet}
 
 
 def test_a_fired_rule_lists_what_it_produced(small_kb: engine.KnowledgeBase) -> None:
@@ -79,8 +80,8 @@ def test_an_any_condition_lists_every_alternative_that_failed(group_kb: Path) ->
     ex = explain(kb, {"id": "c", "nps": 8, "temperament": "melancholic",
                       "last_contact_on": "2026-10-22"}, AS_OF)
     unmet = next(r.unmet for r in ex.rules if r.id == "calm_detractor")
-    assert unmet is not None and unmet.text == "none of the alternatives held"
-    assert [a.text for a in unmet.alternatives] == [
+    assert unmet is not None and unmet_text(unmet, "en") == "none of the alternatives held"
+    assert [unmet_text(a, "en") for a in unmet.alternatives] == [
         "nps is 8, rule wants <= 6", "days_since_contact is 10, rule wants >= 30"]
 
 
@@ -139,7 +140,7 @@ def test_only_keeps_what_concerns_one_rule(small_kb: engine.KnowledgeBase) -> No
 
 
 def test_explanations_are_json_ready(small_kb: engine.KnowledgeBase) -> None:
-    data = json.loads(json.dumps(explain(small_kb, ADS_FIRST, AS_OF).as_dict()))
+    data = json.loads(json.dumps(explanation_json(explain(small_kb, ADS_FIRST, AS_OF))))
     assert data["as_of"] == "2026-11-01" and data["client_id"] == "ads_first"
     assert data["rules"][1]["unmet"] == {
         "text": "kpi_deviation_pct is 15.4%, rule wants between 10% and 15%",

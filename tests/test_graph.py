@@ -141,7 +141,7 @@ def test_missing_graphviz_package_is_a_clear_error(monkeypatch: pytest.MonkeyPat
     assert main(["graph", "lead_gen", "--kb", str(SMALL_KB), "--format", "png",
                  "--output", "never.png"]) == 1
     err = capsys.readouterr().err
-    assert err == f"playbook graph: --format png needs Graphviz: {graph.INSTALL_HINT}\n"
+    assert err == f"playbook graph: --format png needs Graphviz: {graph_text.INSTALL_HINT}\n"
     assert not Path("never.png").exists()
 
 

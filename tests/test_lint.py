@@ -15,7 +15,7 @@ import engine
 from engine.language.conditions import TRUE, All, AnyOf, Node, Test
 from engine.lint.intervals import Interval, band, gap
 from engine.lint.prover import compatible, contradicts, implies
-from engine.render.report import diagnostics_text
+from engine.render.text import diagnostics as diagnostics_text
 
 from .conftest import SMALL_KB, TESTS, golden
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 import engine
 from engine.models import Action
-from engine.render.report import diagnostics_text
+from engine.render.text import diagnostics as diagnostics_text
 from engine.tools.scenarios import Expect, Scenario, check, run
 
 from .conftest import SMALL_KB, TESTS

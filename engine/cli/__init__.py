@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from engine.errors import DiagnosticsError, MatcherUnavailable
-from engine.render.report import diagnostics_json, diagnostics_text
+from engine.render import reporter
 
 COMMANDS = ("dry_run", "validate", "test", "explain", "graph", "schema", "coverage")
 
@@ -53,10 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except DiagnosticsError as exc:
-        json_wanted = getattr(args, "format", None) == "json"
-        out = diagnostics_json(exc.diagnostics) if json_wanted else diagnostics_text(
-            exc.diagnostics)
-        (sys.stdout if json_wanted else sys.stderr).write(out)
+        fmt = "json" if getattr(args, "format", None) == "json" else "text"
+        output = reporter(fmt).diagnostics(exc.diagnostics)
+        sys.stderr.write(output.err)
+        sys.stdout.write(output.out)
         return 1
     except MatcherUnavailable as exc:
         sys.stderr.write(f"playbook: {exc}\n")

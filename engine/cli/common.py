@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.load import load
 from engine.matchers import NAMES
+from engine.render import Output
 
 
 def add_kb(parser: argparse.ArgumentParser) -> None:
@@ -35,3 +37,9 @@ def date(text: str) -> dt.date:
 
 def load_kb(args: argparse.Namespace) -> KnowledgeBase:
     return load(args.kb, matcher=getattr(args, "matcher", "python"))
+
+
+def emit(output: Output) -> None:
+    """Write a reporter's output: errors first, so a pipe reading both keeps their order."""
+    sys.stderr.write(output.err)
+    sys.stdout.write(output.out)

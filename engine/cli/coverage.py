@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from engine.cli.common import add_kb, load_kb
+from engine.render import markdown
 from engine.tools import coverage
 
 NAME = "coverage"
@@ -22,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    text = coverage.table(load_kb(args))
+    text = markdown.coverage(coverage.coverage(load_kb(args)))
     if args.write:
         args.write.write_text(text, encoding="utf-8")
         sys.stdout.write(f"wrote {args.write}\n")

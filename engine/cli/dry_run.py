@@ -6,17 +6,15 @@ Client files are YAML or JSON: one client (a mapping) or a list of clients.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from engine.cli.common import add_format, add_kb, add_matcher, date, load_kb
+from engine.cli.common import add_format, add_kb, add_matcher, date, emit, load_kb
 from engine.errors import Diagnostic
-from engine.kb.knowledge_base import KnowledgeBase
-from engine.models import Client, Recommendation
-from engine.render import report
+from engine.models import Client
+from engine.render import TextReporter, reporter
 from engine.runtime.clients import read_clients
 from engine.runtime.recommend import recommend
-from engine.tools.explain import Explanation, explain
+from engine.tools.explain import explain
 from engine.vocabulary import LANGUAGES
 
 NAME = "dry-run"
@@ -45,30 +43,8 @@ def run(args: argparse.Namespace) -> int:
         clients += found
         problems += bad
     recs = [recommend(c, kb=kb, as_of=args.as_of, lang=args.lang) for c in clients]
-    sys.stderr.write(report.diagnostics_text(problems))
     named = [(r, c.name) for r, c in zip(recs, clients, strict=True)]
-    explained = [explain(kb, c, args.as_of, args.lang) for c in clients] if args.explain else []
-    if args.format == "json":
-        out = report.recommendations_json(
-            recs, {e.client_id: e.as_dict() for e in explained} if args.explain else None)
-    elif args.explain:
-        out = "".join(_explained(args, kb, r, c.name, e)
-                      for r, c, e in zip(recs, clients, explained, strict=True))
-    elif args.format == "markdown":
-        out = report.recommendations_markdown(named, kb, args.lang)
-    else:
-        out = report.recommendations_table(named, kb, args.lang)
-    sys.stdout.write(out)
+    explained = [explain(kb, c, args.as_of, args.lang) for c in clients] if args.explain else None
+    emit(TextReporter().diagnostics(problems))
+    emit(reporter(args.format).recommendations(named, kb, args.lang, explained))
     return 1 if problems else 0
-
-
-def _explained(args: argparse.Namespace, kb: KnowledgeBase, rec: Recommendation,
-               name: str | None, ex: Explanation) -> str:
-    """One client's table (or markdown), followed by the rules that fired and were suppressed."""
-    if args.format == "markdown":
-        table = report.recommendations_markdown([(rec, name)], kb, args.lang, explain=True)
-        return table + "\n" + report.explanation_summary(ex, args.lang, bullet="- ")
-    table = report.recommendations_table([(rec, name)], kb, args.lang, explain=True)
-    return table + report.explanation_summary(ex, args.lang)
-
-

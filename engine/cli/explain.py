@@ -9,13 +9,12 @@ were dropped. --rule ID explains that rule only.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from engine.cli.common import add_format, add_kb, date, load_kb
+from engine.cli.common import add_format, add_kb, date, emit, load_kb
 from engine.errors import Diagnostic, DiagnosticsError, did_you_mean, one_of
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.render import report
+from engine.render import TextReporter, reporter
 from engine.runtime.clients import read_clients
 from engine.tools.explain import Explanation, explain
 from engine.vocabulary import LANGUAGES
@@ -40,15 +39,12 @@ def run(args: argparse.Namespace) -> int:
     if args.rule is not None:
         check_rule(args.rule, kb)
     clients, problems = read_clients(args.client, kb)
-    sys.stderr.write(report.diagnostics_text(problems))
+    emit(TextReporter().diagnostics(problems))
     items: list[tuple[Explanation, str | None]] = []
     for client in clients:
         ex = explain(kb, client, args.as_of, args.lang)
         items.append((ex.only(args.rule) if args.rule else ex, client.name))
-    if args.format == "json":
-        sys.stdout.write(report.to_json([ex.as_dict() for ex, _ in items]))
-    else:
-        sys.stdout.write(report.explanation_text(items, args.lang))
+    emit(reporter(args.format).explanations(items, args.lang))
     return 1 if problems else 0
 
 

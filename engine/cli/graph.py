@@ -16,9 +16,9 @@ from engine.errors import ClientError, did_you_mean
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client
 from engine.render import graph as graph_text
-from engine.render import report
+from engine.render import json
 from engine.runtime.clients import read_clients
-from engine.tools import pictures as graph
+from engine.tools import pictures
 from engine.vocabulary import LANGUAGES
 
 NAME = "graph"
@@ -51,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
                      f"{', '.join(sorted(kb.journeys))}" + (f"; {hint}" if hint else ""))
     try:
         client = _client(args, kb) if args.client else None
-        pic = graph.picture(kb, args.project_type, client, args.as_of, args.lang)
+        pic = pictures.picture(kb, args.project_type, client, args.as_of, args.lang)
         data = _output(pic, args.format)
-    except (Refused, graph.RenderUnavailable) as exc:
+    except (Refused, graph_text.RenderUnavailable) as exc:
         return _fail(str(exc))
     return _write(data, args)
 
@@ -78,13 +78,13 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _output(pic: graph.Picture, fmt: str) -> bytes:
+def _output(pic: pictures.Picture, fmt: str) -> bytes:
     if fmt == "json":
-        return report.to_json(pic.as_dict()).encode()
+        return json.document(json.picture(pic)).encode()
     if fmt == "mermaid":
         return graph_text.mermaid(pic).encode()
     dot = graph_text.dot(pic)
-    return dot.encode() if fmt == "dot" else graph.render(dot, fmt)
+    return dot.encode() if fmt == "dot" else graph_text.draw(dot, fmt)
 
 
 def _write(data: bytes, args: argparse.Namespace) -> int:

@@ -9,12 +9,10 @@ steps that can only come back blocked, unused entries, facts and thresholds) are
 from __future__ import annotations
 
 import argparse
-import sys
 
-from engine.cli.common import add_format, add_kb
-from engine.kb.knowledge_base import KnowledgeBase
+from engine.cli.common import add_format, add_kb, emit
 from engine.lint import check
-from engine.render import report
+from engine.render import reporter
 
 NAME = "validate"
 
@@ -28,25 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     kb, problems = check(args.kb)
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity == "warning"]
-    failed = bool(errors) or (args.strict and bool(warnings))
-    if args.format == "json":
-        sys.stdout.write(report.to_json({
-            "ok": not failed, "kb_version": kb.version if kb else None,
-            "errors": len(errors), "warnings": len(warnings),
-            "diagnostics": [p.as_dict() for p in problems]}))
-    else:
-        sys.stderr.write(report.diagnostics_text(problems))
-        sys.stdout.write(_summary(kb, len(errors), len(warnings), args.strict))
-    return 1 if failed else 0
-
-
-def _summary(kb: KnowledgeBase | None, errors: int, warnings: int, strict: bool) -> str:
-    if kb is None:
-        return f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "") + "\n"
-    contents = (f"{len(kb.rules)} rules, {len(kb.journeys)} journey maps, "
-                f"{len(kb.playbook)} playbook entries (kb {kb.version})")
-    if warnings and strict:
-        return f"failed (--strict): {warnings} warning(s) in {contents}\n"
-    return f"ok: {contents}" + (f"; {warnings} warning(s)" if warnings else "") + "\n"
+    errors = any(p.severity == "error" for p in problems)
+    warnings = any(p.severity == "warning" for p in problems)
+    emit(reporter(args.format).validation(kb, problems, args.strict))
+    return 1 if errors or (args.strict and warnings) else 0

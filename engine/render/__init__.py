@@ -1,3 +1,29 @@
-"""The only place text for people is made and the only import of rich: one reporter per
-output format (table, markdown, json, text) and the words of both languages.
+"""The only place text for people is made and the only import of rich: one reporter per output
+format (table, markdown, json, text), all words of both languages in render/words.py.
+
+Commands pick a reporter by the name given to ``--format`` and hand it their results; a
+reporter returns an ``Output`` (standard output and standard error text), written at the edge.
 """
+
+from __future__ import annotations
+
+import importlib
+
+from engine.render.output import Output
+from engine.render.text import TextReporter
+
+__all__ = ["FORMATS", "Output", "TextReporter", "reporter"]
+
+# format -> (module, class); a module is imported only when its format is asked for
+FORMATS = {
+    "text": ("engine.render.text", "TextReporter"),
+    "table": ("engine.render.table", "TableReporter"),
+    "markdown": ("engine.render.markdown", "MarkdownReporter"),
+    "json": ("engine.render.json", "JsonReporter"),
+}
+
+
+def reporter(fmt: str) -> TextReporter:
+    module, name = FORMATS[fmt]
+    found: type[TextReporter] = getattr(importlib.import_module(module), name)
+    return found()

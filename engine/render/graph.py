@@ -10,6 +10,7 @@ import html
 import json
 import textwrap
 
+from engine.render.words import LEGEND
 from engine.tools.pictures import STATUSES, Picture, Status, StepBox
 
 WRAP = 24  # characters per line of a step title
@@ -20,8 +21,6 @@ STYLE: dict[Status, tuple[str, str, str, int, bool]] = {
     "blocked": ("#fde0e0", "#c62828", "#6b1111", 2, True),
     "todo": ("#ffffff", "#8c8c8c", "#222222", 1, False),
 }
-LEGEND: dict[Status, str] = {"done": "done", "next": "next: recommended now",
-                             "blocked": "blocked: waits for a prerequisite", "todo": "later"}
 # words Mermaid reads as syntax when they stand alone as a node id
 MERMAID_WORDS = frozenset({"end", "graph", "flowchart", "subgraph", "style", "class", "classdef",
                            "click", "direction", "linkstyle", "default"})
@@ -32,10 +31,18 @@ def lines(step: StepBox) -> list[str]:
     return textwrap.wrap(title, WRAP, break_long_words=False) or [step.id]
 
 
+def caption(pic: Picture) -> str:
+    text = f"{pic.title} ({pic.project_type})"
+    if pic.client_id is not None:
+        day = f" on {pic.as_of.isoformat()}" if pic.as_of else ""
+        text += f": client {pic.client_id}{day}"
+    return text
+
+
 # --- Mermaid -------------------------------------------------------------------------------
 
 def mermaid(pic: Picture) -> str:
-    title = json.dumps(pic.caption, ensure_ascii=False)  # a YAML string in the front matter
+    title = json.dumps(caption(pic), ensure_ascii=False)  # a YAML string in the front matter
     out = ["---", f"title: {title}", "---", "flowchart LR"]
     for phase in pic.phases:
         out.append(f'  subgraph phase_{phase.id}["{_mermaid_text(phase.id)}"]')
@@ -108,7 +115,7 @@ def _dot_node(step: StepBox) -> str:
 
 def _dot_caption(pic: Picture) -> str:
     """The title on top and, with a client, a legend of the colours under it."""
-    title = f'<FONT POINT-SIZE="18">{html.escape(pic.caption)}</FONT>'
+    title = f'<FONT POINT-SIZE="18">{html.escape(caption(pic))}</FONT>'
     if pic.client_id is None:
         return f"<{title}>"
     cells = []
@@ -125,3 +132,28 @@ def _dot_caption(pic: Picture) -> str:
 
 def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# --- SVG and PNG, drawn by Graphviz ---------------------------------------------------
+
+INSTALL_HINT = ("install Graphviz: the `dot` program (apt install graphviz, brew install "
+                "graphviz, or https://graphviz.org/download/) and the Python package "
+                "(pip install 'playbook-engine[graph]'); or use --format mermaid or dot")
+
+
+class RenderUnavailable(RuntimeError):
+    """Graphviz (the Python package or the ``dot`` program) is not installed."""
+
+
+def draw(dot_text: str, fmt: str) -> bytes:
+    """SVG or PNG of a DOT text, drawn by Graphviz; RenderUnavailable if it is not installed."""
+    try:
+        import graphviz  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    except ImportError:
+        raise RenderUnavailable(f"--format {fmt} needs Graphviz: {INSTALL_HINT}") from None
+    try:
+        data: bytes = graphviz.Source(dot_text).pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise RenderUnavailable(f"--format {fmt} needs the Graphviz `dot` program, which is "
+                                f"not on PATH: {INSTALL_HINT}") from None
+    return data

@@ -1,22 +1,46 @@
-"""Plain words for conditions that did not hold: "nps is 8, rule wants <= 6".
+"""Every word the engine shows people, in both languages where the output has a language.
 
-Values are written as an author would write them in YAML (``true``, ``[seo, analytics]``), and
-numbers exactly, with their unit (``15.4%``, ``150 000 ₽``): an explanation must show why a
-value just past a boundary failed, so nothing is rounded away.
+Reports in English only (test runs, validation, coverage, pictures' legends) keep their words
+here too, so wording lives in one place.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from engine.vocabulary import StepStatus
 
-from engine.language.conditions import SYMBOL, Test
-from engine.language.fact_types import FactType
-from engine.language.templates import humanise
+KIND_LABEL = {
+    "en": {"next_step": "next step", "upsell": "upsell", "communication": "communication",
+           "warning": "warning", "blocked": "blocked"},
+    "ru": {"next_step": "следующий шаг", "upsell": "допродажа", "communication": "коммуникация",
+           "warning": "предупреждение", "blocked": "заблокировано"},
+}
 
-NUMBER = FactType("number")
-UNITS = {"percent": "%", "rub": " ₽"}
-WORDS: dict[str, dict[str, str]] = {
+HEADERS = {
+    "en": ("prio", "kind", "what", "why", "sources", "rules", "waiting for", "as of",
+           "no actions"),
+    "ru": ("приор.", "тип", "что", "почему", "основания", "правила", "ждёт", "на дату",
+           "нет действий"),
+}
+
+EXPLAIN_LABELS = {
+    "en": {"fired": "fired", "suppressed": "suppressed", "not_matched": "not fired",
+           "produced": "produced", "won_by": "group {group} was won by {winner}",
+           "blocked": "blocked steps", "asked_by": "{step} (asked by {rules}) waits for:",
+           "ready": "ready now", "waits": "waits for {steps}", "groups": "exclusive groups",
+           "group": "{group}: {winner} won", "lost": "suppressed: {rules}",
+           "dropped": "dropped steps", "asked_for": "{rule} asked for {step}: {why}",
+           "rules_fired": "rules fired", "none": "none"},
+    "ru": {"fired": "сработали", "suppressed": "подавлены", "not_matched": "не сработали",
+           "produced": "дали", "won_by": "в группе {group} победило {winner}",
+           "blocked": "заблокированные шаги", "asked_by": "{step} (просит {rules}) ждёт:",
+           "ready": "можно начинать", "waits": "ждёт {steps}",
+           "groups": "взаимоисключающие группы", "group": "{group}: победило {winner}",
+           "lost": "подавлены: {rules}", "dropped": "отброшенные шаги",
+           "asked_for": "{rule} просит {step}: {why}", "rules_fired": "сработавшие правила",
+           "none": "нет"},
+}
+
+CONDITION_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "is": "{fact} is {actual}, rule wants {wants}",
         "unknown": "{fact} is missing, rule wants {wants}",
@@ -38,44 +62,25 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
+UNITS = {"percent": "%", "rub": " ₽"}
 
-def none_held(lang: str) -> str:
-    return WORDS[lang]["none_held"]
+LEGEND: dict[StepStatus, str] = {"done": "done", "next": "next: recommended now",
+                             "blocked": "blocked: waits for a prerequisite", "todo": "later"}
 
+TEST_COVERAGE = (  # (attribute, label, what the uncovered ones are called)
+    ("rules_fired", "rules fired", "never fired"),
+    ("rules_silent", "rules silent", "always matched"),
+    ("steps_proposed", "journey steps proposed", "never proposed"),
+    ("entries_surfaced", "playbook entries surfaced", "never surfaced"),
+)
 
-def condition_text(test: Test, actual: Any, ftype: FactType, lang: str) -> str:
-    """Why ``test`` failed for the client's value ``actual`` (None: the fact is missing)."""
-    key = "unknown" if actual is None else "is"
-    return WORDS[lang][key].format(fact=test.fact, actual=show(actual, ftype, lang),
-                                   wants=wants(test, ftype, lang))
+COVERAGE_HEADER = """# Coverage of the domain items
 
+Generated from the bundled knowledge base by `playbook coverage --write docs/coverage.md`:
+for each item of DOMAIN.md, the rules, journey steps (`project_type/step`) and playbook
+entries that cite it, or why it is not advice about one client.
+Encoded: **{encoded} of {total}**.
 
-def wants(test: Test, ftype: FactType, lang: str) -> str:
-    """What the test asks for: ``<= 6``, ``between 10% and 15%``, ``it to include seo``."""
-    item = ftype.item if ftype.kind == "list" and ftype.item else ftype
-    c = test.value
-    if test.op == "eq":
-        return show(c, item, lang)
-    if test.op == "ne":
-        return WORDS[lang]["ne"].format(v=show(c, item, lang))
-    if test.op in SYMBOL:
-        return f"{SYMBOL[test.op]} {show(c, item, lang)}"
-    words = WORDS[lang][test.op]
-    if test.op in ("between", "outside"):
-        return words.format(low=show(c[0], item, lang), high=show(c[1], item, lang))
-    if test.op in ("one_of", "none_of"):
-        return words.format(values=", ".join(show(v, item, lang) for v in c))
-    return words.format(v=show(c, item, lang))
-
-
-def show(value: Any, ftype: FactType, lang: str) -> str:
-    """A value as written in YAML, numbers exact and with their unit."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (frozenset, set, list, tuple)):
-        return "[" + ", ".join(show(v, ftype, lang) for v in sorted(value, key=str)) + "]"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        return humanise(value, NUMBER, lang) + UNITS.get(ftype.unit, "")
-    return str(value)
+| item | what | rules | journey steps | playbook entries |
+|---|---|---|---|---|
+"""

@@ -1,27 +1,39 @@
-"""Which domain items (K01...) the knowledge base encodes, and where: the coverage table.
+"""Which domain items (K01...) the knowledge base encodes, and where, as data.
 
-``table(kb)`` renders it as Markdown; docs/coverage.md is this table for the bundled knowledge
-base, and a test fails when it is stale (regenerate with ``playbook coverage --write``).
+docs/coverage.md is this coverage for the bundled knowledge base, rendered by
+engine/render/markdown.py; a test fails when it is stale (``playbook coverage --write``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from engine.kb.compile import DOMAIN_SOURCES
 from engine.kb.knowledge_base import KnowledgeBase
 
-HEADER = """# Coverage of the domain items
 
-Generated from the bundled knowledge base by `playbook coverage --write docs/coverage.md`:
-for each item of DOMAIN.md, the rules, journey steps (`project_type/step`) and playbook
-entries that cite it, or why it is not advice about one client.
-Encoded: **{encoded} of {total}**.
+@dataclass(frozen=True)
+class Item:
+    id: str
+    title: str
+    rules: tuple[str, ...]
+    steps: tuple[str, ...]  # "project_type/step"
+    entries: tuple[str, ...]
+    not_encoded: str | None  # why the item is not advice about one client, if it says so
 
-| item | what | rules | journey steps | playbook entries |
-|---|---|---|---|---|
-"""
+    @property
+    def cited(self) -> bool:
+        return bool(self.rules or self.steps or self.entries)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    items: tuple[Item, ...]  # sorted by id
+
+    @property
+    def encoded(self) -> int:
+        return sum(item.cited for item in self.items)
 
 
 def citations(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
@@ -40,24 +52,14 @@ def citations(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
     return {k: {kind: sorted(ids) for kind, ids in v.items()} for k, v in found.items()}
 
 
-def table(kb: KnowledgeBase, lang: str = "en") -> str:
+def coverage(kb: KnowledgeBase, lang: str = "en") -> Coverage:
     cited = citations(kb)
     catalogue = kb.sources or dict.fromkeys(DOMAIN_SOURCES)  # no catalogue: the DOMAIN ids
-    encoded = sum(1 for source in catalogue if source in cited)
-    rows = []
-    for source, item in sorted(catalogue.items()):
+    items = []
+    for source, spec in sorted(catalogue.items()):
         where = cited.get(source, {})
-        if where:
-            cells = [_list(where.get(kind, ())) for kind in ("rules", "steps", "entries")]
-        elif item is not None and item.not_encoded is not None:
-            cells = [f"not encoded: {item.not_encoded.get(lang)}", "", ""]
-        else:
-            cells = ["**not encoded**", "", ""]
-        title = item.title.get(lang) if item is not None else ""
-        rows.append(f"| {source} | {title} | " + " | ".join(cells) + " |")
-    head = HEADER.format(encoded=encoded, total=len(catalogue))
-    return head + "\n".join(rows) + "\n"
-
-
-def _list(ids: Iterable[str]) -> str:
-    return ", ".join(f"`{i}`" for i in ids)
+        why = spec.not_encoded.get(lang) if spec is not None and spec.not_encoded else None
+        rules, steps, entries = (tuple(where.get(k, ())) for k in ("rules", "steps", "entries"))
+        title = spec.title.get(lang) if spec is not None else ""
+        items.append(Item(source, title, rules, steps, entries, why))
+    return Coverage(tuple(items))

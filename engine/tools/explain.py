@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language.conditions import All, AnyOf, Node, Test, holds
 from engine.language.fact_types import FactType
-from engine.models import Action, Client, Recommendation
-from engine.render.words import condition_text, none_held
+from engine.models import Client, Recommendation
 from engine.runtime.clients import coerce
 from engine.runtime.recommend import Evaluation, evaluate
 from engine.vocabulary import RULE_STATUSES, RuleStatus
@@ -31,12 +30,12 @@ STATUS_ORDER = RULE_STATUSES
 class Unmet:
     """A condition that did not hold: one test, or an ``any`` none of whose alternatives held."""
 
-    text: str
     fact: str | None = None
     op: str | None = None
     wanted: Any = None
     actual: Any = None  # None: the client does not have the fact
     alternatives: tuple[Unmet, ...] = ()
+    ftype: FactType | None = field(default=None, compare=False)  # for the words of render/
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,7 @@ class Explanation:
     groups: tuple[GroupOutcome, ...]
     blocked: tuple[BlockedStep, ...]
     dropped: tuple[Dropped, ...]
+    lang: str = "en"  # of the titles; render/ writes the rest in it
 
     def only(self, rule_id: str) -> Explanation:
         """The parts of this explanation about one rule; KeyError if there is no such rule."""
@@ -100,28 +100,6 @@ class Explanation:
                        groups=tuple(g for g in self.groups if g.group == rule.group),
                        blocked=tuple(b for b in self.blocked if rule_id in b.rules),
                        dropped=tuple(d for d in self.dropped if d.rule == rule_id))
-
-    def as_dict(self) -> dict[str, Any]:
-        return plain(asdict(self))  # type: ignore[no-any-return]
-
-
-def plain(value: Any) -> Any:
-    """JSON-ready data: sets sorted into lists, tuples as lists, dates as ISO text."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (frozenset, set)):
-        return sorted(plain(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def describe(action: Action) -> str:
-    """An action in a few words: ``blocked launch_context_ads (missing: landing_pages)``."""
-    text = f"{action.kind} {action.id}"
-    return text + (f" (missing: {', '.join(action.missing)})" if action.kind == "blocked" else "")
 
 
 def explain(kb: KnowledgeBase, client: Client | Mapping[str, Any], as_of: dt.date | None = None,
@@ -134,7 +112,7 @@ def explain(kb: KnowledgeBase, client: Client | Mapping[str, Any], as_of: dt.dat
     dropped = tuple(Dropped(key.split(":", 1)[0], key.split(":", 1)[1], why)
                     for key, why in evaluation.dropped.items())
     return Explanation(client.id, rec.as_of, kb.version, tuple(outcomes),
-                       _groups(kb, evaluation), _blocked(kb, client, rec), dropped)
+                       _groups(kb, evaluation), _blocked(kb, client, rec), dropped, lang)
 
 
 def _outcome(kb: KnowledgeBase, rule: CompiledRule, evaluation: Evaluation,
@@ -143,29 +121,28 @@ def _outcome(kb: KnowledgeBase, rule: CompiledRule, evaluation: Evaluation,
     base = RuleOutcome(rule.id, spec.title.get(lang), str(rule.location), spec.priority,
                        spec.group, "fired")
     if rule.id in evaluation.acting:
-        return replace(base, produced=tuple(describe(a) for a in rec.actions if rule.id in a.rules))
+        return replace(base, produced=tuple(a.label() for a in rec.actions if rule.id in a.rules))
     if rule.id in evaluation.suppressed:
         return replace(base, status="suppressed", winner=evaluation.suppressed[rule.id])
     return replace(base, status="not_matched",
-                   unmet=first_unmet(rule.tree, evaluation.facts, kb.facts, lang))
+                   unmet=first_unmet(rule.tree, evaluation.facts, kb.facts))
 
 
-def first_unmet(node: Node, facts: Mapping[str, Any], types: Mapping[str, FactType],
-                lang: str = "en") -> Unmet | None:
+def first_unmet(node: Node, facts: Mapping[str, Any],
+                types: Mapping[str, FactType]) -> Unmet | None:
     """The first condition of ``node`` that does not hold for ``facts``, or None if it holds."""
     if isinstance(node, Test):
         actual = facts.get(node.fact)
         if holds(node, actual):
             return None
-        text = condition_text(node, actual, types[node.fact], lang)
-        return Unmet(text, node.fact, node.op, node.value, actual)
+        return Unmet(node.fact, node.op, node.value, actual, ftype=types[node.fact])
     if isinstance(node, All):
-        return next((u for c in node.children if (u := first_unmet(c, facts, types, lang))), None)
+        return next((u for c in node.children if (u := first_unmet(c, facts, types))), None)
     assert isinstance(node, AnyOf)
-    alternatives = [first_unmet(c, facts, types, lang) for c in node.children]
+    alternatives = [first_unmet(c, facts, types) for c in node.children]
     if any(a is None for a in alternatives):
         return None
-    return Unmet(none_held(lang), alternatives=tuple(a for a in alternatives if a is not None))
+    return Unmet(alternatives=tuple(a for a in alternatives if a is not None))
 
 
 def _groups(kb: KnowledgeBase, evaluation: Evaluation) -> tuple[GroupOutcome, ...]:

@@ -1,17 +1,15 @@
-"""The journey map as a picture: data first (``picture``), then text (engine/graph_text.py).
+"""The journey map as a picture: data first (``picture``), then text (engine/render/graph.py).
 
 Steps are laid out left to right by phase, one box per phase in journey order. With a client,
 each step has a status: ``done`` (in completed_steps), ``next`` (recommended now as a next step
 or upsell), ``blocked`` (asked for by a rule, waiting for prerequisites) or ``todo``; the
 statuses come from ``engine.recommend``, so the picture shows what a dry run would say.
-SVG and PNG are drawn by Graphviz (the optional ``graph`` extra and the ``dot`` program).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client
@@ -20,15 +18,6 @@ from engine.vocabulary import STEP_KINDS, STEP_STATUSES, StepStatus
 
 Status = StepStatus
 STATUSES = STEP_STATUSES
-INSTALL_HINT = ("install Graphviz: the `dot` program (apt install graphviz, brew install "
-                "graphviz, or https://graphviz.org/download/) and the Python package "
-                "(pip install 'playbook-engine[graph]'); or use --format mermaid or dot")
-
-
-class RenderUnavailable(RuntimeError):
-    """Graphviz (the Python package or the ``dot`` program) is not installed."""
-
-
 @dataclass(frozen=True)
 class StepBox:
     id: str
@@ -52,19 +41,6 @@ class Picture:
     client_id: str | None = None
     as_of: dt.date | None = None
 
-    @property
-    def caption(self) -> str:
-        text = f"{self.title} ({self.project_type})"
-        if self.client_id is not None:
-            day = f" on {self.as_of.isoformat()}" if self.as_of else ""
-            text += f": client {self.client_id}{day}"
-        return text
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["as_of"] = self.as_of.isoformat() if self.as_of else None
-        data["edges"] = [list(e) for e in self.edges]
-        return data
 
 
 def picture(kb: KnowledgeBase, project_type: str, client: Client | None = None,
@@ -94,17 +70,3 @@ def statuses(kb: KnowledgeBase, client: Client, as_of: dt.date | None,
         elif action.kind == "blocked":
             out[action.id] = "blocked"
     return out
-
-
-def render(dot_text: str, fmt: str) -> bytes:
-    """SVG or PNG of a DOT text, drawn by Graphviz; RenderUnavailable if it is not installed."""
-    try:
-        import graphviz  # type: ignore[import-untyped,import-not-found,unused-ignore]
-    except ImportError:
-        raise RenderUnavailable(f"--format {fmt} needs Graphviz: {INSTALL_HINT}") from None
-    try:
-        data: bytes = graphviz.Source(dot_text).pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise RenderUnavailable(f"--format {fmt} needs the Graphviz `dot` program, which is "
-                                f"not on PATH: {INSTALL_HINT}") from None
-    return data

@@ -24,7 +24,6 @@ from engine.language.document import Document, PathKey
 from engine.models import Action, Client, Model, Recommendation
 from engine.runtime.clients import check_against_kb
 from engine.runtime.recommend import Evaluation, evaluate
-from engine.tools.explain import describe
 from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
 from engine.vocabulary import STEP_ID_KINDS, STEP_KINDS, ActionKind
 
@@ -178,7 +177,7 @@ def _find(actions: Sequence[Action], kind: str, id: str) -> Action | None:
 def _present(want: Present, actions: Sequence[Action]) -> Failure | None:
     found = _find(actions, want.kind, want.id)
     if found is None:
-        same = [describe(a) for a in actions if a.id == want.id]
+        same = [a.label() for a in actions if a.id == want.id]
         return Failure(f"{want.kind} {want.id}", "it was not recommended",
                        "; ".join(same) or f"no action for {want.id}")
     if want.missing is None or tuple(want.missing) == found.missing:
@@ -186,7 +185,7 @@ def _present(want: Present, actions: Sequence[Action]) -> Failure | None:
     expected = f"blocked {want.id} (missing: {', '.join(want.missing) or 'nothing'})"
     problem = ("the missing steps are listed in another order (journey order is the rule)"
                if sorted(want.missing) == sorted(found.missing) else "the missing steps differ")
-    return Failure(expected, problem, describe(found))
+    return Failure(expected, problem, found.label())
 
 
 def _absent(avoid: Absent, actions: Sequence[Action]) -> Failure | None:
@@ -196,7 +195,7 @@ def _absent(avoid: Absent, actions: Sequence[Action]) -> Failure | None:
     label = "rules" if len(found.rules) > 1 else "rule"
     origin = f"{label} {', '.join(found.rules)}" if found.rules else "the journey map"
     return Failure(f"no {avoid.kind} {avoid.id}", "it was recommended",
-                   f"{describe(found)}, from {origin}")
+                   f"{found.label()}, from {origin}")
 
 
 def coverage(kb: KnowledgeBase, runs: Iterable[_Ran]) -> Coverage:

@@ -1,0 +1,139 @@
+"""JSON for programs: one style (UTF-8, indent 2, ISO dates) for every document the CLI prints.
+
+Each function turns one kind of result into JSON-ready data; ``document`` writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, fields, is_dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from engine.errors import Diagnostic
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.models import Recommendation
+from engine.render.conditions import unmet_text
+from engine.render.output import Output
+from engine.render.text import Explained, Named, TextReporter
+from engine.tools.explain import Explanation, RuleOutcome, Unmet
+from engine.tools.pictures import Picture
+from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
+
+
+def document(data: Any) -> str:
+    return json.dumps(plain(data), ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready data: models dumped, dataclasses as dicts, sets sorted into lists, tuples as
+    lists, dates as ISO text."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (frozenset, set)):
+        return sorted(plain(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def diagnostics(problems: Iterable[Diagnostic]) -> list[dict[str, object]]:
+    return [d.as_dict() for d in problems]
+
+
+def recommendations(recs: Sequence[Recommendation],
+                    explanations: Sequence[Explanation] | None = None) -> list[dict[str, Any]]:
+    explained = {e.client_id: explanation(e) for e in explanations or ()}
+    items = []
+    for rec in recs:
+        item = rec.model_dump(mode="json")
+        if explanations is not None:
+            item["explanation"] = explained.get(rec.client_id)
+        items.append(item)
+    return items
+
+
+def explanation(ex: Explanation) -> dict[str, Any]:
+    data = {f.name: getattr(ex, f.name) for f in fields(ex) if f.name not in ("lang", "rules")}
+    data["rules"] = [_outcome(r, ex.lang) for r in ex.rules]
+    order = [f.name for f in fields(ex) if f.name != "lang"]
+    return {name: plain(data[name]) for name in order}
+
+
+def _outcome(rule: RuleOutcome, lang: str) -> dict[str, Any]:
+    data = plain({f.name: getattr(rule, f.name) for f in fields(rule) if f.name != "unmet"})
+    at = list(data).index("produced")
+    items = list(data.items())
+    items.insert(at, ("unmet", _unmet(rule.unmet, lang) if rule.unmet else None))
+    return dict(items)
+
+
+def _unmet(unmet: Unmet, lang: str) -> dict[str, Any]:
+    return {"text": unmet_text(unmet, lang), "fact": unmet.fact, "op": unmet.op,
+            "wanted": plain(unmet.wanted), "actual": plain(unmet.actual),
+            "alternatives": [_unmet(a, lang) for a in unmet.alternatives]}
+
+
+def picture(pic: Picture) -> dict[str, Any]:
+    data: dict[str, Any] = plain(pic)
+    return data
+
+
+def test_run(run: TestRun) -> dict[str, Any]:
+    return {"ok": run.ok, "passed": run.passed, "total": len(run.cases),
+            "cases": [_case(c) for c in run.cases], "coverage": _coverage(run.coverage),
+            "diagnostics": diagnostics(run.problems)}
+
+
+def _case(case: CaseResult) -> dict[str, Any]:
+    return {"path": case.location.path, "line": case.location.line, "name": case.name,
+            "note": case.note, "passed": case.passed,
+            "failures": [_failure(f) for f in case.failures]}
+
+
+def _failure(failure: Failure) -> dict[str, str]:
+    return {"expected": failure.expected, "problem": failure.problem, "got": failure.got,
+            "message": failure.message}
+
+
+def _coverage(coverage: Coverage) -> dict[str, Any]:
+    return {f.name: _tally(getattr(coverage, f.name)) for f in fields(coverage)}
+
+
+def _tally(tally: Tally) -> dict[str, Any]:
+    return {"covered": len(tally.covered), "total": tally.total,
+            "uncovered": list(tally.uncovered)}
+
+
+class JsonReporter(TextReporter):
+    name = "json"
+
+    def diagnostics(self, problems: Sequence[Diagnostic]) -> Output:
+        return Output(document(diagnostics(problems)))
+
+    def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
+                        explanations: Sequence[Explanation] | None = None) -> Output:
+        return Output(document(recommendations([rec for rec, _ in named], explanations)))
+
+    def explanations(self, items: Sequence[Explained], lang: str) -> Output:
+        return Output(document([explanation(ex) for ex, _ in items]))
+
+    def test_run(self, run: TestRun) -> Output:
+        return Output(document(test_run(run)))
+
+    def validation(self, kb: KnowledgeBase | None, problems: Sequence[Diagnostic],
+                   strict: bool) -> Output:
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
+        return Output(document({
+            "ok": not (errors or (strict and warnings)), "kb_version": kb.version if kb else None,
+            "errors": errors, "warnings": warnings, "diagnostics": diagnostics(problems)}))

@@ -1,0 +1,176 @@
+"""Plain text for people: diagnostics, explanations, scenario runs, validation summaries.
+
+``TextReporter`` is also the base of the other reporters: a format that has nothing of its own
+for a result shows it as text.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+
+from engine.errors import Diagnostic
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.models import Recommendation
+from engine.render.conditions import unmet_text
+from engine.render.output import Output
+from engine.render.words import EXPLAIN_LABELS, HEADERS, TEST_COVERAGE
+from engine.tools.explain import Explanation, RuleOutcome, Unmet
+from engine.tools.scenario_results import CaseResult, Coverage, TestRun
+
+Named = tuple[Recommendation, str | None]  # a recommendation and its client's name
+Explained = tuple[Explanation, str | None]
+WIDTH = 100
+
+
+def diagnostics(problems: Iterable[Diagnostic]) -> str:
+    return "".join(d.render() + "\n" for d in problems)
+
+
+class TextReporter:
+    name = "text"
+
+    def diagnostics(self, problems: Sequence[Diagnostic]) -> Output:
+        return Output(err=diagnostics(problems))
+
+    def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
+                        explanations: Sequence[Explanation] | None = None) -> Output:
+        raise NotImplementedError(self.name)
+
+    def explanations(self, items: Sequence[Explained], lang: str) -> Output:
+        return Output(explanation_text(items, lang))
+
+    def test_run(self, run: TestRun) -> Output:
+        return Output(test_run_text(run), diagnostics(run.problems))
+
+    def validation(self, kb: KnowledgeBase | None, problems: Sequence[Diagnostic],
+                   strict: bool) -> Output:
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
+        return Output(_summary(kb, errors, warnings, strict), diagnostics(problems))
+
+
+def heading(rec: Recommendation, kb: KnowledgeBase, lang: str, name: str | None) -> str:
+    label = f"{rec.client_id} ({name})" if name else rec.client_id
+    return f"{label} · {HEADERS[lang][7]} {rec.as_of.isoformat()} · kb {kb.version}"
+
+
+def _summary(kb: KnowledgeBase | None, errors: int, warnings: int, strict: bool) -> str:
+    if kb is None:
+        return f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "") + "\n"
+    contents = (f"{len(kb.rules)} rules, {len(kb.journeys)} journey maps, "
+                f"{len(kb.playbook)} playbook entries (kb {kb.version})")
+    if warnings and strict:
+        return f"failed (--strict): {warnings} warning(s) in {contents}\n"
+    return f"ok: {contents}" + (f"; {warnings} warning(s)" if warnings else "") + "\n"
+
+
+# --- explanations --------------------------------------------------------------------------
+
+def explanation_text(items: Sequence[Explained], lang: str = "en") -> str:
+    """``playbook explain``: every rule (fired first), blocked chains, groups, dropped steps."""
+    words = EXPLAIN_LABELS[lang]
+    lines: list[str] = []
+    for ex, name in items:
+        label = f"{ex.client_id} ({name})" if name else ex.client_id
+        lines.append(f"{label} · {HEADERS[lang][7]} {ex.as_of.isoformat()} · kb {ex.kb_version}")
+        for status in ("fired", "suppressed", "not_matched"):
+            outcomes = [r for r in ex.rules if r.status == status]
+            if outcomes:
+                lines.append(words[status])
+                lines += [line for r in outcomes for line in _outcome_lines(r, words, lang)]
+        lines += _blocked_lines(ex, words) + _group_lines(ex, words) + _dropped_lines(ex, words)
+        lines.append("")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _outcome_lines(rule: RuleOutcome, words: dict[str, str], lang: str) -> list[str]:
+    lines = [f"  {rule.id} · {rule.title} · {rule.location}"]
+    if rule.produced:
+        lines.append(f"    {words['produced']}: {'; '.join(rule.produced)}")
+    if rule.winner:
+        lines.append("    " + words["won_by"].format(group=rule.group, winner=rule.winner))
+    if rule.unmet:
+        lines += _unmet_lines(rule.unmet, "    ", lang)
+    return lines
+
+
+def _unmet_lines(unmet: Unmet, indent: str, lang: str) -> list[str]:
+    if not unmet.alternatives:
+        return [indent + unmet_text(unmet, lang)]
+    lines = [f"{indent}{unmet_text(unmet, lang)}:"]
+    for alternative in unmet.alternatives:
+        first, *rest = _unmet_lines(alternative, indent + "  ", lang)
+        lines += [f"{indent}- {first.lstrip()}", *rest]
+    return lines
+
+
+def _blocked_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
+    lines = [words["blocked"]] if ex.blocked else []
+    for b in ex.blocked:
+        lines.append("  " + words["asked_by"].format(step=b.step, rules=", ".join(b.rules)))
+        lines += [f"    {w.step}: " + (words["waits"].format(steps=", ".join(w.waits_for))
+                                      if w.waits_for else words["ready"]) for w in b.missing]
+    return lines
+
+
+def _group_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
+    lines = [words["groups"]] if ex.groups else []
+    for g in ex.groups:
+        lost = "; " + words["lost"].format(rules=", ".join(g.suppressed)) if g.suppressed else ""
+        lines.append("  " + words["group"].format(group=g.group, winner=g.winner) + lost)
+    return lines
+
+
+def _dropped_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
+    lines = [words["dropped"]] if ex.dropped else []
+    lines += ["  " + words["asked_for"].format(rule=d.rule, step=d.step, why=d.why)
+              for d in ex.dropped]
+    return lines
+
+
+def explanation_summary(ex: Explanation, lang: str = "en", bullet: str = "") -> str:
+    """After a client's table in ``dry-run --explain``: the rules that fired and were suppressed."""
+    words = EXPLAIN_LABELS[lang]
+    fired = [f"{r.id} ({r.location})" for r in ex.rules if r.status == "fired"]
+    lines = [f"{words['rules_fired']}: " + (", ".join(fired) or words["none"])]
+    lines += [f"{words['suppressed']}: {r.id} ({r.location}) · "
+              + words["won_by"].format(group=r.group, winner=r.winner)
+              for r in ex.rules if r.status == "suppressed"]
+    lines += [f"{words['dropped']}: " + words["asked_for"].format(rule=d.rule, step=d.step,
+                                                                  why=d.why) for d in ex.dropped]
+    return "".join(f"{bullet}{line}\n" for line in lines) + "\n"
+
+
+# --- scenario runs -------------------------------------------------------------------------
+
+def test_run_text(result: TestRun) -> str:
+    """The human report: cases, summary, coverage."""
+    lines = [line for case in result.cases for line in case_lines(case)]
+    lines += ["", f"PASS: {result.passed}/{len(result.cases)}"]
+    if result.problems:
+        lines.append(f"{len(result.problems)} error(s) in scenario files: those cases did not "
+                     "run (see above)")
+    if not result.cases:
+        return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", *coverage_lines(result.coverage)]) + "\n"
+
+
+def case_lines(case: CaseResult) -> list[str]:
+    where = f"{case.location.path}:{case.location.line}"
+    title = case.name + (f" — {case.note}" if case.note else "")
+    return [f"{'PASS' if case.passed else 'FAIL'}  {where}  {title}",
+            *(f"      {failure.message}" for failure in case.failures)]
+
+
+def coverage_lines(coverage: Coverage) -> list[str]:
+    lines = ["coverage:"]
+    width = max(len(label) for _, label, _ in TEST_COVERAGE) + 1
+    for attribute, label, uncovered_word in TEST_COVERAGE:
+        tally = getattr(coverage, attribute)
+        lines.append(f"  {label + ':':<{width}} {len(tally.covered)}/{tally.total}")
+        if tally.uncovered:
+            lines += textwrap.wrap(f"{uncovered_word}: {', '.join(tally.uncovered)}", WIDTH,
+                                   initial_indent="    ", subsequent_indent="      ",
+                                   break_on_hyphens=False)
+    return lines

@@ -1,0 +1,76 @@
+"""The folder tree is the architecture: layers import only downward, and nothing imports in a
+circle (imports inside functions and under TYPE_CHECKING count)."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE = ROOT / "engine"
+
+
+def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert exe, "import-linter is part of the test extra"
+    return subprocess.run([exe, "--no-cache"], cwd=cwd, capture_output=True, text=True,
+                          check=False)
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every engine module ``path`` imports, wherever the import statement stands."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return {name for name in found if name.startswith("engine")}
+
+
+def import_graph() -> nx.DiGraph[str]:
+    modules = {module_name(p): p for p in ENGINE.rglob("*.py")}
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for name, path in modules.items():
+        graph.add_node(name)
+        graph.add_edges_from((name, target) for target in imports(path)
+                             if target in modules and target != name)
+    return graph
+
+
+def test_the_layers_contract_holds() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_no_module_imports_in_a_circle() -> None:
+    graph = import_graph()
+    # a package's __init__ re-exporting its modules is not a cycle of meaning
+    graph.remove_edges_from([(a, b) for a, b in list(graph.edges) if b.startswith(a + ".")])
+    assert list(nx.simple_cycles(graph)) == []
+
+
+def test_a_new_upward_import_breaks_the_contract(tmp_path: Path) -> None:
+    copy = tmp_path / "repo"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "*.pyc"))
+    target = copy / "engine" / "language" / "templates.py"
+    target.write_text(target.read_text(encoding="utf-8")
+                      + "\nfrom engine.runtime import recommend as _upward  # noqa\n")
+    result = subprocess.run([sys.executable, "-c", "import importlinter.cli as c, sys; "
+                             "sys.exit(c.lint_imports(no_cache=True))"], cwd=copy,
+                            capture_output=True, text=True, check=False,
+                            env={"PYTHONPATH": str(copy), "PATH": ""})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "engine.language.templates -> engine.runtime" in result.stdout
