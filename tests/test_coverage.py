@@ -43,7 +43,8 @@ def test_an_uncited_item_says_why(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = {line.split(" | ")[0]: line for line in result.stdout.splitlines()
             if line.startswith("| K")}
-    assert rows["| K07"] == "| K07 | item K07 | `optimise_in_band` | `lead_gen/optimise_campaigns` |  |"
+    assert rows["| K07"] == ("| K07 | item K07 | `optimise_in_band` | "
+                             "`lead_gen/optimise_campaigns` |  |")
     assert rows["| K50"] == "| K50 | Why segment | not encoded: The reason the base exists |  |  |"
     assert rows["| K51"] == "| K51 | Nobody cites this | **not encoded** |  |  |"
     assert f"Encoded: **{len(cited)} of {len(cited) + 2}**." in result.stdout
