@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import engine
 from engine.errors import KnowledgeBaseError, MatcherUnavailable
 from engine.language.conditions import All, AnyOf, Node, Test
-from engine.matchers import build
+from engine.matchers import build, durable_plan
 from engine.matchers import durable as durable_module
 from engine.matchers.python import PythonMatcher
 from engine.tools.generate import random_client
@@ -256,8 +256,8 @@ def test_no_stack_overflow_when_everything_is_true() -> None:
 
 @needs_durable
 def test_engine_errors_name_the_client_and_the_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(durable_module, "MAX_RULES", 10**6)  # one oversized ruleset
-    monkeypatch.setattr(durable_module, "STACK_BUDGET", 10**6)
+    monkeypatch.setattr(durable_plan, "MAX_RULES", 10**6)  # one oversized ruleset
+    monkeypatch.setattr(durable_plan, "STACK_BUDGET", 10**6)
     trees = [Test("num", "gte", -i) for i in range(80)]
     durable = durable_module.DurableMatcher(trees, SLOTS)
     python = PythonMatcher(trees, SLOTS)

@@ -6,6 +6,7 @@ Each check returns diagnostics instead of stopping, so ``playbook validate`` sho
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import Diagnostic, Location, did_you_mean
@@ -54,31 +55,49 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
     registry = factlib.registry({f.project_type for _, f in parsed.journeys},
                                 section["services"], steps,
                                 {k: v[1] for k, v in section["facts"].items()})
-    thresholds = {k: v[1] for k, v in section["thresholds"].items()}
     for _, threshold, doc, key in section["thresholds"].values():
         _check_sources(threshold.sources, known_sources, doc, (*key, "sources"), problems)
-    ctx = RuleContext(registry, {k: t.value for k, t in thresholds.items()}, steps,
-                      set(entries), known_sources, problems)
+    ctx = RuleContext(registry, {k: v[1].value for k, v in section["thresholds"].items()},
+                      steps, set(entries), known_sources, problems)
     compiled = [ctx.compile(rule, doc, key) for rule, doc, key in _rules(parsed, problems)]
     if any(p.severity == "error" for p in problems + parsed.problems):
         return None, problems
-    ranked = tuple(sorted((r for r in compiled if r is not None),
-                          key=lambda r: (-r.spec.priority, r.id)))
+    parts = _Parts(parsed, section, sources, journeys, entries, registry, ctx)
+    return _assemble(parts, [r for r in compiled if r is not None], matcher), problems
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the checks found valid, ready to be assembled into a KnowledgeBase."""
+
+    parsed: Parsed
+    section: dict[str, Any]
+    sources: dict[str, Any]
+    journeys: dict[str, Journey]
+    entries: dict[str, Item]
+    registry: dict[str, Any]
+    ctx: RuleContext
+
+
+def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> KnowledgeBase:
+    ranked = tuple(sorted(compiled, key=lambda r: (-r.spec.priority, r.id)))
     tested = {t.fact for r in ranked for t in tests(r.tree)}
-    slots = tuple(name for name in registry if name in tested)
-    playbook = {k: v[1] for k, v in entries.items()}
-    threshold_values = {k: t.value for k, t in thresholds.items()}
-    kb = KnowledgeBase(
-        root=parsed.root, version=parsed.digest, rules=ranked, journeys=journeys,
-        playbook=playbook, thresholds=thresholds, sources=sources,
-        facts=registry, services=frozenset(registry["main_channel"].values),
+    slots = tuple(name for name in parts.registry if name in tested)
+    playbook = {k: v[1] for k, v in parts.entries.items()}
+    thresholds = {k: v[1] for k, v in parts.section["thresholds"].items()}
+    return KnowledgeBase(
+        root=parts.parsed.root, version=parts.parsed.digest, rules=ranked,
+        journeys=parts.journeys, playbook=playbook, thresholds=thresholds,
+        sources=parts.sources, facts=parts.registry,
+        services=frozenset(parts.registry["main_channel"].values),
         matcher=build(matcher, [r.tree for r in ranked], {n: i for i, n in enumerate(slots)}),
-        slots=slots, index=build_index(ranked, journeys, playbook, threshold_values, registry),
-        used_facts=frozenset(ctx.used_facts), used_thresholds=frozenset(ctx.used_thresholds),
-        locations=_locations(ranked, {"threshold": section["thresholds"],
-                                      "fact": section["facts"], "entry": entries}, parsed),
-    )
-    return kb, problems
+        slots=slots, index=build_index(ranked, parts.journeys, playbook,
+                                       parts.ctx.thresholds, parts.registry),
+        used_facts=frozenset(parts.ctx.used_facts),
+        used_thresholds=frozenset(parts.ctx.used_thresholds),
+        locations=_locations(ranked, {"threshold": parts.section["thresholds"],
+                                      "fact": parts.section["facts"], "entry": parts.entries},
+                             parts.parsed))
 
 
 def _locations(rules: Iterable[CompiledRule], items: dict[str, dict[str, Item]],

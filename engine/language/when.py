@@ -83,35 +83,45 @@ def _test(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Cont
                   expected=f"for '{fact}' ({ftype.describe()}): {one_of(sorted(ftype.operators))}",
                   hint=did_you_mean(op, ftype.operators))
         return TRUE
-    if op in ("exists", "missing"):
-        if arg is not True:
-            other = "missing" if op == "exists" else "exists"
-            ctx.error(key, "bad-value", f"'{op}' takes true, got {arg!r}", expected="true",
-                      hint=f"to negate it write '{other}: true'")
-        return Test(fact, op)
-    if op == "between":
-        if not (isinstance(arg, list) and len(arg) == 2):
-            ctx.error(key, "bad-value", f"'between' takes [low, high], got {arg!r}",
-                      expected="a list of two numbers, e.g. [10, 15]")
-            return TRUE
-        low, high = (_const(fact, ftype, a, (*key, i), ctx) for i, a in enumerate(arg))
-        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
-            ctx.error(key, "bad-value", f"'between' range {arg!r} is empty: low is above high",
-                      expected="[low, high] with low <= high")
-        return Test(fact, op, (low, high))
-    if op in ("one_of", "none_of"):
-        if not isinstance(arg, list) or not arg:
-            ctx.error(key, "bad-value", f"'{op}' takes a non-empty list, got {arg!r}",
-                      expected=f"a list of {ftype.describe()}")
-            return TRUE
-        values = [_const(fact, ftype, a, (*key, i), ctx) for i, a in enumerate(arg)]
-        return Test(fact, op, tuple(dict.fromkeys(values)))
+    special = {"exists": _presence, "missing": _presence, "between": _between,
+               "one_of": _values, "none_of": _values}.get(op)
+    if special is not None:
+        return special(fact, ftype, op, arg, key, ctx)
     if op in ("includes", "excludes") and isinstance(arg, list):
         ctx.error(key, "bad-value", f"'{op}' takes one value, got the list {arg!r}",
                   expected=ftype.item.describe() if ftype.item else "one value",
                   hint="for several values combine tests with all: [...] or any: [...]")
         return TRUE
     return Test(fact, op, _const(fact, ftype, arg, key, ctx))
+
+
+def _presence(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Context) -> Node:
+    if arg is not True:
+        other = "missing" if op == "exists" else "exists"
+        ctx.error(key, "bad-value", f"'{op}' takes true, got {arg!r}", expected="true",
+                  hint=f"to negate it write '{other}: true'")
+    return Test(fact, op)
+
+
+def _between(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Context) -> Node:
+    if not (isinstance(arg, list) and len(arg) == 2):
+        ctx.error(key, "bad-value", f"'between' takes [low, high], got {arg!r}",
+                  expected="a list of two numbers, e.g. [10, 15]")
+        return TRUE
+    low, high = (_const(fact, ftype, a, (*key, i), ctx) for i, a in enumerate(arg))
+    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+        ctx.error(key, "bad-value", f"'between' range {arg!r} is empty: low is above high",
+                  expected="[low, high] with low <= high")
+    return Test(fact, op, (low, high))
+
+
+def _values(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Context) -> Node:
+    if not isinstance(arg, list) or not arg:
+        ctx.error(key, "bad-value", f"'{op}' takes a non-empty list, got {arg!r}",
+                  expected=f"a list of {ftype.describe()}")
+        return TRUE
+    values = [_const(fact, ftype, a, (*key, i), ctx) for i, a in enumerate(arg)]
+    return Test(fact, op, tuple(dict.fromkeys(values)))
 
 
 def _const(fact: str, ftype: FactType, arg: Any, key: PathKey, ctx: Context) -> Any:
