@@ -8,7 +8,7 @@ from typing import Literal, get_args
 ActionKind = Literal["next_step", "upsell", "communication", "warning", "blocked"]
 ACTION_KINDS: tuple[ActionKind, ...] = (  # in the documented output order
     "warning", "blocked", "next_step", "upsell", "communication")
-KIND_ORDER = {kind: i for i, kind in enumerate(ACTION_KINDS)}
+KIND_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(ACTION_KINDS)}
 STEP_KINDS = ("next_step", "upsell")  # the kinds of action that propose a journey step
 STEP_ID_KINDS = ("next_step", "upsell", "blocked")  # the kinds whose id is a journey step
 
