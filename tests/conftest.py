@@ -11,7 +11,8 @@ import pytest
 import engine
 
 TESTS = Path(__file__).parent
-SMALL_KB = TESTS / "kb"
+DATA = TESTS / "data"
+SMALL_KB = DATA / "small_kb"
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
 
 

@@ -1,0 +1,68 @@
+"""The condition language: parsing, negation normal form, missing facts, compiled goldens."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.kb.source import parse as parse_yaml
+from engine.language import conditions as c
+from engine.language import when as parser
+from engine.language.facts import registry
+
+from ..conftest import DATA, golden
+
+FACTS = registry(["lead_gen"], [], ["briefing", "landing_pages"], {})
+
+
+def tree(text: str) -> c.Node:
+    doc, problems = parse_yaml(text, "t.yaml")
+    assert not problems
+    ctx = parser.Context(doc, FACTS, {"band_low": 10.0, "band_high": 15.0})
+    node = parser.parse(doc.data, (), ctx)
+    assert not ctx.problems, [p.render() for p in ctx.problems]
+    return node
+
+
+def test_mapping_of_facts_is_all_and_scalar_is_equality() -> None:
+    assert str(tree("{activity: passive, nps: {lte: 6}}")) == \
+        "all(activity == 'passive', nps <= 6)"
+
+
+def test_thresholds_are_resolved_at_compile_time() -> None:
+    assert tree("kpi_deviation_pct: {between: [$band_low, $band_high]}") == \
+        c.Test("kpi_deviation_pct", "between", (10.0, 15.0))
+
+
+def test_not_is_pushed_into_the_tests() -> None:
+    node = tree("not: {any: [{nps: {lte: 6}}, {completed_steps: {includes: briefing}}]}")
+    assert str(node) == "all(nps > 6, completed_steps excludes 'briefing')"
+
+
+@pytest.mark.parametrize("text, facts, expected", [
+    ("nps: {lte: 6}", {}, False),
+    ("not: {nps: {lte: 6}}", {}, False),
+    ("not: {nps: {lte: 6}}", {"nps": 7}, True),
+    ("nps: {missing: true}", {}, True),
+    ("not: {nps: {missing: true}}", {}, False),
+    ("services: {excludes: seo}", {}, False),
+    ("services: {excludes: seo}", {"services": frozenset()}, True),
+    ("temperament: {none_of: [choleric]}", {}, False),
+    ("nps: {ne: 5}", {}, False),
+    ("not: {nps: {between: [3, 6]}}", {"nps": 8}, True),
+    ("not: {nps: {between: [3, 6]}}", {"nps": 4}, False),
+])
+def test_missing_facts_never_satisfy_a_condition_except_missing(
+        text: str, facts: dict[str, object], expected: bool) -> None:
+    assert c.evaluate(tree(text), facts) is expected
+
+
+def test_compiled_trees_of_the_small_kb(small_kb) -> None:  # type: ignore[no-untyped-def]
+    data = {r.id: {"tree": str(r.tree), "data": c.to_data(r.tree)} for r in small_kb.rules}
+    golden(DATA / "golden" / "compiled_trees.json",
+           json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def test_generated_matcher_source_of_the_small_kb(small_kb) -> None:  # type: ignore[no-untyped-def]
+    golden(DATA / "golden" / "matcher_source.py.txt", small_kb.matcher.source)
