@@ -80,7 +80,7 @@ class ClosureMatcher:
     def __init__(self, trees: Sequence[Node], slots: dict[str, int]) -> None:
         self._rules = [(i, closure(t, slots)) for i, t in enumerate(trees)]
 
-    def match(self, values: Sequence[Any]) -> list[int]:
+    def match(self, values: Sequence[Any], label: str | None = None) -> list[int]:
         return [i for i, check in self._rules if check(values)]
 
 

@@ -25,7 +25,7 @@ def test_trusted_recommendations_equal_validated_ones() -> None:
 def test_outputs_are_frozen() -> None:
     rec = engine.recommend({"id": "c", "project_type": "lead_gen"}, as_of=dt.date(2026, 1, 1))
     with pytest.raises(ValidationError):
-        rec.actions[0].priority = 5  # type: ignore[misc]
+        rec.actions[0].priority = 5
 
 
 @pytest.mark.parametrize("field, value", [

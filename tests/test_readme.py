@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = re.findall(r"```sh\n(.+?)\n```", README)
@@ -22,7 +24,7 @@ def test_the_main_job_dry_runs_an_existing_example() -> None:
     assert files and all((ROOT / f).is_file() for f in files)
 
 
-def test_the_library_example_runs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_library_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     code = re.search(r"## The library call\n\n```python\n(.*?)```", README, re.S)
     assert code is not None
     monkeypatch.chdir(ROOT)

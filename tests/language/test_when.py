@@ -6,10 +6,12 @@ import json
 
 import pytest
 
+import engine
 from engine.kb.source import parse as parse_yaml
 from engine.language import conditions as c
 from engine.language import when as parser
 from engine.language.facts import registry
+from engine.matchers.python import PythonMatcher
 
 from ..conftest import DATA, golden
 
@@ -58,11 +60,12 @@ def test_missing_facts_never_satisfy_a_condition_except_missing(
     assert c.evaluate(tree(text), facts) is expected
 
 
-def test_compiled_trees_of_the_small_kb(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_compiled_trees_of_the_small_kb(small_kb: engine.KnowledgeBase) -> None:
     data = {r.id: {"tree": str(r.tree), "data": c.to_data(r.tree)} for r in small_kb.rules}
     golden(DATA / "golden" / "compiled_trees.json",
            json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def test_generated_matcher_source_of_the_small_kb(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_generated_matcher_source_of_the_small_kb(small_kb: engine.KnowledgeBase) -> None:
+    assert isinstance(small_kb.matcher, PythonMatcher)
     golden(DATA / "golden" / "matcher_source.py.txt", small_kb.matcher.source)

@@ -192,9 +192,9 @@ def test_evaluations_from_many_threads_at_once(monkeypatch: pytest.MonkeyPatch) 
     rng = random.Random(8)
     trees = [random_tree(rng) for _ in range(100)]
     inputs = [random_values(rng) for _ in range(300)]
-    python, durable = PythonMatcher(trees, SLOTS), build("durable", trees, SLOTS)
+    python, durable = PythonMatcher(trees, SLOTS), durable_module.DurableMatcher(trees, SLOTS)
     expected = [python.match(v) for v in inputs]
-    sessions = Sessions(durable._engine)  # type: ignore[attr-defined]
+    sessions = Sessions(durable._engine)
     monkeypatch.setattr(durable, "_engine", sessions)
     start, results = threading.Barrier(8), {}
 

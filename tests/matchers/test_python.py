@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from engine.language.conditions import All, AnyOf, Node, Test, evaluate
 from engine.matchers.python import PythonMatcher
 
 SLOTS = {"seg": 0, "n": 1, "steps": 2, "x": 3}
-VALUES = {"seg": ["a", "b", "c", None], "n": [None, 0, 3, 5.5, 10],
+VALUES: dict[str, list[Any]] = {"seg": ["a", "b", "c", None], "n": [None, 0, 3, 5.5, 10],
           "steps": [None, frozenset(), frozenset({"s1"}), frozenset({"s1", "s2"})],
           "x": [None, True, False]}
 
 
 def random_test(rng: random.Random) -> Test:
     fact = rng.choice(list(SLOTS))
+    value: Any
     if fact == "seg":
         op = rng.choice(["eq", "ne", "one_of", "none_of", "exists", "missing"])
         value = ("a", "b") if op.endswith("of") else rng.choice("abc")
@@ -31,7 +33,8 @@ def random_test(rng: random.Random) -> Test:
 def random_tree(rng: random.Random, depth: int = 0) -> Node:
     if depth > 2 or rng.random() < 0.4:
         return random_test(rng)
-    kind = rng.choice([All, AnyOf])
+    kinds: list[type[All] | type[AnyOf]] = [All, AnyOf]
+    kind = rng.choice(kinds)
     return kind(tuple(random_tree(rng, depth + 1) for _ in range(rng.randint(0, 3))))
 
 

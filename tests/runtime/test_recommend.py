@@ -26,7 +26,8 @@ def run(kb: engine.KnowledgeBase, lang: str = "en", **fields: Any) -> list[tuple
     return [(a.kind, a.id) for a in rec.actions]
 
 
-def test_a_step_with_missing_prerequisites_is_blocked_and_its_ready_ones_proposed(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_a_step_with_missing_prerequisites_is_blocked_and_its_ready_ones_proposed(
+        small_kb: engine.KnowledgeBase) -> None:
     rec = engine.recommend({**BASE, "completed_steps": ["briefing", "competitor_analysis"]},
                            kb=small_kb, as_of=AS_OF)
     blocked = next(a for a in rec.actions if a.kind == "blocked")
@@ -36,13 +37,14 @@ def test_a_step_with_missing_prerequisites_is_blocked_and_its_ready_ones_propose
     assert "launch_context_ads" not in [a.id for a in rec.actions if a.kind == "next_step"]
 
 
-def test_the_journey_alone_yields_next_steps(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_the_journey_alone_yields_next_steps(small_kb: engine.KnowledgeBase) -> None:
     rec = engine.recommend({"id": "new", "project_type": "lead_gen"}, kb=small_kb, as_of=AS_OF)
     assert [(a.kind, a.id, a.rules) for a in rec.actions] == [("next_step", "briefing", ())]
     assert rec.actions[0].sources == ("K02",)
 
 
-def test_exclusive_group_lets_only_the_highest_priority_rule_act(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_exclusive_group_lets_only_the_highest_priority_rule_act(
+        small_kb: engine.KnowledgeBase) -> None:
     done = ["briefing", "competitor_analysis", "landing_pages", "launch_context_ads"]
 
     def rules_of(actual: float) -> dict[str, tuple[str, ...]]:
@@ -57,7 +59,8 @@ def test_exclusive_group_lets_only_the_highest_priority_rule_act(small_kb) -> No
     assert met["next_step:optimise_campaigns"] == ()
 
 
-def test_completed_steps_are_not_proposed_again_unless_repeatable(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_completed_steps_are_not_proposed_again_unless_repeatable(
+        small_kb: engine.KnowledgeBase) -> None:
     done = ["briefing", "competitor_analysis", "landing_pages", "launch_context_ads",
             "optimise_campaigns", "serm"]
     actions = run(small_kb, kpis=cpl(900), completed_steps=done)
@@ -66,7 +69,8 @@ def test_completed_steps_are_not_proposed_again_unless_repeatable(small_kb) -> N
                                                       completed_steps=done)
 
 
-def test_reasons_carry_the_clients_figures_in_both_languages(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_reasons_carry_the_clients_figures_in_both_languages(
+        small_kb: engine.KnowledgeBase) -> None:
     done = ["briefing", "competitor_analysis", "landing_pages", "launch_context_ads"]
     client = {**BASE, "kpis": cpl(1120), "completed_steps": done}
     en = engine.recommend(client, kb=small_kb, as_of=AS_OF)
@@ -79,7 +83,7 @@ def test_reasons_carry_the_clients_figures_in_both_languages(small_kb) -> None: 
         "Оптимизировать кампании"
 
 
-def test_order_is_priority_then_kind_then_id(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_order_is_priority_then_kind_then_id(small_kb: engine.KnowledgeBase) -> None:
     rec = engine.recommend({**BASE, "completed_steps": ["briefing"]}, kb=small_kb, as_of=AS_OF)
     keys = [(-a.priority, engine.recommend.__globals__["KIND_ORDER"][a.kind], a.id)
             for a in rec.actions]
@@ -87,18 +91,19 @@ def test_order_is_priority_then_kind_then_id(small_kb) -> None:  # type: ignore[
     assert [a.kind for a in rec.actions][:2] == ["warning", "blocked"]
 
 
-def test_every_action_cites_sources(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_every_action_cites_sources(small_kb: engine.KnowledgeBase) -> None:
     rec = engine.recommend({**BASE, "completed_steps": ["briefing"]}, kb=small_kb, as_of=AS_OF)
     assert rec.actions and all(a.sources for a in rec.actions)
 
 
-def test_no_project_type_means_no_journey_steps(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_no_project_type_means_no_journey_steps(small_kb: engine.KnowledgeBase) -> None:
     actions = run(small_kb, project_type=None)
     assert actions == [("warning", "ads_before_landing_pages"),
                        ("communication", "temperament_choleric")]
 
 
-def test_identical_input_gives_identical_output_from_many_threads(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_identical_input_gives_identical_output_from_many_threads(
+        small_kb: engine.KnowledgeBase) -> None:
     client = {**BASE, "kpis": cpl(1120), "completed_steps": ["briefing"]}
     expected = engine.recommend(client, kb=small_kb, as_of=AS_OF).model_dump_json()
     results: list[str] = []
@@ -144,7 +149,7 @@ def test_threads_sharing_a_cold_knowledge_base_get_what_one_thread_gets() -> Non
     assert len(results) == 8 * len(clients)
 
 
-def test_loading_twice_gives_the_same_version(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_loading_twice_gives_the_same_version(small_kb: engine.KnowledgeBase) -> None:
     from ..conftest import SMALL_KB
     assert engine.load(SMALL_KB).version == small_kb.version
 
@@ -165,13 +170,13 @@ def test_loading_twice_gives_the_same_version(small_kb) -> None:  # type: ignore
                                         "got '2026-02-30'"),
     ({"budget": 5}, "unknown key 'budget'"),
 ])
-def test_bad_clients_are_named_field_by_field(small_kb, fields: dict[str, Any],  # type: ignore[no-untyped-def]
-                                              message: str) -> None:
+def test_bad_clients_are_named_field_by_field(small_kb: engine.KnowledgeBase,
+                                              fields: dict[str, Any], message: str) -> None:
     with pytest.raises(ClientError) as info:
         engine.recommend({**BASE, **fields}, kb=small_kb, as_of=AS_OF)
     assert [d.message for d in info.value.diagnostics] == [message]
 
 
-def test_unknown_language_is_refused(small_kb) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_language_is_refused(small_kb: engine.KnowledgeBase) -> None:
     with pytest.raises(ValueError, match="unknown language 'de'"):
         engine.recommend(BASE, kb=small_kb, lang="de")

@@ -61,6 +61,7 @@ def test_the_first_failing_condition_shows_the_clients_value(small_kb: engine.Kn
         "talk_to_choleric": "temperament is sanguine, rule wants choleric",
     }
     unmet = next(r.unmet for r in ex.rules if r.id == "optimise_in_band")
+    assert unmet is not None
     assert (unmet.fact, unmet.op, unmet.wanted, unmet.actual) == (
         "kpi_deviation_pct", "between", (10, 15), 15.4)
 
@@ -73,7 +74,8 @@ def test_a_missing_fact_is_named_as_missing(small_kb: engine.KnowledgeBase) -> N
     assert texts["ads_first_warning"] == "services is missing, rule wants it to include context_ads"
     assert texts["optimise_in_band"] == (
         "kpi_deviation_pct is missing, rule wants between 10% and 15%")
-    assert next(r.unmet for r in ex.rules if r.id == "talk_to_choleric").actual is None
+    unmet = next(r.unmet for r in ex.rules if r.id == "talk_to_choleric")
+    assert unmet is not None and unmet.actual is None
 
 
 def test_an_any_condition_lists_every_alternative_that_failed(group_kb: Path) -> None:

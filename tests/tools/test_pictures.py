@@ -33,7 +33,7 @@ def client_file(tmp_path: Path) -> Path:
 
 
 def test_statuses_come_from_recommend(small_kb: engine.KnowledgeBase) -> None:
-    pic = graph.picture(small_kb, "lead_gen", engine.Client(**CLIENT), DAY)
+    pic = graph.picture(small_kb, "lead_gen", engine.Client.model_validate(CLIENT), DAY)
     status = {s.id: s.status for p in pic.phases for s in p.steps}
     assert status == {"briefing": "done", "competitor_analysis": "done",
                       "landing_pages": "next", "launch_context_ads": "blocked",
@@ -50,7 +50,7 @@ def test_phases_in_journey_order(small_kb: engine.KnowledgeBase) -> None:
 @pytest.mark.parametrize("with_client", [False, True], ids=["journey", "client"])
 @pytest.mark.parametrize("fmt", ["mermaid", "dot"])
 def test_golden_text(small_kb: engine.KnowledgeBase, fmt: str, with_client: bool) -> None:
-    client = engine.Client(**CLIENT) if with_client else None
+    client = engine.Client.model_validate(CLIENT) if with_client else None
     pic = graph.picture(small_kb, "lead_gen", client, DAY)
     text = graph_text.mermaid(pic) if fmt == "mermaid" else graph_text.dot(pic)
     suffix = "mmd" if fmt == "mermaid" else "dot"

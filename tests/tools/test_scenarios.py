@@ -13,6 +13,7 @@ import engine
 from engine.models import Action
 from engine.render.text import diagnostics as diagnostics_text
 from engine.tools.scenarios import Expect, Scenario, check, run
+from engine.vocabulary import ActionKind
 
 from ..conftest import DATA, SMALL_KB, TESTS
 
@@ -26,10 +27,10 @@ def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(TESTS.parent)
 
 
-def action(kind: str, id: str, missing: tuple[str, ...] = (), rules: tuple[str, ...] = ()
+def action(kind: ActionKind, id: str, missing: tuple[str, ...] = (), rules: tuple[str, ...] = ()
            ) -> Action:
-    return Action(kind=kind, id=id, title="t", reason="r", priority=1, rules=list(rules),
-                  sources=["K01"], missing=list(missing))
+    return Action(kind=kind, id=id, title="t", reason="r", priority=1, rules=rules,
+                  sources=("K01",), missing=missing)
 
 
 def test_the_small_kb_scenarios_pass_with_their_file_and_line(small_kb: engine.KnowledgeBase
@@ -160,6 +161,6 @@ def test_scenario_models_forbid_unknown_keys_and_are_frozen() -> None:
     with pytest.raises(ValidationError):
         Scenario.model_validate({**data, "expected": {}})
     with pytest.raises(ValidationError):
-        scenario.name = "other"  # type: ignore[misc]
+        scenario.name = "other"
     with pytest.raises(ValidationError, match="at least one 'present' or 'absent' item"):
         Expect.model_validate({})
