@@ -1,0 +1,66 @@
+"""Recommendations as Markdown: a section and a table per client, cells escaped."""
+
+from __future__ import annotations
+
+import engine
+from engine.render import reporter
+from engine.render.markdown import MarkdownReporter, coverage, recommendations
+from engine.tools.coverage import Coverage, Item
+
+from .sample import BLOCKED, WARNING, recommendation, two_clients
+
+MD_EN = (
+    "## acme (Acme) · as of 2026-11-01 · kb VER\n"
+    "\n"
+    "| prio | kind | what | why | sources |\n"
+    "|---|---|---|---|---|\n"
+    "| 90 | warning | Watch [bold]out[/bold] (`w1`) | a \\| b c | K28, K01 |\n"
+    "| 90 | blocked | Go (`ads`) | waits | K26 |\n"
+    "\n"
+    "## e · as of 2026-11-01 · kb VER\n"
+    "\n"
+    "no actions\n"
+)
+
+MD_RU_EXPLAIN = (
+    "## acme · на дату 2026-11-01 · kb VER\n"
+    "\n"
+    "| приор. | тип | что | почему | основания | правила |\n"
+    "|---|---|---|---|---|---|\n"
+    "| 90 | предупреждение | Watch [bold]out[/bold] (`w1`) | a \\| b c | K28, K01 | "
+    "`ads_first_warning` |\n"
+    "| 90 | заблокировано | Go (`ads`) | waits (ждёт: landing_pages) | K26 | journey map |\n"
+)
+
+
+def test_a_section_per_client_pipes_escaped_and_lines_joined(kb: engine.KnowledgeBase) -> None:
+    named = two_clients(kb)
+    assert recommendations(named, kb).replace(kb.version, "VER") == MD_EN
+
+
+def test_explain_adds_what_is_waited_for_and_the_rules(kb: engine.KnowledgeBase) -> None:
+    named = [(recommendation(kb, WARNING, BLOCKED), None)]
+    text = recommendations(named, kb, "ru", explain=True)
+    assert text.replace(kb.version, "VER") == MD_RU_EXPLAIN
+
+
+def test_the_markdown_reporter(kb: engine.KnowledgeBase) -> None:
+    found = reporter("markdown")
+    assert isinstance(found, MarkdownReporter) and found.name == "markdown"
+    named = two_clients(kb)
+    output = found.recommendations(named, kb, "en")
+    assert (output.out.replace(kb.version, "VER"), output.err) == (MD_EN, "")
+
+
+def test_the_coverage_table() -> None:
+    items = (Item("K01", "Segments", ("r1", "r2"), ("lead_gen/briefing",), (), None),
+             Item("K02", "Why", (), (), (), "a reason, not advice"),
+             Item("K03", "Forgotten", (), (), (), None),
+             Item("K04", "Guides", (), (), ("guide",), None))
+    text = coverage(Coverage(items))
+    assert "Encoded: **2 of 4**." in text
+    assert text.endswith(
+        "| K01 | Segments | `r1`, `r2` | `lead_gen/briefing` |  |\n"
+        "| K02 | Why | not encoded: a reason, not advice |  |  |\n"
+        "| K03 | Forgotten | **not encoded** |  |  |\n"
+        "| K04 | Guides |  |  | `guide` |\n")
