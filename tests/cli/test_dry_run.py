@@ -1,4 +1,4 @@
-"""The playbook command: dry-run and validate, exit codes, formats, clear errors."""
+"""`playbook dry-run`: formats, languages, exit codes, clear errors for bad client files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from engine.cli import main
 
-from ..conftest import DATA, SMALL_KB, golden, overlay
+from ..conftest import DATA, SMALL_KB, golden
 
 CLIENT = """\
 id: acme
@@ -94,23 +94,6 @@ def test_missing_client_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_bad_date_is_a_usage_error(client_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["dry-run", str(client_file), "--as-of", "tomorrow"]) == 1
     assert "'tomorrow' is not a date: expected YYYY-MM-DD" in capsys.readouterr().err
-
-
-def test_validate_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--kb", str(SMALL_KB)]) == 0
-    assert capsys.readouterr().out.startswith("ok: 4 rules, 1 journey maps, 1 playbook entries")
-    assert main(["validate", "--kb", str(tmp_path)]) == 1
-    assert "error[not-a-knowledge-base]" in capsys.readouterr().err
-
-
-def test_validate_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    kb_dir = overlay(SMALL_KB, DATA / "errors" / "unknown_fact", tmp_path / "kb")
-    assert main(["validate", "--kb", str(kb_dir), "--format", "json"]) == 1
-    data = json.loads(capsys.readouterr().out)
-    assert data["ok"] is False and data["errors"] == 1
-    assert [(d["code"], d["path"].endswith("extra.yaml"), d["line"], d["hint"])
-            for d in data["diagnostics"] if d["severity"] == "error"] == [
-        ("unknown-fact", True, 9, "did you mean 'nps'?")]
 
 
 def test_internal_errors_exit_2(client_file: Path, capsys: pytest.CaptureFixture[str],

@@ -71,3 +71,20 @@ def test_strict_with_errors_still_exits_1(capsys: pytest.CaptureFixture[str],
 def test_small_kb_strict(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--kb", str(SMALL_KB), "--strict")
     assert code == 1 and "warning[always-blocked]" in err
+
+
+def test_validate_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--kb", str(SMALL_KB)]) == 0
+    assert capsys.readouterr().out.startswith("ok: 4 rules, 1 journey maps, 1 playbook entries")
+    assert main(["validate", "--kb", str(tmp_path)]) == 1
+    assert "error[not-a-knowledge-base]" in capsys.readouterr().err
+
+
+def test_validate_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    kb_dir = overlay(SMALL_KB, DATA / "errors" / "unknown_fact", tmp_path / "kb")
+    assert main(["validate", "--kb", str(kb_dir), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is False and data["errors"] == 1
+    assert [(d["code"], d["path"].endswith("extra.yaml"), d["line"], d["hint"])
+            for d in data["diagnostics"] if d["severity"] == "error"] == [
+        ("unknown-fact", True, 9, "did you mean 'nps'?")]

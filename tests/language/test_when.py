@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-import engine
 from engine.kb.source import parse as parse_yaml
 from engine.language import conditions as c
 from engine.language import when as parser
 from engine.language.facts import registry
-from engine.matchers.python import PythonMatcher
-
-from ..conftest import DATA, golden
 
 FACTS = registry(["lead_gen"], [], ["briefing", "landing_pages"], {})
 
@@ -58,14 +52,3 @@ def test_not_is_pushed_into_the_tests() -> None:
 def test_missing_facts_never_satisfy_a_condition_except_missing(
         text: str, facts: dict[str, object], expected: bool) -> None:
     assert c.evaluate(tree(text), facts) is expected
-
-
-def test_compiled_trees_of_the_small_kb(small_kb: engine.KnowledgeBase) -> None:
-    data = {r.id: {"tree": str(r.tree), "data": c.to_data(r.tree)} for r in small_kb.rules}
-    golden(DATA / "golden" / "compiled_trees.json",
-           json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def test_generated_matcher_source_of_the_small_kb(small_kb: engine.KnowledgeBase) -> None:
-    assert isinstance(small_kb.matcher, PythonMatcher)
-    golden(DATA / "golden" / "matcher_source.py.txt", small_kb.matcher.source)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import engine
 from engine.language.conditions import All, AnyOf, Node, Test, evaluate
 from engine.matchers.python import PythonMatcher
+
+from ..conftest import DATA, golden
 
 SLOTS = {"seg": 0, "n": 1, "steps": 2, "x": 3}
 VALUES: dict[str, list[Any]] = {"seg": ["a", "b", "c", None], "n": [None, 0, 3, 5.5, 10],
@@ -64,3 +67,8 @@ def test_rules_scoped_on_one_fact_share_a_dispatch() -> None:
     assert sum(line.startswith("    elif f0 == ") for line in lines) == 2
     assert matcher.match(["a", 2, None, None]) == [0, 3]
     assert matcher.match(["a", 1, None, None]) == []
+
+
+def test_generated_matcher_source_of_the_small_kb(small_kb: engine.KnowledgeBase) -> None:
+    assert isinstance(small_kb.matcher, PythonMatcher)
+    golden(DATA / "golden" / "matcher_source.py.txt", small_kb.matcher.source)
