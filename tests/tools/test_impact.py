@@ -16,9 +16,9 @@ import pytest
 import engine
 from engine.tools.generate import random_clients
 
-from .conftest import playbook
+from ..conftest import playbook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DAY = dt.date(2026, 10, 15)
 FOLDERS = ("rules", "journey_maps", "playbooks")
 
