@@ -1,0 +1,79 @@
+"""JSON for programs: one style for every document (UTF-8, indent 2, ISO dates, sets sorted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import engine
+from engine.errors import Diagnostic, Location
+from engine.models import Action
+from engine.render import json as json_render
+from engine.render import reporter
+from engine.render.json import JsonReporter, document, plain
+from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
+
+GAP = Diagnostic("band-gap", "a gap", Location("rules/b.yaml", 2, 5), severity="warning")
+BROKEN = Diagnostic("unknown-fact", "unknown fact 'npss'", Location("rules/a.yaml", 9, 11))
+
+
+@dataclass(frozen=True)
+class Point:
+    name: str
+    tags: frozenset[str]
+    on: dt.date
+
+
+def test_plain_data_of_every_shape() -> None:
+    action = Action(kind="upsell", id="serm", title="Offer SERM", reason="r", priority=50,
+                    rules=("grow",), sources=("K08",), missing=())
+    assert plain({"p": Point("x", frozenset({"b", "a"}), dt.date(2026, 1, 2)),
+                  "t": (1, {2}), "a": action}) == {
+        "p": {"name": "x", "tags": ["a", "b"], "on": "2026-01-02"},
+        "t": [1, [2]],
+        "a": {"kind": "upsell", "id": "serm", "title": "Offer SERM", "reason": "r",
+              "priority": 50, "rules": ["grow"], "sources": ["K08"], "missing": []}}
+
+
+def test_a_document_is_utf8_indented_and_ends_with_a_newline() -> None:
+    assert document({"слово": [dt.date(2026, 1, 2)]}) == (
+        '{\n  "слово": [\n    "2026-01-02"\n  ]\n}\n')
+
+
+def test_validation_ok_and_strict(small_kb: engine.KnowledgeBase) -> None:
+    found = reporter("json")
+    assert isinstance(found, JsonReporter)
+    lenient = json.loads(found.validation(small_kb, [GAP], strict=False).out)
+    assert (lenient["ok"], lenient["kb_version"], lenient["errors"], lenient["warnings"]) == (
+        True, small_kb.version, 0, 1)
+    assert lenient["diagnostics"] == [GAP.as_dict()]
+    assert json.loads(found.validation(small_kb, [GAP], strict=True).out)["ok"] is False
+    broken = json.loads(found.validation(None, [BROKEN, GAP], strict=False).out)
+    assert (broken["ok"], broken["kb_version"], broken["errors"]) == (False, None, 1)
+
+
+def test_diagnostics_go_to_standard_output_as_a_list() -> None:
+    output = JsonReporter().diagnostics([BROKEN])
+    assert output.err == "" and json.loads(output.out) == [{
+        "severity": "error", "code": "unknown-fact", "message": "unknown fact 'npss'",
+        "path": "rules/a.yaml", "line": 9, "col": 11, "expected": None, "hint": None}]
+
+
+def test_a_test_run() -> None:
+    case = CaseResult(Location("s.test.yaml", 10, 5), "second", "a note",
+                      (Failure("next_step serm", "it is absent", "nothing"),))
+    coverage = Coverage(Tally(("a",), ("b",)), Tally((), ()), Tally((), ()), Tally((), ("g",)))
+    assert json_render.test_run(TestRun((case,), coverage, (BROKEN,))) == {
+        "ok": False, "passed": 0, "total": 1,
+        "cases": [{"path": "s.test.yaml", "line": 10, "name": "second", "note": "a note",
+                   "passed": False, "failures": [{
+                       "expected": "next_step serm", "problem": "it is absent",
+                       "got": "nothing",
+                       "message": "expected next_step serm, but it is absent; got: nothing"}]}],
+        "coverage": {
+            "rules_fired": {"covered": 1, "total": 2, "uncovered": ["b"]},
+            "rules_silent": {"covered": 0, "total": 0, "uncovered": []},
+            "steps_proposed": {"covered": 0, "total": 0, "uncovered": []},
+            "entries_surfaced": {"covered": 0, "total": 1, "uncovered": ["g"]}},
+        "diagnostics": [BROKEN.as_dict()]}
