@@ -189,12 +189,30 @@ class SourceItem(Model):
     not_encoded: Text | None = None
 
 
+class JournalSettings(Model):
+    """How the run journal treats advice a person closed (done or dismissed): it returns only
+    when its rule stops and then starts matching again, and not before ``cooldown_days`` after
+    it was closed (per kind of action, per rule: the rule's wins, then the kind's, then the
+    default); a rise of its priority brings it back at once."""
+
+    cooldown_days: Annotated[int, Field(strict=True, ge=0)] = 0
+    kinds: dict[ActionKind, Annotated[int, Field(strict=True, ge=0)]] = {}
+    rules: dict[Id, Annotated[int, Field(strict=True, ge=0)]] = {}
+
+    def cooldown(self, kind: str, rules: tuple[str, ...]) -> int:
+        by_rule = [self.rules[r] for r in rules if r in self.rules]
+        if by_rule:
+            return max(by_rule)
+        return next((days for k, days in self.kinds.items() if k == kind), self.cooldown_days)
+
+
 class RulesFile(Model):
     rules: list[Rule] = []
     thresholds: dict[Id, Threshold] = {}
     facts: dict[Id, FactDecl] = {}
     sources: dict[SourceId, SourceItem] = {}
     services: list[Id] = []
+    journal: JournalSettings | None = None
 
 
 class Step(Model):

@@ -1,5 +1,6 @@
 """The engine's vocabulary, defined once: kinds of action and their order, languages, the
-statuses of a rule in an explanation and of a step in a journey picture."""
+statuses of a rule in an explanation, of a step in a journey picture and of advice in the
+run journal."""
 
 from __future__ import annotations
 
@@ -20,3 +21,10 @@ RULE_STATUSES: tuple[RuleStatus, ...] = get_args(RuleStatus)  # in explanation o
 
 StepStatus = Literal["done", "next", "blocked", "todo"]
 STEP_STATUSES: tuple[StepStatus, ...] = get_args(StepStatus)  # in legend order
+
+AdviceStatus = Literal["new", "open", "resolved", "done", "dismissed", "snoozed"]
+ADVICE_STATUSES: tuple[AdviceStatus, ...] = get_args(AdviceStatus)
+Change = Literal["new", "changed", "resolved"]  # what a run did to a piece of advice
+CHANGES: tuple[Change, ...] = get_args(Change)
+DismissReason = Literal["not_relevant", "client_declined", "already_done", "wrong_data", "other"]
+DISMISS_REASONS: tuple[DismissReason, ...] = get_args(DismissReason)

@@ -20,7 +20,7 @@ from engine.language import when as parser
 from engine.language.conditions import tests
 from engine.language.document import Document, PathKey
 from engine.matchers import build
-from engine.models import JourneyMapFile, Rule
+from engine.models import JournalSettings, JourneyMapFile, Rule
 from engine.vocabulary import LANGUAGES, STEP_KINDS
 
 DOMAIN_SOURCES = tuple(f"K{i:02d}" for i in range(1, 59))
@@ -60,9 +60,10 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
     ctx = RuleContext(registry, {k: v[1].value for k, v in section["thresholds"].items()},
                       steps, set(entries), known_sources, problems)
     compiled = [ctx.compile(rule, doc, key) for rule, doc, key in _rules(parsed, problems)]
+    journal = _journal(parsed, {r.id for _, f in parsed.rules for r in f.rules}, problems)
     if any(p.severity == "error" for p in problems + parsed.problems):
         return None, problems
-    parts = _Parts(parsed, section, sources, journeys, entries, registry, ctx)
+    parts = _Parts(parsed, section, sources, journeys, entries, registry, ctx, journal)
     return _assemble(parts, [r for r in compiled if r is not None], matcher), problems
 
 
@@ -77,6 +78,7 @@ class _Parts:
     entries: dict[str, Item]
     registry: dict[str, Any]
     ctx: RuleContext
+    journal: JournalSettings
 
 
 def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> KnowledgeBase:
@@ -97,7 +99,8 @@ def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> Know
         used_thresholds=frozenset(parts.ctx.used_thresholds),
         locations=_locations(ranked, {"threshold": parts.section["thresholds"],
                                       "fact": parts.section["facts"], "entry": parts.entries},
-                             parts.parsed))
+                             parts.parsed),
+        journal=parts.journal)
 
 
 def _locations(rules: Iterable[CompiledRule], items: dict[str, dict[str, Item]],
@@ -119,6 +122,22 @@ def _sections(parsed: Parsed, problems: list[Diagnostic]) -> dict[str, Any]:
                             for k, v in getattr(f, name).items()), what, problems)
     out["services"] = sorted({s for _, f in parsed.rules for s in f.services})
     return out
+
+
+def _journal(parsed: Parsed, rules: set[str], problems: list[Diagnostic]) -> JournalSettings:
+    """The journal policy: written once, in any rules file; its rule ids must exist."""
+    found = unique((("journal", f.journal, d, ("journal",)) for d, f in parsed.rules
+                    if f.journal is not None), "section", problems)
+    if not found:
+        return JournalSettings()
+    _, settings, doc, key = found["journal"]
+    for rule in settings.rules:
+        if rule not in rules:
+            problems.append(Diagnostic(
+                "unknown-rule", f"the journal's cooldown names unknown rule '{rule}'",
+                doc.loc((*key, "rules", rule)), expected="a rule id",
+                hint=did_you_mean(rule, rules)))
+    return settings  # type: ignore[no-any-return]
 
 
 def _rules(parsed: Parsed, problems: list[Diagnostic]) -> list[tuple[Rule, Document, PathKey]]:

@@ -12,7 +12,7 @@ from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language.fact_types import FactType
 from engine.matchers import Matcher
-from engine.models import PlaybookEntry, SourceItem, Threshold
+from engine.models import JournalSettings, PlaybookEntry, SourceItem, Threshold
 
 __all__ = ["CompiledRule", "KnowledgeBase"]
 
@@ -35,6 +35,7 @@ class KnowledgeBase:
     used_thresholds: frozenset[str] = frozenset()
     warnings: tuple[Diagnostic, ...] = ()  # lint findings, when loaded through engine.load
     locations: dict[str, Location] = field(default_factory=dict)  # "kind:id" -> where written
+    journal: JournalSettings = field(default_factory=JournalSettings)  # settings.yaml
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self.index.rules_by_id[rule_id]

@@ -1,0 +1,148 @@
+"""Opening a journal: a SQLite file path or a database URL, brought to the newest schema.
+
+SQLite transactions start with ``BEGIN IMMEDIATE`` (one writer at a time, waiting up to the
+busy timeout, never a half-seen write); a journal written by an older version is migrated by
+Alembic when opened; one from a newer version, or a database that is not a journal, is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from engine.errors import Diagnostic, DiagnosticsError, Location
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_S = 30
+
+
+def fail(code: str, message: str, where: str, expected: str | None = None,
+         hint: str | None = None) -> DiagnosticsError:
+    return DiagnosticsError([Diagnostic(code, message, Location(where), expected, hint)])
+
+
+def connect(target: str) -> Engine:
+    """A SQLAlchemy engine for a path (SQLite) or a URL (``postgresql://...``)."""
+    if "://" not in target:
+        if not Path(target).parent.is_dir():
+            raise fail("bad-journal", "the journal's folder does not exist", target,
+                       expected="a SQLite file path in an existing folder, or a database URL")
+        return _sqlite(target)
+    try:
+        url = make_url(target)
+    except ArgumentError:
+        raise fail("bad-journal", "not a database URL", _shown(target),
+                   expected="postgresql://USER@HOST:PORT/DB or sqlite:///PATH") from None
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "sqlite":
+        return _sqlite(url.database or "")
+    try:
+        return create_engine(url)
+    except (NoSuchModuleError, ImportError):
+        raise fail("journal-driver-missing", f"no database driver for '{url.drivername}'",
+                   _shown(target), hint="pip install 'playbook-engine[postgres]'") from None
+
+
+def _shown(target: str) -> str:
+    """A URL without its password."""
+    try:
+        return make_url(target).render_as_string(hide_password=True)
+    except ArgumentError:
+        return target.split("@")[-1]
+
+
+def _sqlite(path: str) -> Engine:
+    db = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(db, "connect")
+    def _connect(dbapi: Any, _: Any) -> None:
+        dbapi.isolation_level = None  # SQLAlchemy begins transactions itself, below
+        dbapi.execute("PRAGMA journal_mode=WAL")
+        dbapi.execute("PRAGMA synchronous=NORMAL")
+        dbapi.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(db, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return db
+
+
+def head() -> str:
+    script = ScriptDirectory(str(MIGRATIONS))
+    return str(script.get_current_head())
+
+
+def migrate(db: Engine, where: str, revision: str = "head") -> None:
+    """Bring the journal to ``revision`` (the newest by default); refuse what is not ours."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    known = {r.revision for r in script.walk_revisions()}
+    with db.begin() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current is None and inspect(conn).get_table_names():
+            raise fail("not-a-journal", "the database has tables but is not a journal",
+                       where, expected="an empty database or one written by playbook")
+        if current is not None and current not in known:
+            raise fail("journal-too-new", f"the journal's schema '{current}' is newer than "
+                       f"this playbook's '{head()}'", where,
+                       hint="upgrade playbook-engine to read it")
+        if current != revision:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+
+
+def revision_of(db: Engine) -> str | None:
+    with db.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@contextlib.contextmanager
+def run_lock(db: Engine, where: str) -> Iterator[None]:
+    """Held while a run records: a second run on the same journal is refused, not interleaved.
+
+    SQLite: an exclusive ``flock`` on ``PATH.lock``; PostgreSQL: a session advisory lock. Both
+    are released by the operating system or the server when the process dies."""
+    busy = fail("journal-busy", "another run is recording into this journal", where,
+                expected="one run at a time per journal",
+                hint="wait for the other run to finish, then run again")
+    if db.dialect.name == "sqlite":
+        with open(f"{db.url.database}.lock", "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise busy from None
+            yield
+        return
+    key = int.from_bytes(hashlib.sha256(b"playbook-journal").digest()[:7], "big")
+    with db.connect() as conn:
+        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            raise busy
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
+
+
+def unreachable(exc: OperationalError, where: str) -> DiagnosticsError:
+    first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return fail("journal-unreachable", f"cannot open the journal: {first}", where,
+                hint="check the path or URL, and that the database server is running")
+
+

@@ -1,0 +1,100 @@
+"""The journal's tables (SQLAlchemy Core), as the newest migration leaves them.
+
+- ``runs``: one row per run (as_of, kb_version, input digest, started/finished, complete or not);
+- ``run_clients``: per run and client, where it stood in the input, the digest of its facts, what
+  the run recommended (JSON) and how many pieces of advice were new, changed, resolved, unchanged;
+- ``client_facts``: each distinct set of client facts once, by digest (a client whose facts did
+  not change between runs costs no new row);
+- ``advice``: the current state of each piece of advice, keyed by a fingerprint of
+  client id + kind + action id;
+- ``events``: the append-only log of what runs did (new, changed, resolved) and what people
+  did (done, dismissed, snoozed) with each piece of advice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("as_of", Date, nullable=False),
+    Column("kb_version", String(64), nullable=False),
+    Column("input_digest", String(64), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("complete", Boolean, nullable=False),
+    Column("clients", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("as_of", "kb_version", "input_digest", name="uq_runs_key"),
+)
+
+run_clients = Table(
+    "run_clients", metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("client_id", String(200), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("facts_digest", String(64), nullable=False, server_default="", index=True),
+    Column("actions", Text, nullable=False),
+    Column("new", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("resolved", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+)
+
+client_facts = Table(
+    "client_facts", metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("facts", Text, nullable=False),
+)
+
+advice = Table(
+    "advice", metadata,
+    Column("fingerprint", String(32), primary_key=True),
+    Column("client_id", String(200), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("action_id", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("rules", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("matching", Boolean, nullable=False),  # recommended by the client's latest run
+    Column("stopped", Boolean, nullable=False),  # stopped matching since it was closed
+    Column("first_run", Integer, nullable=False),
+    Column("last_run", Integer, nullable=False),  # the last run that recommended it
+    Column("closed_on", Date),
+    Column("closed_priority", Integer),
+    Column("snoozed_until", Date),
+    Column("dismiss_reason", String(32)),
+    Column("comment", Text),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fingerprint", String(32), nullable=False, index=True),
+    Column("client_id", String(200), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("action_id", String(200), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id"), index=True),  # none: a person's act
+    Column("event", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # the advice's status after it
+    Column("at", DateTime, nullable=False),
+    Column("note", Text),  # the advice's reason (a run) or the person's comment
+    Column("dismiss_reason", String(32)),
+    Column("until", Date),
+)
