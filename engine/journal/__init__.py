@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from engine.journal import people, queries
 from engine.journal.database import connect, migrate, unreachable
 from engine.journal.policy import Counts
-from engine.journal.record import Pair, input_digest, record
+from engine.journal.record import BATCH, Pair, input_digest, record
 from engine.journal.records import (
     Advice,
     ChangeRecord,
@@ -66,10 +66,12 @@ class Journal:
         self.db.dispose()
 
     def record(self, pairs: Iterable[Pair], *, as_of: dt.date, kb_version: str,
-               input_digest: str, policy: JournalSettings | None = None) -> RunSummary:
-        """Record a run: (client facts, Recommendation) pairs in input order."""
+               input_digest: str, policy: JournalSettings | None = None,
+               batch_size: int = BATCH) -> RunSummary:
+        """Record a run: (client facts, Recommendation) pairs in input order, each batch of
+        clients committed as one transaction, the run marked complete at the end."""
         info = RunInfo(as_of, kb_version, input_digest)
-        return record(self.db, self.where, pairs, info, policy or JournalSettings())
+        return record(self.db, self.where, pairs, info, policy or JournalSettings(), batch_size)
 
     def changes(self, since: int | dt.date | None = None) -> list[ChangeRecord]:
         return queries.changes(self.db, self.where, since)

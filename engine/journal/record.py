@@ -55,13 +55,13 @@ def now() -> dt.datetime:
 
 
 def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo,
-           policy: JournalSettings) -> RunSummary:
+           policy: JournalSettings, batch_size: int = BATCH) -> RunSummary:
     with run_lock(db, where):
         run_id, complete, before = _start(db, info)
         step = Step(run_id, info.as_of, policy)
         summaries: list[ClientSummary] = []
         seen: set[str] = set()
-        for batch in _batches(pairs):
+        for batch in _batches(pairs, batch_size):
             ids = [rec.client_id for _, rec in batch]
             _check_unique(ids, seen, where)
             if complete:
@@ -80,9 +80,9 @@ def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo,
                       tuple(summaries), total)
 
 
-def _batches(pairs: Iterable[Pair]) -> Iterator[list[Pair]]:
+def _batches(pairs: Iterable[Pair], size: int) -> Iterator[list[Pair]]:
     it = iter(pairs)
-    while batch := list(islice(it, BATCH)):
+    while batch := list(islice(it, size)):
         yield batch
 
 

@@ -1,0 +1,102 @@
+"""The run journal over three days of a 200-client portfolio, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import engine
+from engine import journal
+from engine.errors import DiagnosticsError
+from tests.journal_support import AS_OF, count, kb, keys, portfolio, postgres_server, record, target
+
+__all__ = ["kb", "postgres_server", "target"]  # fixtures
+DAY2 = AS_OF + dt.timedelta(days=1)
+
+
+def changed(j: journal.Journal, change: str, **query: object) -> set[tuple[str, str, str]]:
+    return {(c.client_id, c.kind, c.id) for c in j.changes(**query)  # type: ignore[arg-type]
+            if c.change == change}
+
+
+def test_three_days_of_a_portfolio(target: str, kb: engine.KnowledgeBase) -> None:
+    clients = portfolio(kb)
+    day1 = keys(clients, kb, AS_OF)
+    with journal.open(target) as j:
+        first = record(j, kb, clients, AS_OF)
+        assert first.total.new == len(day1) and not first.repeat
+        assert [s.client_id for s in first.clients] == [c["id"] for c in clients]
+        rows = {t: count(target, t) for t in ("runs", "events", "advice", "run_clients")}
+
+        again = record(j, kb, clients, AS_OF)  # the same run: nothing added
+        assert again.repeat and again.run_id == first.run_id
+        assert (again.total.new, again.total.changed, again.total.resolved) == (0, 0, 0)
+        assert again.total.unchanged == len(day1)
+        assert {t: count(target, t) for t in rows} == rows
+
+        # one client's facts change the same day: exactly that client's advice moves
+        who = next(c["id"] for c in clients if c["nps"] >= 9)
+        moved = [dict(c, nps=1) if c["id"] == who else c for c in clients]
+        record(j, kb, moved, AS_OF)
+        after = keys(moved, kb, AS_OF)
+        assert changed(j, "new") == after - day1 and after - day1
+        assert changed(j, "resolved") == day1 - after
+        assert {c.client_id for c in j.changes()} == {who}
+
+        # the next day: new and resolved are what recommend() itself added and dropped
+        second = record(j, kb, moved, DAY2)
+        day2 = keys(moved, kb, DAY2)
+        assert changed(j, "new") == day2 - after
+        assert changed(j, "resolved") == after - day2
+        assert second.total.new == len(day2 - after)
+        assert second.total.new + second.total.changed + second.total.unchanged == len(day2)
+        assert {(i.client_id, i.kind, i.id) for i in j.inbox()} == day2
+        assert {(i.client_id, i.kind, i.id) for i in j.inbox(new_only=True)} == day2 - after
+
+
+def test_changes_since_a_run_or_a_day_net_the_runs(target: str,
+                                                   kb: engine.KnowledgeBase) -> None:
+    clients = portfolio(kb, 30)
+    with journal.open(target) as j:
+        first = record(j, kb, clients, AS_OF)
+        for days in (1, 2):
+            record(j, kb, clients, AS_OF + dt.timedelta(days=days))
+        day1, day3 = keys(clients, kb, AS_OF), keys(clients, kb, AS_OF + dt.timedelta(days=2))
+        assert changed(j, "new", since=first.run_id) == day3 - day1
+        assert changed(j, "resolved", since=AS_OF) == day1 - day3
+        assert changed(j, "new", since=AS_OF - dt.timedelta(days=1)) == day3
+        with pytest.raises(DiagnosticsError) as error:
+            j.changes(since=99)
+        assert str(error.value.diagnostics[0].message) == "the journal has no run 99"
+
+
+def test_a_reason_whose_day_count_moved_is_not_a_change(target: str,
+                                                         kb: engine.KnowledgeBase) -> None:
+    silent = {"id": "quiet", "project_type": "lead_gen", "completed_steps": ["qualification"],
+              "last_contact_on": "2026-08-01"}
+    with journal.open(target) as j:
+        record(j, kb, [silent], AS_OF)
+        before = {i.id: i.reason for i in j.inbox()}
+        summary = record(j, kb, [silent], DAY2)
+        after = {i.id: i.reason for i in j.inbox()}
+    moved = [k for k in before if before[k] != after[k]]
+    assert moved, "a reason names the days since the last contact"
+    assert summary.total.changed == 0 and summary.total.new == 0
+    assert all(i.status == "open" for i in j.inbox())
+
+
+def test_facts_are_kept_once_per_distinct_client(target: str, kb: engine.KnowledgeBase) -> None:
+    clients = portfolio(kb, 20)
+    with journal.open(target) as j:
+        record(j, kb, clients, AS_OF)
+        record(j, kb, clients, DAY2)
+    assert count(target, "client_facts") == 20
+    assert count(target, "run_clients") == 40
+
+
+def test_a_client_twice_in_one_run_is_refused(target: str, kb: engine.KnowledgeBase) -> None:
+    clients = portfolio(kb, 3)
+    with journal.open(target) as j, pytest.raises(DiagnosticsError) as error:
+        record(j, kb, [*clients, clients[1]], AS_OF)
+    assert error.value.diagnostics[0].message == "client 'c001' appears twice in the run"
