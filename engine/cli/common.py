@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
+from engine.errors import Diagnostic, DiagnosticsError, Location
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.load import load
 from engine.matchers import NAMES
 from engine.render import Output
+from engine.vocabulary import ACTION_KINDS, LANGUAGES
+
+if TYPE_CHECKING:  # the journal's modules need the 'journal' extra: imported when used
+    from engine.journal import Advice, Journal
 
 
 def add_kb(parser: argparse.ArgumentParser) -> None:
@@ -43,3 +49,44 @@ def emit(output: Output) -> None:
     """Write a reporter's output: errors first, so a pipe reading both keeps their order."""
     sys.stderr.write(output.err)
     sys.stdout.write(output.out)
+
+
+def add_journal(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--journal", required=True, metavar="PATH_OR_URL",
+                        help="the run journal: a SQLite file, or a database URL "
+                             "(postgresql://USER@HOST:PORT/DB)")
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="language of the text output (default: en)")
+
+
+def add_advice(parser: argparse.ArgumentParser) -> None:
+    """CLIENT KIND ID of one piece of advice, and the journal it is in."""
+    parser.add_argument("client", metavar="CLIENT", help="the client's id")
+    parser.add_argument("kind", metavar="KIND", help=f"kind of action: {', '.join(ACTION_KINDS)}")
+    parser.add_argument("id", metavar="ID", help="the action's id (as `playbook inbox` lists it)")
+    parser.add_argument("--comment", metavar="TEXT", help="a note kept in the journal's log")
+    add_journal(parser)
+    add_format(parser, "text", "json")
+    add_lang(parser)
+
+
+def open_journal(args: argparse.Namespace) -> Journal:
+    """The journal of ``--journal``; a missing ``journal`` extra is the user's to install."""
+    try:
+        from engine.journal import Journal
+    except ImportError:
+        raise DiagnosticsError([Diagnostic(
+            "journal-unavailable", "the journal needs SQLAlchemy and Alembic",
+            Location(args.journal), hint="pip install 'playbook-engine[journal]'")]) from None
+    return Journal(args.journal)
+
+
+def show_advice(args: argparse.Namespace, advice: Advice) -> int:
+    from engine.render import journal as render
+
+    sys.stdout.write(render.one_json(advice) if args.format == "json"
+                     else render.advice_text(advice, args.lang))
+    return 0

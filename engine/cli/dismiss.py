@@ -1,0 +1,25 @@
+"""Dismiss a piece of advice, with a reason: not_relevant, client_declined, already_done,
+wrong_data or other (and a --comment). It comes back like done advice: when its rule stops and
+starts matching again (after the cooldown of settings.yaml), or at once if its priority rises.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from engine.cli.common import add_advice, open_journal, show_advice
+from engine.vocabulary import DISMISS_REASONS
+
+NAME = "dismiss"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_advice(parser)
+    parser.add_argument("--reason", required=True, metavar="R",
+                        help=f"why: {', '.join(DISMISS_REASONS)}")
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_journal(args) as journal:
+        advice = journal.dismiss(args.client, args.kind, args.id, args.reason, args.comment)
+    return show_advice(args, advice)

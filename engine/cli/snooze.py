@@ -1,0 +1,23 @@
+"""Snooze a piece of advice until a day: it leaves the inbox and returns as new with the first
+run on or after that day (if it is still recommended then).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from engine.cli.common import add_advice, date, open_journal, show_advice
+
+NAME = "snooze"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_advice(parser)
+    parser.add_argument("--until", required=True, type=date, metavar="DATE",
+                        help="the day it returns, YYYY-MM-DD")
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_journal(args) as journal:
+        advice = journal.snooze(args.client, args.kind, args.id, args.until, args.comment)
+    return show_advice(args, advice)
