@@ -1,4 +1,6 @@
-"""Dismiss a piece of advice, with a reason: not_relevant, client_declined, already_done,
+"""Dismiss a piece of advice, with a reason.
+
+Reasons: not_relevant, client_declined, already_done,
 wrong_data or other (and a --comment). It comes back like done advice: when its rule stops and
 starts matching again (after the cooldown of settings.yaml), or at once if its priority rises.
 """

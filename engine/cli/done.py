@@ -1,4 +1,6 @@
-"""Mark a piece of advice done. It does not come back while its rule keeps matching; it returns
+"""Mark a piece of advice done.
+
+It does not come back while its rule keeps matching; it returns
 when the rule stops and starts matching again (after the cooldown of settings.yaml), or at once
 if its priority rises.
 """

@@ -1,4 +1,6 @@
-"""Show everything that happened to a client's advice, oldest first: what each run found new,
+"""Show everything that happened to a client's advice, oldest first.
+
+What each run found new,
 changed or resolved, and what people marked done, dismissed or snoozed (with reasons and
 comments).
 """

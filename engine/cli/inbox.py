@@ -1,5 +1,6 @@
-"""List the open advice in the run journal: new (first seen in the latest run that had it) or
-open (seen again), by client, most urgent first. Done, dismissed, snoozed and resolved advice is
+"""List the open advice in the run journal, by client, most urgent first.
+
+Open advice is new (not seen before the run that found it) or open (seen again). Done, dismissed, snoozed and resolved advice is
 not listed. One record per piece of advice: client_id, kind, id, status.
 """
 

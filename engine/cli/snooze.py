@@ -1,4 +1,6 @@
-"""Snooze a piece of advice until a day: it leaves the inbox and returns as new with the first
+"""Snooze a piece of advice until a day.
+
+It leaves the inbox and returns as new with the first
 run on or after that day (if it is still recommended then).
 """
 

@@ -1,0 +1,49 @@
+"""A run recorded in a child process, for the tests that kill it or race it.
+
+    python -m tests.journal_child TARGET CLIENTS STALL_AT MARKER
+
+Records CLIENTS generated clients as of AS_OF in batches of 50; when the run asks for client
+number STALL_AT it writes MARKER and stalls (the parent then kills it or races it). STALL_AT -1:
+never stalls. Prints the run's total as JSON when it completes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import engine
+from engine import journal
+from tests.journal_support import AS_OF, ROOT, portfolio
+
+
+def pairs(kb: engine.KnowledgeBase, clients: list[dict[str, Any]], stall_at: int,
+          marker: Path) -> Iterator[tuple[dict[str, Any], engine.Recommendation]]:
+    for i, client in enumerate(clients):
+        if i == stall_at:
+            marker.write_text("stalled")
+            time.sleep(300)
+        yield client, engine.recommend(client, kb=kb, as_of=AS_OF)
+
+
+def main(target: str, count: int, stall_at: int, marker: Path) -> int:
+    kb = engine.load(ROOT)
+    clients = portfolio(kb, count)
+    try:
+        with journal.open(target) as j:
+            summary = j.record(pairs(kb, clients, stall_at, marker), as_of=AS_OF,
+                               kb_version=kb.version, input_digest=journal.input_digest(clients),
+                               policy=kb.journal, batch_size=50)
+    except engine.DiagnosticsError as exc:
+        print(exc.diagnostics[0].render())
+        return 1
+    print(json.dumps(summary.total.__dict__))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])))

@@ -1,0 +1,91 @@
+"""A journal written by an older version is migrated, never silently misread; one from a newer
+version, or a database that is not a journal, is refused. SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+import engine
+from engine import journal
+from engine.errors import DiagnosticsError
+from engine.journal.database import connect, head, migrate, revision_of
+from tests.journal_support import AS_OF, kb, portfolio, postgres_server, record, target
+
+__all__ = ["kb", "postgres_server", "target"]  # fixtures
+
+
+def old_journal(target: str) -> None:
+    """A journal at the first schema, with one run of one client as that version wrote it."""
+    db = connect(target)
+    migrate(db, target, "0001")
+    with db.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO runs (as_of, kb_version, input_digest, started_at, finished_at, "
+            "complete) VALUES ('2026-10-14', 'old', 'd1', '2026-10-14 06:00:00', "
+            "'2026-10-14 06:01:00', :yes)"), {"yes": True})
+        conn.execute(text(
+            "INSERT INTO run_clients (run_id, client_id, position, actions, new, changed, "
+            "resolved, unchanged) VALUES (1, 'acme', 0, '[]', 1, 0, 0, 0)"))
+        conn.execute(text(
+            "INSERT INTO advice (fingerprint, client_id, kind, action_id, title, reason, "
+            "priority, rules, status, matching, stopped, first_run, last_run) VALUES "
+            "(:fp, 'acme', 'warning', 'detractor_at_risk', 'old title', 'old reason', 800, "
+            "'nps_detractor', 'new', :yes, :no, 1, 1)"),
+            {"fp": journal.policy.fingerprint("acme", "warning", "detractor_at_risk"),
+             "yes": True, "no": False})
+    db.dispose()
+
+
+def test_an_older_journal_is_migrated_and_read(target: str, kb: engine.KnowledgeBase) -> None:
+    old_journal(target)
+    assert revision_of(connect(target)) == "0001"
+    with journal.open(target) as j:
+        assert revision_of(j.db) == head() != "0001"
+        assert [(i.id, i.status, i.since_run) for i in j.inbox()] == [
+            ("detractor_at_risk", "new", 1)]
+        with j.db.connect() as conn:
+            assert conn.execute(text("SELECT clients FROM runs")).scalar() == 1
+        acme = {"id": "acme", "project_type": "lead_gen", "completed_steps": ["qualification"],
+                "nps": 2}
+        summary = record(j, kb, [acme], AS_OF)
+        # the advice the old version recorded is seen again, not new
+        assert ("warning", "detractor_at_risk") not in {
+            (c.kind, c.id) for c in j.changes() if c.change == "new"}
+        assert summary.total.changed == 1  # its title and reason are today's now
+        assert [h.event for h in j.history("acme") if h.id == "detractor_at_risk"] == ["changed"]
+
+
+def test_a_journal_from_a_newer_version_is_refused(target: str) -> None:
+    with journal.open(target) as j, j.db.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DiagnosticsError) as error:
+        journal.open(target)
+    assert error.value.diagnostics[0].message == (
+        f"the journal's schema '9999' is newer than this playbook's '{head()}'")
+
+
+def test_a_database_that_is_not_a_journal_is_refused(target: str) -> None:
+    db = connect(target)
+    with db.begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id integer)"))
+    db.dispose()
+    with pytest.raises(DiagnosticsError) as error:
+        journal.open(target)
+    assert error.value.diagnostics[0].message == "the database has tables but is not a journal"
+
+
+def test_the_journal_keeps_the_clients_facts(tmp_path: Path, kb: engine.KnowledgeBase) -> None:
+    clients = portfolio(kb, 5)
+    with journal.open(tmp_path / "j.db") as j:
+        record(j, kb, clients, AS_OF)
+        with j.db.connect() as conn:
+            kept = conn.execute(text(
+                "SELECT f.facts FROM run_clients r JOIN client_facts f "
+                "ON f.digest = r.facts_digest ORDER BY r.position")).scalars().all()
+    assert [engine.Client.model_validate_json(f) for f in kept] == [
+        engine.Client.model_validate(c) for c in clients]
+    assert dt.date.fromisoformat(clients[0]["client_since"])
