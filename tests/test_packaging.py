@@ -30,6 +30,14 @@ def test_wheel_contains_the_knowledge_base(wheel: Path) -> None:
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
+def test_wheel_carries_the_journal_migrations(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {str(p.relative_to(ROOT)) for p in (ROOT / "engine/journal/migrations").rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}
+    assert {"engine/journal/migrations/env.py",
+            "engine/journal/migrations/versions/v0001_initial.py"} <= shipped <= names
+
+
 def test_installed_engine_finds_its_knowledge_base(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

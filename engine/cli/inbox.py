@@ -1,7 +1,7 @@
 """List the open advice in the run journal, by client, most urgent first.
 
-Open advice is new (not seen before the run that found it) or open (seen again). Done, dismissed, snoozed and resolved advice is
-not listed. One record per piece of advice: client_id, kind, id, status.
+Open advice is new (not seen before the run that found it) or open (seen again). Done,
+dismissed, snoozed and resolved advice is not listed. One record per piece of advice: client_id, kind, id, status.
 """
 
 from __future__ import annotations
