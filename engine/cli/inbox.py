@@ -1,7 +1,8 @@
 """List the open advice in the run journal, by client, most urgent first.
 
 Open advice is new (not seen before the run that found it) or open (seen again). Done,
-dismissed, snoozed and resolved advice is not listed. One record per piece of advice: client_id, kind, id, status.
+dismissed, snoozed and resolved advice is not listed. One record per piece of advice:
+client_id, kind, id, status.
 """
 
 from __future__ import annotations
