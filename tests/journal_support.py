@@ -98,7 +98,10 @@ def client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict[str, An
     """A plausible client of the bundled knowledge base; dates are ISO text as in a file."""
     project_type = rng.choice(sorted(kb.journeys))
     order = kb.journeys[project_type].order
-    day = lambda: (AS_OF - dt.timedelta(days=rng.randint(0, 300))).isoformat()  # noqa: E731
+
+    def day() -> str:
+        return (AS_OF - dt.timedelta(days=rng.randint(0, 300))).isoformat()
+
     target = rng.uniform(100, 5000)
     return {
         "id": f"c{i:03d}", "project_type": project_type,

@@ -11,33 +11,10 @@ from itertools import groupby
 from typing import TypeVar
 
 from engine.journal import Advice, ChangeRecord, Counts, HistoryEntry, InboxItem, RunSummary
-from engine.render.report import KIND_LABEL, to_json
+from engine.render.json import document as to_json
+from engine.render.words import JOURNAL as WORDS
+from engine.render.words import KIND_LABEL
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "counts": "+{new} new ~{changed} changed -{resolved} resolved, {unchanged} unchanged",
-        "run": "run {run} · as of {as_of} · kb {kb}", "total": "total",
-        "repeat": "run {run} was recorded before ({as_of}, kb {kb}, same input): nothing added",
-        "quiet": "{n} client(s) without changes",
-        "no_changes": "no changes", "empty_inbox": "nothing open",
-        "no_history": "no history", "new": "new", "open": "open", "resolved": "resolved",
-        "done": "done", "dismissed": "dismissed", "snoozed": "snoozed", "changed": "changed",
-        "until": "until {until}", "run_of": "run {run} ({as_of})", "by_person": "by a person",
-        "now": "{client} {kind} {id}: now {status}",
-    },
-    "ru": {
-        "counts": "+{new} новых ~{changed} изменено -{resolved} снято, {unchanged} без изменений",
-        "run": "запуск {run} · на дату {as_of} · база {kb}", "total": "итого",
-        "repeat": "запуск {run} уже записан ({as_of}, база {kb}, те же данные): ничего не "
-                  "добавлено",
-        "quiet": "клиентов без изменений: {n}",
-        "no_changes": "изменений нет", "empty_inbox": "открытых рекомендаций нет",
-        "no_history": "истории нет", "new": "новая", "open": "открыта", "resolved": "снята",
-        "done": "выполнена", "dismissed": "отклонена", "snoozed": "отложена",
-        "changed": "изменена", "until": "до {until}", "run_of": "запуск {run} ({as_of})",
-        "by_person": "человеком", "now": "{client} {kind} {id}: теперь {status}",
-    },
-}
 MARK = {"new": "+", "changed": "~", "resolved": "-"}
 
 
