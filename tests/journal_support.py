@@ -9,9 +9,9 @@ refuses root). Without the binaries the PostgreSQL half skips and says why.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-import random
 import shutil
 import socket
 import subprocess
@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, text
 
 import engine
 from engine import journal
+from engine.tools.generate import random_clients
 
 AS_OF = dt.date(2026, 10, 15)
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,12 +46,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """The URL of a running throwaway PostgreSQL server (no database part)."""
+@contextlib.contextmanager
+def pg_server() -> Iterator[str]:
+    """Start a throwaway PostgreSQL server; yields its URL (no database part)."""
     bindir = pg_bindir()
-    if bindir is None:
-        pytest.skip("no PostgreSQL binaries (pg_ctl, initdb): apt-get install postgresql")
+    assert bindir is not None, "no PostgreSQL binaries"
     base = Path(tempfile.mkdtemp(prefix="playbook-pg-"))
     user = "postgres" if os.geteuid() == 0 else None
     if user:
@@ -69,6 +69,15 @@ def postgres_server() -> Iterator[str]:
     finally:
         pg(str(bindir / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "-w", "stop")
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a running throwaway PostgreSQL server, for the whole session."""
+    if pg_bindir() is None:
+        pytest.skip("no PostgreSQL binaries (pg_ctl, initdb): apt-get install postgresql")
+    with pg_server() as url:
+        yield url
 
 
 def new_database(server: str) -> str:
@@ -94,32 +103,9 @@ def kb() -> engine.KnowledgeBase:
     return engine.load(ROOT)
 
 
-def client(rng: random.Random, kb: engine.KnowledgeBase, i: int) -> dict[str, Any]:
-    """A plausible client of the bundled knowledge base; dates are ISO text as in a file."""
-    project_type = rng.choice(sorted(kb.journeys))
-    order = kb.journeys[project_type].order
-
-    def day() -> str:
-        return (AS_OF - dt.timedelta(days=rng.randint(0, 300))).isoformat()
-
-    target = rng.uniform(100, 5000)
-    return {
-        "id": f"c{i:03d}", "project_type": project_type,
-        "completed_steps": list(order[: rng.randint(0, len(order))]),
-        "importance": rng.choice(["key", "regular", "low"]),
-        "temperament": rng.choice(["choleric", "sanguine", "melancholic", "phlegmatic"]),
-        "monthly_budget": rng.randint(5_000, 2_000_000), "nps": rng.randint(0, 10),
-        "kpis": [{"name": "CPL", "target": target, "actual": target * rng.uniform(0.6, 1.5),
-                  "higher_is_better": False}],
-        "contact_changes_12m": rng.randint(0, 4), "campaign_launched_on": day(),
-        "last_contact_on": day(), "last_meeting_on": day(), "nps_surveyed_on": day(),
-        "client_since": (AS_OF - dt.timedelta(days=rng.randint(30, 900))).isoformat(),
-    }
-
-
 def portfolio(kb: engine.KnowledgeBase, n: int = 200, seed: int = 14) -> list[dict[str, Any]]:
-    rng = random.Random(seed)
-    return [client(rng, kb, i) for i in range(n)]
+    """``n`` random clients of the knowledge base (engine.tools.generate), every fact known."""
+    return list(random_clients(kb, n, seed))
 
 
 def record(j: journal.Journal, kb: engine.KnowledgeBase, clients: list[dict[str, Any]],

@@ -99,4 +99,4 @@ def test_a_client_twice_in_one_run_is_refused(target: str, kb: engine.KnowledgeB
     clients = portfolio(kb, 3)
     with journal.open(target) as j, pytest.raises(DiagnosticsError) as error:
         record(j, kb, [*clients, clients[1]], AS_OF)
-    assert error.value.diagnostics[0].message == "client 'c001' appears twice in the run"
+    assert error.value.diagnostics[0].message == "client 'c1' appears twice in the run"

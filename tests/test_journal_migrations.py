@@ -3,7 +3,6 @@ version, or a database that is not a journal, is refused. SQLite and PostgreSQL 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -88,4 +87,3 @@ def test_the_journal_keeps_the_clients_facts(tmp_path: Path, kb: engine.Knowledg
                 "ON f.digest = r.facts_digest ORDER BY r.position")).scalars().all()
     assert [engine.Client.model_validate_json(f) for f in kept] == [
         engine.Client.model_validate(c) for c in clients]
-    assert dt.date.fromisoformat(clients[0]["client_since"])
