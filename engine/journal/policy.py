@@ -102,8 +102,8 @@ def _seen_again(out: Outcome, row: Row, action: Action, step: Step) -> None:
     texts = _texts(action, step)
     status = row["status"]
     if status in OPEN:
-        changed = row["title"] != texts["title"] or row["priority"] != texts["priority"] or \
-            _words(row["reason"]) != _words(texts["reason"])
+        changed = row["title"] != texts["title"] or row["priority"] != texts["priority"] or (
+            row["reason"] != texts["reason"] and _words(row["reason"]) != _words(texts["reason"]))
         _update(out, row, {**texts, "status": "open"}, "changed" if changed else None, step)
     elif status == "resolved" or (status == "snoozed" and step.as_of >= row["snoozed_until"]) \
             or (status in CLOSED and _returns(row, action, step)):
@@ -135,7 +135,7 @@ def _update(out: Outcome, old: Row, changes: Row, change: str | None, step: Step
     """Writes the row only if more than the run that saw it differs (a quiet re-run is cheap):
     ``last_run`` is the last run that recommended it."""
     row = {**old, **changes}
-    if any(row[k] != old[k] for k in row if k != "last_run"):
+    if any(old[k] != v for k, v in changes.items() if k != "last_run"):
         out.updates.append(row)
     if change is None:
         out.counts["unchanged"] += row["matching"]
@@ -148,4 +148,5 @@ def _event(out: Outcome, row: Row, change: str, run_id: int) -> None:
     out.events.append({"fingerprint": row["fingerprint"], "client_id": row["client_id"],
                        "kind": row["kind"], "action_id": row["action_id"],
                        "run_id": run_id, "event": change, "status": row["status"],
-                       "note": row["reason"], "dismiss_reason": None, "until": None})
+                       "note": row["reason"] if change == "changed" else None,
+                       "dismiss_reason": None, "until": None})

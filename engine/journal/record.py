@@ -13,9 +13,20 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Table,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.journal.database import fail, run_lock
@@ -141,8 +152,10 @@ def _record_batch(db: Engine, batch: list[tuple[int, Facts, Recommendation]], st
 
 def _existing(conn: Connection, ids: list[str]) -> dict[str, dict[str, Row]]:
     found: dict[str, dict[str, Row]] = {}
-    for row in conn.execute(select(advice).where(advice.c.client_id.in_(ids))).mappings():
-        found.setdefault(row["client_id"], {})[row["fingerprint"]] = dict(row)
+    names = list(advice.c.keys())
+    for values in conn.execute(select(advice).where(advice.c.client_id.in_(ids))):
+        row = dict(zip(names, values, strict=True))
+        found.setdefault(row["client_id"], {})[row["fingerprint"]] = row
     return found
 
 
@@ -153,17 +166,52 @@ def _actions_json(rec: Recommendation) -> str:
 
 def _write(conn: Connection, inserts: list[Row], updates: list[Row], logged: list[Row],
            clients: list[Row], facts: dict[str, str]) -> None:
-    if inserts:
-        conn.execute(insert(advice), inserts)
+    bulk(conn, advice, inserts)
     if updates:
         conn.execute(_UPDATE, [{"fp_": r["fingerprint"], **{k: r[k] for k in _WRITTEN}}
                                for r in updates])
-    if logged:
-        conn.execute(insert(events), logged)
+    bulk(conn, events, logged)
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(client_facts).on_conflict_do_nothing(),
                  [{"digest": d, "facts": t} for d, t in facts.items()])
-    conn.execute(insert(run_clients), clients)
+    bulk(conn, run_clients, clients)
+
+
+def bulk(conn: Connection, table: Table, rows: list[Row]) -> None:
+    """Insert many rows of plain values straight through the driver, inside the connection's
+    transaction: COPY on PostgreSQL, one prepared INSERT on SQLite. SQLAlchemy's executemany
+    spends more building parameters than the database spends writing them."""
+    if not rows:
+        return
+    names = list(rows[0])
+    raw: Any = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(
+                f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[n] for n in names])
+        return
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    raw.executemany(sql, _sqlite_rows(table, names, rows))
+
+
+def _sqlite_rows(table: Table, names: list[str], rows: list[Row]) -> list[tuple[Any, ...]]:
+    """Rows as tuples, dates and times as SQLAlchemy's SQLite types store them."""
+    get = itemgetter(*names)
+    dated = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date | DateTime)]
+    if not dated:
+        return [get(row) for row in rows]
+    out = []
+    for row in rows:
+        values = list(get(row))
+        for i in dated:
+            value = values[i]
+            if isinstance(value, dt.datetime):
+                values[i] = value.strftime("%Y-%m-%d %H:%M:%S.%f")
+            elif isinstance(value, dt.date):
+                values[i] = value.isoformat()
+        out.append(tuple(values))
+    return out
 
 
 def _finish(db: Engine, run_id: int, clients: int) -> None:

@@ -86,7 +86,7 @@ advice = Table(
 events = Table(
     "events", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("fingerprint", String(32), nullable=False, index=True),
+    Column("fingerprint", String(32), nullable=False),
     Column("client_id", String(200), nullable=False, index=True),
     Column("kind", String(16), nullable=False),
     Column("action_id", String(200), nullable=False),

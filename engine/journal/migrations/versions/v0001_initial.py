@@ -70,7 +70,7 @@ def _events() -> None:
     op.create_table(
         "events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("fingerprint", sa.String(32), nullable=False, index=True),
+        sa.Column("fingerprint", sa.String(32), nullable=False),
         sa.Column("client_id", sa.String(200), nullable=False, index=True),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("action_id", sa.String(200), nullable=False),
