@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=2)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
     kb = engine.default_kb()
     clients = [engine.Client.model_validate(c) for c in random_clients(kb, args.clients)]
     actions = sum(len(engine.recommend(c, kb=kb, as_of=AS_OF).actions) for c in clients[:2000])

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 import engine
+from tests.journal_support import kb, postgres_server, target
+
+__all__ = ["kb", "postgres_server", "target"]  # the journal's fixtures, one server per session
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"

@@ -9,9 +9,8 @@ import pytest
 import engine
 from engine import journal
 from engine.errors import DiagnosticsError
-from tests.journal_support import AS_OF, count, kb, keys, portfolio, postgres_server, record, target
+from tests.journal_support import AS_OF, count, keys, portfolio, record
 
-__all__ = ["kb", "postgres_server", "target"]  # fixtures
 DAY2 = AS_OF + dt.timedelta(days=1)
 
 

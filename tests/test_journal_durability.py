@@ -13,9 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from tests.journal_support import ROOT, count, postgres_server, target
+from tests.journal_support import ROOT, count
 
-__all__ = ["postgres_server", "target"]  # fixtures
 CLIENTS, STALL_AT = 400, 300  # batches of 50: six are committed when the run stalls
 
 

@@ -12,9 +12,7 @@ import engine
 from engine import journal
 from engine.errors import DiagnosticsError
 from engine.journal.database import connect, head, migrate, revision_of
-from tests.journal_support import AS_OF, kb, portfolio, postgres_server, record, target
-
-__all__ = ["kb", "postgres_server", "target"]  # fixtures
+from tests.journal_support import AS_OF, portfolio, record
 
 
 def old_journal(target: str) -> None:

@@ -12,9 +12,8 @@ import engine
 from engine import journal
 from engine.errors import DiagnosticsError
 from engine.models import JournalSettings
-from tests.journal_support import AS_OF, kb, postgres_server, record, target
+from tests.journal_support import AS_OF, record
 
-__all__ = ["kb", "postgres_server", "target"]  # fixtures
 ACME = {"id": "acme", "project_type": "lead_gen", "completed_steps": ["qualification"],
         "nps_surveyed_on": "2026-10-01"}
 NO_COOLDOWN = JournalSettings()

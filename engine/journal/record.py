@@ -160,7 +160,9 @@ def _existing(conn: Connection, ids: list[str]) -> dict[str, dict[str, Row]]:
 
 
 def _actions_json(rec: Recommendation) -> str:
-    return json.dumps([[a.kind, a.id, a.priority, a.reason] for a in rec.actions],
+    """What the run recommended, without the texts: the reasons follow from the facts kept
+    beside it and the knowledge base's version (recommend() is pure)."""
+    return json.dumps([[a.kind, a.id, a.priority] for a in rec.actions],
                       ensure_ascii=False, separators=(",", ":"))
 
 
