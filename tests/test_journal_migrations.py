@@ -85,3 +85,13 @@ def test_the_journal_keeps_the_clients_facts(tmp_path: Path, kb: engine.Knowledg
                 "ON f.digest = r.facts_digest ORDER BY r.position")).scalars().all()
     assert [engine.Client.model_validate_json(f) for f in kept] == [
         engine.Client.model_validate(c) for c in clients]
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list: milk, bread, eggs and something to read\n" * 40)
+    with pytest.raises(DiagnosticsError) as error:
+        journal.open(path)
+    assert error.value.diagnostics[0].render() == (
+        f"{path}: error[journal-unreachable] cannot open the journal: file is not a database\n"
+        "  hint: check the path or URL, and that the database server is running")

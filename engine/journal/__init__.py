@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from engine.journal import people, queries
 from engine.journal.database import connect, migrate, unreachable
@@ -51,7 +51,7 @@ class Journal:
         self.db = connect(target)
         try:
             migrate(self.db, self.where)
-        except OperationalError as exc:
+        except DBAPIError as exc:
             self.db.dispose()
             raise unreachable(exc, self.where) from None
 

@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from engine.errors import Diagnostic, DiagnosticsError, Location
 
@@ -141,7 +141,7 @@ def run_lock(db: Engine, where: str) -> Iterator[None]:
             conn.commit()
 
 
-def unreachable(exc: OperationalError, where: str) -> DiagnosticsError:
+def unreachable(exc: DBAPIError, where: str) -> DiagnosticsError:
     first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     return fail("journal-unreachable", f"cannot open the journal: {first}", where,
                 hint="check the path or URL, and that the database server is running")
