@@ -3,6 +3,7 @@ version, or a database that is not a journal, is refused. SQLite and PostgreSQL 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -78,13 +79,15 @@ def test_a_database_that_is_not_a_journal_is_refused(target: str) -> None:
 def test_the_journal_keeps_the_clients_facts(tmp_path: Path, kb: engine.KnowledgeBase) -> None:
     clients = portfolio(kb, 5)
     with journal.open(tmp_path / "j.db") as j:
-        record(j, kb, clients, AS_OF)
-        with j.db.connect() as conn:
-            kept = conn.execute(text(
-                "SELECT f.facts FROM run_clients r JOIN client_facts f "
-                "ON f.digest = r.facts_digest ORDER BY r.position")).scalars().all()
-    assert [engine.Client.model_validate_json(f) for f in kept] == [
+        with pytest.raises(DiagnosticsError) as error:
+            j.clients()
+        assert error.value.diagnostics[0].message == "the journal has no complete run"
+        first = record(j, kb, clients, AS_OF)
+        record(j, kb, clients[::-1], AS_OF + dt.timedelta(days=1))
+        latest, older = j.clients(), j.clients(first.run_id)
+    assert [engine.Client.model_validate(c) for c in older] == [
         engine.Client.model_validate(c) for c in clients]
+    assert [c["id"] for c in latest] == [c["id"] for c in clients[::-1]]
 
 
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
@@ -82,6 +83,10 @@ class Journal:
 
     def history(self, client: str) -> list[HistoryEntry]:
         return queries.history(self.db, self.where, client)
+
+    def clients(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        """The facts of a run's clients in input order (default: the latest complete run)."""
+        return queries.clients(self.db, self.where, run_id)
 
     def done(self, client: str, kind: str, action_id: str, comment: str | None = None) -> Advice:
         return people.act(self.db, self.where, (client, kind, action_id), "done",

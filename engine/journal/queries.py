@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import Engine, select
 from engine.errors import did_you_mean
 from engine.journal.database import fail
 from engine.journal.records import ChangeRecord, HistoryEntry, InboxItem
-from engine.journal.tables import advice, events, runs
+from engine.journal.tables import advice, client_facts, events, run_clients, runs
 from engine.vocabulary import KIND_ORDER
 
 RUN_CHANGES = ("new", "changed", "resolved")
@@ -94,3 +95,22 @@ def history(db: Engine, where: str, client: str) -> list[HistoryEntry]:
     return [HistoryEntry(r["client_id"], r["kind"], r["action_id"], r["event"], r["status"],
                          r["run_id"], r["as_of"], r["at"], r["note"], r["dismiss_reason"],
                          r["until"]) for r in rows]
+
+
+def clients(db: Engine, where: str, run_id: int | None = None) -> list[dict[str, Any]]:
+    """The facts of a run's clients, in input order: by default the latest complete run's
+    (what ``playbook impact`` can replay against a changed knowledge base)."""
+    with db.connect() as conn:
+        if run_id is None:
+            run_id = conn.execute(select(runs.c.id).where(runs.c.complete)
+                                  .order_by(runs.c.id.desc()).limit(1)).scalar()
+            if run_id is None:
+                raise fail("unknown-run", "the journal has no complete run", where,
+                           expected="a journal a run was recorded into")
+        else:
+            _known_run(conn.execute(select(runs.c.id)).scalars().all(), run_id, where)
+        texts = conn.execute(
+            select(client_facts.c.facts)
+            .join(run_clients, run_clients.c.facts_digest == client_facts.c.digest)
+            .where(run_clients.c.run_id == run_id).order_by(run_clients.c.position)).scalars()
+        return [json.loads(t) for t in texts]
