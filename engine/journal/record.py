@@ -22,7 +22,6 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Table,
-    bindparam,
     insert,
     select,
     update,
@@ -41,8 +40,6 @@ Pair = tuple[Facts, Recommendation]
 _WRITTEN = ("title", "reason", "priority", "rules", "status", "matching", "stopped",
             "last_run", "closed_on", "closed_priority", "snoozed_until", "dismiss_reason",
             "comment")
-_UPDATE = update(advice).where(advice.c.fingerprint == bindparam("fp_")).values(
-    {name: bindparam(name) for name in _WRITTEN})
 
 
 def facts_json(facts: Facts) -> str:
@@ -169,9 +166,7 @@ def _actions_json(rec: Recommendation) -> str:
 def _write(conn: Connection, inserts: list[Row], updates: list[Row], logged: list[Row],
            clients: list[Row], facts: dict[str, str]) -> None:
     bulk(conn, advice, inserts)
-    if updates:
-        conn.execute(_UPDATE, [{"fp_": r["fingerprint"], **{k: r[k] for k in _WRITTEN}}
-                               for r in updates])
+    bulk_update(conn, updates)
     bulk(conn, events, logged)
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(client_facts).on_conflict_do_nothing(),
@@ -195,6 +190,19 @@ def bulk(conn: Connection, table: Table, rows: list[Row]) -> None:
         return
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     raw.executemany(sql, _sqlite_rows(table, names, rows))
+
+
+def bulk_update(conn: Connection, rows: list[Row]) -> None:
+    """Write many advice rows back by fingerprint, straight through the driver."""
+    if not rows:
+        return
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    sql = (f"UPDATE advice SET {', '.join(f'{n} = {mark}' for n in _WRITTEN)} "
+           f"WHERE fingerprint = {mark}")
+    names = [*_WRITTEN, "fingerprint"]
+    values = [itemgetter(*names)(r) for r in rows] if mark == "%s" \
+        else _sqlite_rows(advice, names, rows)
+    conn.connection.driver_connection.cursor().executemany(sql, values)  # type: ignore[union-attr]
 
 
 def _sqlite_rows(table: Table, names: list[str], rows: list[Row]) -> list[tuple[Any, ...]]:
