@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from tests.journal_support import kb, postgres_server, target
+from tests.journal.support import kb, postgres_server, target
 
 __all__ = ["kb", "postgres_server", "target"]  # the journal's fixtures, one server per session
 

@@ -9,7 +9,7 @@ import pytest
 import engine
 from engine import journal
 from engine.errors import DiagnosticsError
-from tests.journal_support import AS_OF, count, keys, portfolio, record
+from tests.journal.support import AS_OF, count, keys, portfolio, record
 
 DAY2 = AS_OF + dt.timedelta(days=1)
 

@@ -29,7 +29,7 @@ from engine import journal
 from engine.tools.generate import random_clients
 
 AS_OF = dt.date(2026, 10, 15)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def pg_bindir() -> Path | None:

@@ -1,6 +1,6 @@
 """A run recorded in a child process, for the tests that kill it or race it.
 
-    python -m tests.journal_child TARGET CLIENTS STALL_AT MARKER
+    python -m tests.journal.child TARGET CLIENTS STALL_AT MARKER
 
 Records CLIENTS generated clients as of AS_OF in batches of 50; when the run asks for client
 number STALL_AT it writes MARKER and stalls (the parent then kills it or races it). STALL_AT -1:
@@ -18,7 +18,7 @@ from typing import Any
 
 import engine
 from engine import journal
-from tests.journal_support import AS_OF, ROOT, portfolio
+from tests.journal.support import AS_OF, ROOT, portfolio
 
 
 def pairs(kb: engine.KnowledgeBase, clients: list[dict[str, Any]], stall_at: int,

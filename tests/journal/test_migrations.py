@@ -13,7 +13,7 @@ import engine
 from engine import journal
 from engine.errors import DiagnosticsError
 from engine.journal.database import connect, head, migrate, revision_of
-from tests.journal_support import AS_OF, portfolio, record
+from tests.journal.support import AS_OF, portfolio, record
 
 
 def old_journal(target: str) -> None:

@@ -12,7 +12,7 @@ import engine
 from engine import journal
 from engine.errors import DiagnosticsError
 from engine.models import JournalSettings
-from tests.journal_support import AS_OF, record
+from tests.journal.support import AS_OF, record
 
 ACME = {"id": "acme", "project_type": "lead_gen", "completed_steps": ["qualification"],
         "nps_surveyed_on": "2026-10-01"}

@@ -16,9 +16,9 @@ import pytest
 import engine
 from engine import journal
 from engine.render.journal import changes_text, run_summary_text
-from tests.journal_support import AS_OF, ROOT, portfolio, record
+from tests.journal.support import AS_OF, ROOT, portfolio, record
 
-from .conftest import SMALL_KB
+from ..conftest import SMALL_KB
 
 MAIN = "import sys; from engine.cli import main; sys.exit(main(sys.argv[1:]))"
 ACME = {"id": "acme", "project_type": "lead_gen", "completed_steps": ["qualification"], "nps": 2}

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from tests.journal_support import ROOT, count
+from tests.journal.support import ROOT, count
 
 CLIENTS, STALL_AT = 400, 300  # batches of 50: six are committed when the run stalls
 
 
 def child(target: str, marker: Path, stall_at: int = STALL_AT) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.journal_child", target, str(CLIENTS), str(stall_at),
+        [sys.executable, "-m", "tests.journal.child", target, str(CLIENTS), str(stall_at),
          str(marker)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
