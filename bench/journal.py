@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import engine
 from engine import journal
 from engine.tools.generate import AS_OF, random_clients
-from tests.journal.support import new_database, pg_bindir, pg_server  # noqa: I001
+from tests.journal.support import new_database, pg_bindir, pg_server
 
 
 def plain(clients: list[engine.Client], kb: engine.KnowledgeBase, day: dt.date) -> float:
