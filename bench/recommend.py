@@ -83,7 +83,7 @@ def floor(label: str, pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase,
           runs: int) -> None:
     """Median clients per second of matching, reasons and building the same actions only."""
     built = [[a.__dict__ for a in engine.recommend(c, kb=kb, as_of=d).actions] for c, d in pairs]
-    reasons = kb.index.reasons["en"]
+    reasons = kb.index.reasons("en")
 
     def once() -> None:
         for (client, as_of), actions in zip(pairs, built, strict=True):

@@ -1,66 +1,137 @@
-"""The runtime index: what recommend() needs of a knowledge base, built once when it loads.
+"""The runtime index: what recommend() needs of a knowledge base, prepared once.
 
-Each rule's actions are prepared as far as the knowledge base alone decides them. recommend()
-adds only what depends on the client: the reason when it names facts, and the journey guard's
-verdict. An action whose reason names no fact is built whole and shared between recommendations
-(actions are immutable); the others are kept as their fields, reason left out.
+Each rule's actions are prepared as far as the knowledge base alone decides them, as
+``Proposal``s: recommend() adds only what depends on the client (the reason when it names facts,
+and the journey guard's verdict). A proposal whose reason names no fact also carries its whole
+``Action``, built once and shared between recommendations (actions are immutable).
+
+What depends on a language and a project type is prepared when a recommendation first needs it
+(``Index.view``), once per pair, under a lock: a large knowledge base does not pay at load for
+the languages and journeys its clients never use. That cache is not part of the value: two
+indexes of the same inputs are equal, and a pickled index travels without it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, cast
 
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language.fact_types import FactType
+from engine.language.templates import Bound
 from engine.models import Action, PlaybookEntry
-from engine.vocabulary import LANGUAGES, STEP_KINDS
+from engine.vocabulary import LANGUAGES, STEP_KINDS, ActionKind, Language
 
-# An Action; or its fields, the reason still to fill in; or None: a step the journey lacks.
-Prepared = Action | dict[str, Any] | None
-Titles = dict[str, dict[str, str]]  # language -> id -> title
+Titles = dict[Language, dict[str, str]]  # language -> id -> title
+
+
+class Proposal(NamedTuple):
+    """One action of one rule, as far as the knowledge base decides it."""
+
+    kind: ActionKind
+    id: str
+    title: str
+    priority: int
+    rule: str  # the rule that proposes it
+    sources: frozenset[str]
+    ordered: tuple[str, ...]  # the same sources, sorted once
+    action: Action | None  # the whole action when its reason names no fact, else None
+
+
+# A rule's proposals, in the order its actions are written; None: a step the journey lacks.
+Proposals = tuple[Proposal | None, ...]
+
+
+class View(NamedTuple):
+    """What recommend() needs for one language and one project type ("" for none)."""
+
+    reasons: dict[str, Bound]  # rule id -> its bound reason template
+    proposals: dict[str, Proposals]  # rule id -> its proposals
 
 
 @dataclass(frozen=True)
 class Index:
-    threshold_values: dict[str, float]
+    rules: tuple[CompiledRule, ...]
+    journeys: Mapping[str, Journey]
+    titles: dict[str, Titles]  # "warning" (by rule id) / "communication" (by entry id)
+    thresholds: dict[str, float]
+    facts: Mapping[str, FactType]
     rules_by_id: dict[str, CompiledRule]
-    reasons: dict[str, dict[str, Any]]  # language -> rule id -> its bound reason template
-    rule_titles: Titles  # the title of the warnings a rule raises
-    playbook_titles: Titles
-    prepared: dict[tuple[str, str], dict[str, tuple[Prepared, ...]]]  # (lang, project type)
     all_steps: frozenset[str]  # of every journey
+    _views: dict[tuple[str, str], View] = field(default_factory=dict, compare=False, repr=False)
+    _lock: Any = field(default_factory=threading.RLock, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_views", "_lock")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _views={}, _lock=threading.RLock())
+
+    def reasons(self, lang: Language) -> dict[str, Bound]:
+        """Each rule's reason bound to this knowledge base and ``lang``."""
+        return self.view(lang, "").reasons
+
+    def view(self, lang: Language, project_type: str) -> View:
+        """The prepared proposals and reasons for ``lang`` and ``project_type``."""
+        found = self._views.get((lang, project_type))
+        if found is None:
+            with self._lock:
+                found = self._views.get((lang, project_type))
+                if found is None:
+                    found = self._views[lang, project_type] = self._build(lang, project_type)
+        return found
+
+    def _build(self, lang: Language, project_type: str) -> View:
+        if project_type:  # the other actions are the same as without a journey: shared
+            base = self.view(lang, "")
+            journey = self.journeys[project_type]
+            return View(base.reasons, {
+                r.id: _with_steps(r, base.proposals[r.id], journey, lang, base.reasons[r.id].text)
+                for r in self.rules})
+        reasons = {r.id: r.reason[lang].bind(self.facts, self.thresholds, lang)
+                   for r in self.rules}
+        return View(reasons, {r.id: tuple(self._other(r, kind, target, lang, reasons[r.id].text)
+                                          for kind, target in r.actions) for r in self.rules})
+
+    def _other(self, rule: CompiledRule, kind: str, target: str, lang: Language,
+               reason: str | None) -> Proposal | None:
+        """A warning or communication; a step is left for the journey (None)."""
+        if kind in STEP_KINDS:
+            return None
+        title = self.titles[kind][lang][rule.id if kind == "warning" else target]
+        return _proposal(rule, kind, target, title, reason)
 
 
 def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
                 playbook: Mapping[str, PlaybookEntry], thresholds: Mapping[str, float],
                 facts: Mapping[str, FactType]) -> Index:
-    reasons = {lang: {r.id: r.reason[lang].bind(facts, thresholds, lang) for r in rules}
-               for lang in LANGUAGES}
     rule_titles = {lang: {r.id: r.spec.title.get(lang) for r in rules} for lang in LANGUAGES}
     playbook_titles = {lang: {i: e.title.get(lang) for i, e in playbook.items()}
                        for lang in LANGUAGES}
-    titles = {"warning": rule_titles, "communication": playbook_titles}
-    prepared = {(lang, pt): {rule.id: tuple(
-        _prepare(rule, kind, target, journeys.get(pt), lang, titles, reasons[lang][rule.id].text)
-        for kind, target in rule.actions) for rule in rules}
-        for lang in LANGUAGES for pt in ("", *journeys)}
-    return Index(dict(thresholds), {r.id: r for r in rules}, reasons, rule_titles,
-                 playbook_titles, prepared,
+    return Index(tuple(rules), dict(journeys),
+                 {"warning": rule_titles, "communication": playbook_titles}, dict(thresholds),
+                 dict(facts), {r.id: r for r in rules},
                  frozenset(s for j in journeys.values() for s in j.steps))
 
 
-def _prepare(rule: CompiledRule, kind: str, target: str, journey: Journey | None, lang: str,
-             titles: dict[str, Titles], reason: str | None) -> Prepared:
-    if kind in STEP_KINDS:
-        if journey is None or target not in journey.steps:
-            return None
-        title = journey.titles[lang][target]
-    else:
-        title = titles[kind][lang][rule.id if kind == "warning" else target]
-    fields = {"kind": kind, "id": target, "title": title, "reason": reason,
-              "priority": rule.priority, "rules": (rule.id,),
-              "sources": tuple(sorted(rule.source_set)), "missing": ()}
-    return fields if reason is None else Action.trusted(fields)
+def _with_steps(rule: CompiledRule, base: Proposals, journey: Journey, lang: Language,
+                reason: str | None) -> Proposals:
+    """A rule's proposals for one journey: its steps filled in where the journey has them."""
+    if all(p is not None for p in base):
+        return base
+    return tuple(p if p is not None or target not in journey.steps
+                 else _proposal(rule, kind, target, journey.titles[lang][target], reason)
+                 for (kind, target), p in zip(rule.actions, base, strict=True))
+
+
+def _proposal(rule: CompiledRule, kind: str, target: str, title: str,
+              reason: str | None) -> Proposal:
+    ordered = tuple(sorted(rule.source_set))
+    action = None if reason is None else Action.trusted(
+        {"kind": kind, "id": target, "title": title, "reason": reason,
+         "priority": rule.priority, "rules": (rule.id,), "sources": ordered, "missing": ()})
+    return Proposal(cast(ActionKind, kind), target, title, rule.priority, rule.id,
+                    rule.source_set, ordered, action)

@@ -15,17 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from engine.kb.bundled import default_kb
-from engine.kb.index import Prepared
+from engine.kb.index import Proposal
 from engine.kb.journey import Journey
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language import phrases as i18n
 from engine.models import Action, Client, Recommendation
 from engine.runtime.clients import coerce
 from engine.runtime.derived import derive
-from engine.vocabulary import KIND_ORDER, LANGUAGES, STEP_KINDS
+from engine.vocabulary import KIND_ORDER, LANGUAGES, STEP_KINDS, ActionKind, Language
 
 
 @dataclass(frozen=True)
@@ -39,40 +39,55 @@ class Evaluation:
     dropped: dict[str, str]  # "rule_id:step" -> why the step was not proposed
 
 
-Fields = dict[str, Any]  # an Action's fields, before it is built
-Entry = Action | Fields
+@dataclass(slots=True)
+class _Draft:
+    """One action while it is planned: every proposal of the same action adds to it, and it is
+    built into an Action once, at the end. The first proposal sets title and missing; the
+    highest priority (the first of equals) sets kind and reason; rules add up in the order
+    they came, sources as a set (sorted once, when built)."""
+
+    kind: ActionKind
+    id: str
+    title: str
+    reason: str
+    priority: int
+    rules: list[str]
+    sources: frozenset[str]
+    ordered: tuple[str, ...] | None  # the sources sorted, while no proposal added any
+    missing: tuple[str, ...]
+    built: Action | None  # the action as prepared, while no other proposal changed it
+
+    def add(self, kind: ActionKind, reason: str, priority: int, rule: str,
+            sources: frozenset[str]) -> None:
+        """Another proposal of the same action, from ``rule``."""
+        if priority > self.priority:
+            self.kind, self.reason, self.priority, self.built = kind, reason, priority, None
+        if not self.rules or self.rules[-1] != rule:  # a rule proposes only while it acts
+            self.rules.append(rule)
+            self.built = None
+        self.widen(sources)
+
+    def widen(self, sources: frozenset[str]) -> None:
+        if not sources <= self.sources:
+            self.sources, self.ordered, self.built = self.sources | sources, None, None
+
+    def action(self) -> Action:
+        if self.built is not None:
+            return self.built
+        return Action.trusted({
+            "kind": self.kind, "id": self.id, "title": self.title, "reason": self.reason,
+            "priority": self.priority, "rules": tuple(self.rules),
+            "sources": self.ordered if self.ordered is not None else tuple(sorted(self.sources)),
+            "missing": self.missing})
+
+    def order(self) -> tuple[int, int, str]:
+        """The documented order: priority (desc), then kind, then id."""
+        return (-self.priority, KIND_ORDER[self.kind], self.id)
 
 
-def _fields(entry: Entry) -> Fields:
-    return entry.__dict__ if isinstance(entry, Action) else entry
-
-
-def _merged(kept: Entry, other: Entry) -> Fields:
-    """Two proposals of the same action: the higher priority sets kind and reason; the rules
-    (in the order they came) and the sources add up."""
-    a, b = _fields(kept), _fields(other)
-    top = b if b["priority"] > a["priority"] else a
-    return {**a, "kind": top["kind"], "reason": top["reason"], "priority": top["priority"],
-            "rules": tuple(dict.fromkeys(a["rules"] + b["rules"])),
-            "sources": tuple(sorted({*a["sources"], *b["sources"]}))}
-
-
-def _step(kind: str, step: str, journey: Journey, lang: str, rule: CompiledRule, reason: str,
-          missing: tuple[str, ...] = ()) -> Fields:
-    """A step the journey guard adds on a rule's behalf: its sources join the rule's."""
-    return {"kind": kind, "id": step, "title": journey.titles[lang][step], "reason": reason,
-            "priority": rule.priority, "rules": (rule.id,),
-            "sources": tuple(sorted(rule.source_set | journey.sources[step])), "missing": missing}
-
-
-def _filled(prepared: Prepared, reason: str) -> Entry:
-    """A prepared action with the client's reason (an Action already has its own)."""
-    assert prepared is not None
-    return prepared if isinstance(prepared, Action) else {**prepared, "reason": reason}
-
-
-def _action(entry: Entry) -> Action:
-    return entry if isinstance(entry, Action) else Action.trusted(entry)
+def _drafted(p: Proposal, reason: str) -> _Draft:
+    return _Draft(p.kind, p.id, p.title, reason, p.priority, [p.rule], p.sources, p.ordered,
+                  (), p.action)
 
 
 class _Planner:
@@ -82,35 +97,38 @@ class _Planner:
     def __init__(self, kb: KnowledgeBase, client: Client, lang: str) -> None:
         self.journey = kb.journeys.get(client.project_type or "")
         self.done = frozenset(client.completed_steps)
-        self.lang = lang
-        self.prepared = kb.index.prepared[lang, self.journey.project_type if self.journey else ""]
-        self.entries: dict[tuple[str, str], Entry] = {}
+        self.lang = cast(Language, lang)  # checked by recommend()
+        self.view = kb.index.view(self.lang, self.journey.project_type if self.journey else "")
+        self.drafts: dict[tuple[str, str], _Draft] = {}
         self.dropped: dict[str, str] = {}  # "rule_id:step" -> why the step was not proposed
 
-    def add(self, key: tuple[str, str], entry: Entry) -> None:
-        kept = self.entries.setdefault(key, entry)
-        if kept is not entry:
-            self.entries[key] = _merged(kept, entry)
+    def propose(self, key: tuple[str, str], p: Proposal, reason: str) -> None:
+        draft = self.drafts.get(key)
+        if draft is None:
+            self.drafts[key] = _drafted(p, reason)
+        else:
+            draft.add(p.kind, reason, p.priority, p.rule, p.sources)
 
     def act(self, rule: CompiledRule, reason: str) -> None:
         """The actions of one acting rule, in the order written."""
-        for action, prepared in zip(rule.actions, self.prepared[rule.id], strict=True):
+        for action, p in zip(rule.actions, self.view.proposals[rule.id], strict=True):
             kind, target = action
             if kind in STEP_KINDS:
-                self.step(rule, target, prepared, reason)
+                self.step(rule, target, p, reason)
             else:
-                self.add(action, _filled(prepared, reason))
+                assert p is not None
+                self.propose(action, p, reason)
 
-    def step(self, rule: CompiledRule, target: str, prepared: Prepared, reason: str) -> None:
+    def step(self, rule: CompiledRule, target: str, p: Proposal | None, reason: str) -> None:
         """A step a rule asks for: proposed, blocked by its prerequisites, or dropped."""
         journey, done = self.journey, self.done
         why = _not_proposable(target, journey, done)
         if why:
             self.dropped[f"{rule.id}:{target}"] = why
             return
-        assert journey is not None
+        assert journey is not None and p is not None
         if journey.prerequisites[target] <= done:
-            self.add(("step", target), _filled(prepared, reason))
+            self.propose(("step", target), p, reason)
         else:
             self.blocked(rule, journey, target, reason)
 
@@ -118,11 +136,23 @@ class _Planner:
         """A step waiting for others: blocked, and its missing prerequisites that are ready."""
         missing, ready, not_yet = journey.waiting(target, self.done)
         lang = self.lang
-        self.add(("blocked", target), _step("blocked", target, journey, lang, rule,
-                                            f"{i18n.sentence(reason)} {not_yet[lang]}", missing))
+        self.guard("blocked", target, rule, journey,
+                   f"{i18n.sentence(reason)} {not_yet[lang]}", missing)
         first = journey.needed_before[lang][target]
         for m in ready:
-            self.add(("step", m), _step("next_step", m, journey, lang, rule, first))
+            self.guard("next_step", m, rule, journey, first)
+
+    def guard(self, kind: ActionKind, step: str, rule: CompiledRule, journey: Journey, reason: str,
+              missing: tuple[str, ...] = ()) -> None:
+        """A step the journey guard adds on a rule's behalf: its sources join the rule's."""
+        key = ("blocked" if kind == "blocked" else "step", step)
+        sources = rule.source_set | journey.sources[step]
+        draft = self.drafts.get(key)
+        if draft is None:
+            self.drafts[key] = _Draft(kind, step, journey.titles[self.lang][step], reason,
+                                      rule.priority, [rule.id], sources, None, missing, None)
+        else:
+            draft.add(kind, reason, rule.priority, rule.id, sources)
 
     def frontier(self) -> None:
         """The journey's own next steps, after every rule: they only widen the rules' proposals
@@ -132,17 +162,20 @@ class _Planner:
             return
         built = journey.next_actions[self.lang]
         for step in journey.frontier(self.done):
-            key = ("step", step)
-            kept = self.entries.setdefault(key, built[step])
-            if kept is not built[step]:
-                a = _fields(kept)
-                self.entries[key] = {**a, "priority": max(a["priority"], journey.priorities[step]),
-                                     "sources": tuple(sorted({*a["sources"],
-                                                              *journey.sources[step]}))}
+            draft = self.drafts.get(("step", step))
+            if draft is None:
+                a = built[step]
+                self.drafts["step", step] = _Draft(a.kind, step, a.title, a.reason, a.priority,
+                                                   [], journey.sources[step], a.sources, (), a)
+                continue
+            if journey.priorities[step] > draft.priority:
+                draft.priority, draft.built = journey.priorities[step], None
+            draft.widen(journey.sources[step])
 
     def actions(self) -> list[Action]:
-        """The planned actions, in the documented order."""
-        return sorted(map(_action, self.entries.values()), key=_order)
+        """The planned actions, in the documented order, each built once."""
+        drafts = sorted(self.drafts.values(), key=_Draft.order)
+        return [d.action() for d in drafts]
 
 
 class _Outcome(NamedTuple):
@@ -195,7 +228,7 @@ def plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: str = "en") ->
     matched = [kb.rules[i] for i in kb.matcher.match(values, client.id)]
     acting, suppressed = _resolve_groups(matched)
     planner = _Planner(kb, client, lang)
-    reasons = kb.index.reasons[lang]
+    reasons = planner.view.reasons
     for rule in acting:
         planner.act(rule, reasons[rule.id].render(facts))
     planner.frontier()
@@ -231,7 +264,3 @@ def _not_proposable(step: str, journey: Journey | None, done: frozenset[str]) ->
     if step in done and not journey.steps[step].repeatable:
         return "already done, and the journey does not repeat it"
     return None
-
-
-def _order(action: Action) -> tuple[int, int, str]:
-    return (-action.priority, KIND_ORDER[action.kind], action.id)
