@@ -77,7 +77,7 @@ class Client(Model):
     monthly_budget: Annotated[float, Field(strict=True, ge=0)] | None = None
     services: list[Id] | None = None
     main_channel: Id | None = None
-    completed_steps: list[Id] = []
+    completed_steps: list[Id] = Field(default_factory=list, json_schema_extra={"default": []})
     kpis: list[KPI] | None = None
     campaign_launched_on: dt.date | None = None
     goals_changed: Annotated[bool, Field(strict=True)] | None = None
@@ -88,7 +88,8 @@ class Client(Model):
     last_meeting_on: dt.date | None = None
     contact_changes_12m: Annotated[int, Field(strict=True, ge=0)] | None = None
     client_since: dt.date | None = None
-    facts: dict[str, Any] = {}
+    # a factory, not ``= {}``: pydantic deep-copies a mutable default for every client
+    facts: dict[str, Any] = Field(default_factory=dict, json_schema_extra={"default": {}})
 
 
 # --- the recommendation -------------------------------------------------------------------

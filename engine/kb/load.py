@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -17,6 +18,7 @@ def check(path: str | os.PathLike[str] | None = None,
     root = Path(path) if path is not None else bundled_root()
     parsed = parse_all(root)
     kb, problems = compile_kb(parsed, matcher)
+    gc.freeze()  # what is loaded lives long: later collections need not scan it again
     everything = parsed.problems + problems
     if any(d.severity == "error" for d in everything):
         return None, everything
