@@ -1,6 +1,7 @@
 """Big knowledge bases: load time and memory per rule, the first call, recommend() per rule matched.
 
     python bench/scale.py [--sizes 100,1000,10000,50000] [--clients 1000]
+    python bench/scale.py --groups 500,1000,2000,4000
 
 Not a test: prints figures. Each knowledge base is generated in the rule language (YAML files):
 the bundled rules copied over and over until there are N of them, each copy with new ids, its
@@ -14,6 +15,8 @@ Each size is measured in a fresh process (so peak RSS is that size's own): the l
 knowledge base holds (RSS after the load minus before) and the peak RSS, per rule; the first
 ``recommend()`` after the load; then p50 and mean ``recommend()`` over random typical clients
 (as in bench/recommend.py) and the mean cost per rule matched (total time / rules matched).
+With ``--groups``: the bundled knowledge base plus one exclusive group of N rules with bands
+side by side (``group_kb``), loaded and then linted alone, in CPU seconds.
 Times after the load are CPU time of this process (``time.process_time``), so that other work
 on a shared machine does not count.
 """
@@ -38,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import engine  # noqa: E402
-from engine.runtime.recommend import evaluate  # noqa: E402
 from bench.recommend import AS_OF, typical_client  # noqa: E402
+from engine.runtime.recommend import evaluate  # noqa: E402
 
 FILE_SIZE = 1000  # rules per generated file
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -74,6 +77,47 @@ def _copy(rule: dict[str, Any], copy: int, rng: random.Random) -> dict[str, Any]
     if "group" in rule:
         out["group"] = f"{rule['group']}_c{copy}"
     return out
+
+
+def group_kb(target: Path, size: int, seed: int = 1) -> None:
+    """The bundled knowledge base plus one exclusive group of ``size`` rules with bands on
+    kpi_deviation_pct side by side (one in ten leaves a gap, one in ten overlaps the next),
+    some with tests of other facts that tell them apart or contradict."""
+    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(
+        "*.test.yaml", ".*", "tests", "bench", "docs", "engine", "schemas", "examples"))
+    rng = random.Random(seed)
+    rules = []
+    for i in range(size):
+        low = 2 * i
+        high = low + 2 + rng.choice((0,) * 8 + (-1, 3))
+        when: dict[str, Any] = {"kpi_deviation_pct": {"gte": low, "lt": high}}
+        for fact, value, share in (("goals_changed", True, 0.2),
+                                   ("goals_changed", {"ne": True}, 0.1),
+                                   ("temperament", rng.choice(("choleric", "sanguine")), 0.2),
+                                   ("completed_steps", {"includes": "launch_context_ads"}, 0.15),
+                                   ("days_since_launch", {"gte": 14}, 0.1)):
+            if rng.random() < share and fact not in when:
+                when[fact] = value
+        rules.append({"id": f"g{i:05d}", "title": {"en": "T", "ru": "T"},
+                      "reason": {"en": "R", "ru": "R"}, "priority": rng.randint(1, 999),
+                      "sources": ["K23"], "group": "big", "when": when,
+                      "then": [{"warning": f"w{i}"}]})
+    (target / "rules" / "group.yaml").write_text(
+        yaml.dump({"rules": rules}, Dumper=Dumper, sort_keys=False))
+
+
+def lint_group(size: int) -> None:
+    """Load and lint a knowledge base with one group of ``size`` rules; prints one row."""
+    from engine.lint import lint
+    with tempfile.TemporaryDirectory() as tmp:
+        group_kb(Path(tmp) / "kb", size)
+        start = time.process_time()
+        kb = engine.load(Path(tmp) / "kb")
+        loaded = time.process_time() - start
+        start = time.process_time()
+        found = lint(kb)
+        linted = time.process_time() - start
+    print(f"{size:>7,} {loaded:9.2f} {linted:9.2f} {len(found):9}", flush=True)
 
 
 def rss_kib(field: str = "VmRSS") -> int:
@@ -124,10 +168,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100,1000,10000,50000")
     parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--groups", default="",
+                        help="instead: lint one exclusive group of each of these sizes")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.clients)
+        return
+    if args.groups:
+        print("one exclusive group in the bundled knowledge base; CPU seconds\n"
+              "  rules load+lint      lint  findings")
+        for size in (int(s) for s in args.groups.split(",")):
+            lint_group(size)
         return
     print(f"generated knowledge bases (copies of the bundled rules); {args.clients} typical "
           f"clients each; one process per size")

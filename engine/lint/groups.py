@@ -26,8 +26,9 @@ from collections import defaultdict
 from engine.errors import Diagnostic
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language.conditions import All, Node, Test
-from engine.lint.intervals import BAND_OPS, Interval, band, gap
+from engine.lint.intervals import BAND_OPS, Interval, Sorted, band, gap
 from engine.lint.prover import by_fact, compatible, conjuncts, implies, top_tests
+from engine.lint.winners import Winners
 
 Banded = tuple[CompiledRule, Interval]
 Pair = tuple[CompiledRule, CompiledRule]  # (a rule that never acts, the rule that wins)
@@ -57,9 +58,11 @@ def groups(kb: KnowledgeBase) -> dict[str, list[CompiledRule]]:
 
 def shadowed(rules: list[CompiledRule], whole: set[str]) -> list[Pair]:
     """(rule that can never act, the first rule ranked above it that always wins)."""
+    above = Winners(rules, whole)
     out = []
     for i, loser in enumerate(rules):
-        winner = next((w for w in rules[:i] if implies(loser.tree, w.tree, whole)), None)
+        winner = next((rules[j] for j in above.candidates(loser, i)
+                       if implies(loser.tree, rules[j].tree, whole)), None)
         if winner is not None:
             out.append((loser, winner))
     return out
@@ -80,8 +83,10 @@ def overlaps(group: str, fact: str, banded: list[Banded], whole: set[str],
              shadows: set[tuple[str, str]]) -> list[Diagnostic]:
     """Shared values where the lower-ranked rule never acts (the other one always wins)."""
     found = []
+    by_low = Sorted((interval, j) for j, (_, interval) in enumerate(banded))
     for i, (loser, low_band) in enumerate(banded):
-        for winner, high_band in banded[:i]:
+        for j in sorted(j for j in by_low.meeting(low_band) if j < i):
+            winner, high_band = banded[j]
             shared = high_band.intersect(low_band)
             if shared.empty or (loser.id, winner.id) in shadows:
                 continue
@@ -101,12 +106,16 @@ def gaps(group: str, fact: str, banded: list[Banded], whole: set[str]) -> list[D
     """Holes between bands, among the rules that can apply to the same clients as each rule.
 
     A rule whose tests of other facts contradict a rule's (``goals_changed: true`` vs
-    ``{ne: true}``) covers other clients: its band does not fill that rule's holes.
+    ``{ne: true}``) covers other clients: its band does not fill that rule's holes. Rules with
+    the same tests of other facts have the same such family: it is found once for all of them.
+    A rule whose own tests contradict can never match: it has no family and is in none.
     """
     found: dict[tuple[str, str, Interval], Diagnostic] = {}
-    others = {r.id: [t for t in top_tests(r.tree) if t.fact != fact] for r, _ in banded}
-    for rule, _ in banded:
-        family = [(r, i) for r, i in banded if compatible(others[r.id], others[rule.id], whole)]
+    others = [tuple(t for t in top_tests(r.tree) if t.fact != fact) for r, _ in banded]
+    kinds = list(dict.fromkeys(others))  # distinct tests of other facts, in rank order
+    for mine in kinds:
+        fits = {o for o in kinds if compatible(o, mine, whole)}
+        family = [b for b, o in zip(banded, others, strict=True) if o in fits]
         for below, above, hole in holes(family, fact in whole):
             found.setdefault((below.id, above.id, hole),
                              _gap_warning(group, fact, below, above, hole))
@@ -115,6 +124,8 @@ def gaps(group: str, fact: str, banded: list[Banded], whole: set[str]) -> list[D
 
 def holes(banded: list[Banded], whole: bool) -> list[tuple[CompiledRule, CompiledRule, Interval]]:
     """(rule below, rule above, values between their bands that no band covers)."""
+    if not banded:
+        return []
     ordered = sorted(banded, key=lambda b: (b[1].low, not b[1].low_closed))
     found = []
     reach_rule, reach = ordered[0]

@@ -7,9 +7,11 @@ band is narrowed to the whole numbers it holds, so ``lte: 14`` and ``gte: 15`` m
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from engine.language.conditions import Test
 
@@ -111,3 +113,50 @@ def gap(below: Interval, above: Interval, whole: bool) -> Interval:
     """The values between the top of ``below`` and the bottom of ``above`` (may be empty)."""
     between = Interval(below.high, above.low, not below.high_closed, not above.low_closed)
     return between.whole() if whole else between
+
+
+class Sorted:
+    """Tagged intervals sorted once by their low end, with the highest end reached so far, so
+    that those containing or meeting a query are found by a binary search and a short walk
+    back (no walk at all past the bands that end too low): a group's bands are checked in
+    O(n log n) for the usual side-by-side bands, not pair by pair."""
+
+    def __init__(self, items: Iterable[tuple[Interval, int]]) -> None:
+        self.items = sorted(items, key=lambda it: _low_key(it[0]))
+        self.lows = [_low_key(i) for i, _ in self.items]
+        self.reach: list[tuple[float, bool]] = []
+        for interval, _ in self.items:
+            high = _high_key(interval)
+            self.reach.append(max(self.reach[-1], high) if self.reach else high)
+
+    def containing(self, query: Interval) -> list[int]:
+        """The tags of the intervals that contain ``query`` (a non-empty interval)."""
+        top = _high_key(query)
+        return self._walk(bisect.bisect_right(self.lows, _low_key(query)), top,
+                          lambda i: _high_key(i) >= top)
+
+    def meeting(self, query: Interval) -> list[int]:
+        """The tags of the intervals that may share a value with ``query`` (a few more, never
+        fewer: ends are compared as numbers, open or closed)."""
+        last = bisect.bisect_right(self.lows, (query.high, True))
+        return self._walk(last, (query.low, False), lambda i: i.high >= query.low)
+
+    def _walk(self, end: int, reach: tuple[float, bool], keep: Any) -> list[int]:
+        out = []
+        k = end - 1
+        while k >= 0 and self.reach[k] >= reach:
+            interval, tag = self.items[k]
+            if keep(interval):
+                out.append(tag)
+            k -= 1
+        return out
+
+
+def _low_key(interval: Interval) -> tuple[float, bool]:
+    """Sorts an interval starting further left first (closed before open at the same value)."""
+    return (interval.low, not interval.low_closed)
+
+
+def _high_key(interval: Interval) -> tuple[float, bool]:
+    """Sorts an interval ending further right last (open before closed at the same value)."""
+    return (interval.high, interval.high_closed)
