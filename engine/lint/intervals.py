@@ -85,10 +85,13 @@ def of_test(test: Test) -> Interval:
     op, v = test.op, test.value
     if op == "between":
         return Interval(v[0], v[1], True, True)
-    bounds = {"lt": Interval(high=v), "lte": Interval(high=v, high_closed=True),
-              "gt": Interval(low=v), "gte": Interval(low=v, low_closed=True),
-              "eq": Interval(v, v, True, True)}
-    return bounds[op]
+    if op in ("lt", "lte"):
+        return Interval(high=v, high_closed=op == "lte")
+    if op in ("gt", "gte"):
+        return Interval(low=v, low_closed=op == "gte")
+    if op == "eq":
+        return Interval(v, v, True, True)
+    raise KeyError(op)
 
 
 def is_numeric(test: Test) -> bool:

@@ -8,6 +8,11 @@ the next steps no rule asked for. Two proposals of the same action merge: the hi
 sets kind and reason, their rules and sources add up (the frontier only widens priority and
 sources). Actions are ordered by priority (desc), then kind (warning, blocked, next_step,
 upsell, communication), then id.
+
+Planning is linear in the proposals: each action is one mutable draft while it is planned
+(``_Draft``), every proposal of it adds to the draft in O(1), and the drafts are ordered and
+built into Actions once, at the end. A draft that no other proposal changed hands back the
+Action the knowledge base prepared (shared, immutable), without building it again.
 """
 
 from __future__ import annotations
