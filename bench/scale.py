@@ -41,8 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import engine  # noqa: E402
-from bench.recommend import AS_OF, typical_client  # noqa: E402
+from bench.recommend import AS_OF  # noqa: E402
 from engine.runtime.recommend import evaluate  # noqa: E402
+from engine.tools.generate import random_client  # noqa: E402
 
 FILE_SIZE = 1000  # rules per generated file
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -134,7 +135,7 @@ def measure(path: Path, size: int, clients: int) -> dict[str, float]:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     held, peak = rss_kib() - before, rss_kib("VmHWM")
     rng = random.Random(2026)
-    pairs = [(engine.Client.model_validate(typical_client(rng, kb, i)), AS_OF)
+    pairs = [(engine.Client.model_validate(random_client(rng, kb, i, known=0.6)), AS_OF)
              for i in range(clients)]
     start = time.process_time()
     engine.recommend(pairs[0][0], kb=kb, as_of=AS_OF)

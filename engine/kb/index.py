@@ -25,7 +25,7 @@ from engine.language.templates import Bound
 from engine.models import Action, PlaybookEntry
 from engine.vocabulary import LANGUAGES, STEP_KINDS, ActionKind, Language
 
-Titles = dict[Language, dict[str, str]]  # language -> id -> title
+Titles = dict[str, dict[str, str]]  # language -> id -> title
 
 
 class Proposal(NamedTuple):

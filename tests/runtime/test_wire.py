@@ -18,7 +18,7 @@ from engine.runtime.clients import read_clients
 from engine.runtime.wire import WIRE_VERSION, from_wire, to_wire
 from engine.tools import scenarios
 
-from .conftest import TESTS
+from ..conftest import TESTS
 
 EXAMPLES = TESTS.parent / "examples"
 AS_OF = dt.date(2026, 10, 15)
@@ -29,8 +29,8 @@ def recommendations() -> list[Recommendation]:
     kb = engine.default_kb()
     pairs = [(c.scenario.client, c.scenario.as_of) for p in scenarios.files(kb)
              for c in scenarios.read_cases(p, kb)[0]]
-    pairs += [(c, None) for p in sorted(EXAMPLES.iterdir()) for c in read_clients(p, kb)[0]]
-    return [engine.recommend(c, kb=kb, as_of=d or AS_OF, lang=lang)
+    pairs += [(c, AS_OF) for p in sorted(EXAMPLES.iterdir()) for c in read_clients(p, kb)[0]]
+    return [engine.recommend(c, kb=kb, as_of=d, lang=lang)
             for c, d in pairs for lang in ("en", "ru")]
 
 
