@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.common import add_format, add_kb, emit
+from engine.cli.common import add_format, add_kb, emit, kb_choice, use_cache
 from engine.lint import check
 from engine.render import reporter
 
@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    kb, problems = check(args.kb)
+    kb, problems = check(kb_choice(args).root, cache=use_cache(args))
     errors = any(p.severity == "error" for p in problems)
     warnings = any(p.severity == "warning" for p in problems)
     emit(reporter(args.format).validation(kb, problems, args.strict))

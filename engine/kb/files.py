@@ -51,10 +51,28 @@ def bundled_root() -> Path:
         hint="reinstall playbook-engine, or pass --kb DIR")])
 
 
+def is_root(folder: Path) -> bool:
+    """Whether ``folder`` holds a knowledge base: rules/, journey_maps/ and playbooks/."""
+    return all((folder / name).is_dir() for name in FOLDERS)
+
+
+def enclosing(start: Path | None = None) -> Path | None:
+    """The nearest folder holding a knowledge base: ``start`` (default: the current folder)
+    or the nearest of its parents."""
+    here = Path(os.path.abspath(start or os.getcwd()))
+    return next((folder for folder in (here, *here.parents) if is_root(folder)), None)
+
+
 def shown(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
+    """A path as the user should see it: relative to where the user stands when it is below
+    the current folder or below the knowledge base the current folder is in; else absolute."""
     relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
+    if not relative.startswith(".."):
+        return relative
+    above = enclosing()
+    if above is not None and Path(os.path.abspath(path)).is_relative_to(above):
+        return relative
+    return str(path)
 
 
 def knowledge_files(root: Path) -> Iterator[tuple[str, Path]]:

@@ -1,0 +1,77 @@
+"""`playbook init DIR [--minimal]`: a new knowledge base whose `$schema` lines work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.cli import main
+
+from .conftest import ROOT
+from .test_discovery import playbook
+
+jsonschema = pytest.importorskip("jsonschema")
+SCHEMA_LINE = "# yaml-language-server: $schema="
+
+
+def schema_of(path: Path) -> Path:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith(SCHEMA_LINE), path
+    return (path.parent / first[len(SCHEMA_LINE):]).resolve()
+
+
+@pytest.mark.parametrize("minimal", [False, True])
+def test_a_new_knowledge_base_validates_tests_and_its_schema_lines_work(
+        tmp_path: Path, minimal: bool) -> None:
+    target = tmp_path / "ours"
+    done = playbook(tmp_path, "init", "ours", *(["--minimal"] if minimal else []))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("next: cd ours && playbook validate && playbook test\n")
+    files = sorted(target.glob("*/*.yaml"))
+    if not minimal:
+        assert [p.relative_to(target) for p in files] == sorted(
+            p.relative_to(ROOT) for f in ("rules", "journey_maps", "playbooks")
+            for p in (ROOT / f).glob("*.yaml"))
+    for path in files:
+        schema = json.loads(schema_of(path).read_text(encoding="utf-8"))
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")),
+                                     default=str))
+        assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == [], path
+    assert playbook(target, "validate").returncode == 0
+    tested = playbook(target / "rules", "test")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
+def test_the_minimal_skeleton_is_small(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path / "kb"), "--minimal"]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"created {tmp_path / 'kb'}: 1 rules, 1 journey maps, 1 playbook entries in 4 files, "
+        f"and 5 schemas in {tmp_path / 'kb' / 'schemas'}/\n")
+    rules = json.loads((tmp_path / "kb" / "schemas" / "rules.schema.json").read_text("utf-8"))
+    assert rules["$defs"]["ActionSpec"]["properties"]["next_step"]["enum"] == [
+        "briefing", "launch"]
+
+
+@pytest.mark.parametrize("occupied", ["folder", "file"])
+def test_init_refuses_a_place_that_is_taken(tmp_path: Path, occupied: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "kb"
+    if occupied == "folder":
+        target.mkdir()
+        (target / "notes.txt").write_text("mine", encoding="utf-8")
+    else:
+        target.write_text("mine", encoding="utf-8")
+    assert main(["init", str(target)]) == 1
+    what = "a folder that is not empty" if occupied == "folder" else "a file"
+    assert capsys.readouterr().err == (f"playbook init: {target} is {what}: give a new or "
+                                       "empty folder\n")
+    assert (target / "notes.txt" if occupied == "folder" else target).read_text() == "mine"
+
+
+def test_init_into_an_unwritable_place_is_the_users_mistake(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "/proc/new-kb", "--minimal"]) == 1
+    assert capsys.readouterr().err.startswith("playbook init: cannot write into /proc/new-kb: ")
