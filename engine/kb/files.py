@@ -12,6 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import Diagnostic, KnowledgeBaseError, Location
+from engine.kb.echoes import declared
 from engine.kb.model_errors import diagnostics
 from engine.kb.source import read
 from engine.language.document import Document
@@ -37,6 +38,7 @@ class Parsed:
     playbooks: list[tuple[Document, PlaybookFile]] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     digest: str = ""
+    unsure: set[str] = field(default_factory=set)  # declared by files that did not load
 
 
 def bundled_root() -> Path:
@@ -123,5 +125,7 @@ def parse_all(root: Path) -> Parsed:
         parsed.problems.extend(problems)
         if model is not None:
             getattr(parsed, attribute).append((doc, model))
+        else:
+            parsed.unsure |= declared(folder, doc.data)
     parsed.digest = digest.hexdigest()[:12]
     return parsed

@@ -134,11 +134,14 @@ def _frozen(done: Collection[str]) -> frozenset[str]:
 
 
 def find_cycle(spec: JourneyMapFile) -> list[str] | None:
-    """A cycle among known steps as ``[a, b, a]``, or None."""
+    """A cycle among known steps as ``[a, b, a]``, or None. A step id written twice counts
+    once, as first written: the duplicate is its own mistake, not a loop."""
     import networkx as nx
 
-    known = {s.id for s in spec.steps}
-    edges = [(p, s.id) for s in spec.steps for p in s.after if p in known]
+    first: dict[str, Step] = {}
+    for step in spec.steps:
+        first.setdefault(step.id, step)
+    edges = [(p, s.id) for s in first.values() for p in s.after if p in first]
     graph: nx.DiGraph[str] = nx.DiGraph(edges)
     try:
         edges = nx.find_cycle(graph)

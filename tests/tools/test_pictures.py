@@ -165,3 +165,13 @@ def test_renders_pictures(client_file: Path, tmp_path: Path, fmt: str, magic: by
     assert main(["graph", "lead_gen", "--kb", str(SMALL_KB), "--client", str(client_file),
                  "--format", fmt, "--output", str(out)]) == 0
     assert out.read_bytes().startswith(magic)
+
+
+@pytest.mark.parametrize("command", [
+    ["graph", "lead_gen", "--format", "mermaid", "-o", "/nonexistent/x.mmd"],
+    ["coverage", "--write", "/nonexistent/x.mmd"]])
+def test_a_path_that_cannot_be_written_is_the_users_mistake(
+        command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--kb", str(SMALL_KB)]) == 1
+    assert capsys.readouterr().err == (f"playbook {command[0]}: cannot write /nonexistent/x.mmd: "
+                                       "No such file or directory\n")
