@@ -55,20 +55,29 @@ def test_the_minimal_skeleton_is_small(tmp_path: Path, capsys: pytest.CaptureFix
         "briefing", "launch"]
 
 
-@pytest.mark.parametrize("occupied", ["folder", "file"])
-def test_init_refuses_a_place_that_is_taken(tmp_path: Path, occupied: str,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_refuses_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "kb"
-    if occupied == "folder":
-        target.mkdir()
-        (target / "notes.txt").write_text("mine", encoding="utf-8")
-    else:
-        target.write_text("mine", encoding="utf-8")
+    target.write_text("mine", encoding="utf-8")
     assert main(["init", str(target)]) == 1
-    what = "a folder that is not empty" if occupied == "folder" else "a file"
-    assert capsys.readouterr().err == (f"playbook init: {target} is {what}: give a new or "
-                                       "empty folder\n")
-    assert (target / "notes.txt" if occupied == "folder" else target).read_text() == "mine"
+    assert capsys.readouterr().err == f"playbook init: {target} is a file: give a folder\n"
+    assert target.read_text() == "mine"
+
+
+def test_init_never_overwrites_a_knowledge_base(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "schemas").mkdir()
+    assert main(["init", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (f"playbook init: {tmp_path} already has rules/, schemas/: "
+                                       "give a folder without them\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules", "schemas"]
+
+
+def test_init_into_a_fresh_repository(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("ours", encoding="utf-8")
+    assert main(["init", str(tmp_path), "--minimal"]) == 0
+    assert (tmp_path / "rules" / "first.yaml").is_file()
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "ours"
 
 
 def test_init_into_an_unwritable_place_is_the_users_mistake(

@@ -86,10 +86,10 @@ def parser(only: str | None = None, every: bool = True) -> ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: see docs/tools.md
-        import argcomplete
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (engine/cli/completion.py)
+        from engine.cli.completion import complete
 
-        argcomplete.autocomplete(parser())
+        complete(parser())
     try:
         args = parser(chosen(argv), every=False).parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage mistake reported by argparse

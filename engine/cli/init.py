@@ -2,7 +2,8 @@
 
 Copies the bundled knowledge base (rules/, journey_maps/, playbooks/, with the scenarios next
 to the rules), or with --minimal a skeleton of one rule, its scenarios, one journey map and one
-playbook entry, into FOLDER (new or empty), and writes FOLDER/schemas/ for it: every file's
+playbook entry, into FOLDER (new, or without those folders: a fresh repository is fine; nothing
+is overwritten), and writes FOLDER/schemas/ for it: every file's
 `$schema=../schemas/...` line works, and editors complete the knowledge base's names. Commands
 run inside FOLDER use it without --kb.
 """
@@ -21,7 +22,8 @@ NAME = "init"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", metavar="FOLDER", type=Path,
-                        help="where to start the knowledge base (new or empty)")
+                        help="where to start the knowledge base (new, or without rules/, "
+                             "journey_maps/, playbooks/ and schemas/)")
     parser.add_argument("--minimal", action="store_true",
                         help="a skeleton of one rule, journey map and playbook entry instead "
                              "of a copy of the bundled knowledge base")

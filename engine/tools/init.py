@@ -30,8 +30,8 @@ class Created:
 
 
 def create(target: Path, minimal: bool = False) -> Created:
-    """Copy the bundled knowledge base (or the skeleton) into ``target``, an empty or new
-    folder, and write its schemas into ``target/schemas``."""
+    """Copy the bundled knowledge base (or the skeleton) into ``target`` and write its schemas
+    into ``target/schemas``."""
     _must_be_empty(target)
     source = SKELETON if minimal else bundled_root()
     try:
@@ -44,9 +44,14 @@ def create(target: Path, minimal: bool = False) -> Created:
 
 
 def _must_be_empty(target: Path) -> None:
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        what = "a folder that is not empty" if target.is_dir() else "a file"
-        raise UserMistake(f"{target} is {what}: give a new or empty folder")
+    """``target`` is new, or a folder without a knowledge base's folders (a fresh repository
+    with its README is fine); nothing is ever overwritten."""
+    if target.exists() and not target.is_dir():
+        raise UserMistake(f"{target} is a file: give a folder")
+    taken = [name for name in (*FOLDERS, "schemas") if (target / name).exists()]
+    if taken:
+        raise UserMistake(f"{target} already has {', '.join(n + '/' for n in taken)}: give a "
+                          "folder without them")
 
 
 def _copy(source: Path, target: Path) -> list[Path]:
