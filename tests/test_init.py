@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from engine.cli import main
+from engine.tools.schemas import KINDS
 
 from .conftest import ROOT
 from .test_discovery import playbook
@@ -49,7 +50,7 @@ def test_the_minimal_skeleton_is_small(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["init", str(tmp_path / "kb"), "--minimal"]) == 0
     assert capsys.readouterr().out.startswith(
         f"created {tmp_path / 'kb'}: 1 rules, 1 journey maps, 1 playbook entries in 4 files, "
-        f"and 5 schemas in {tmp_path / 'kb' / 'schemas'}/\n")
+        f"and {len(KINDS)} schemas in {tmp_path / 'kb' / 'schemas'}/\n")
     rules = json.loads((tmp_path / "kb" / "schemas" / "rules.schema.json").read_text("utf-8"))
     assert rules["$defs"]["ActionSpec"]["properties"]["next_step"]["enum"] == [
         "briefing", "launch"]

@@ -2,10 +2,10 @@
 
 Kinds: rules (rules/*.yaml), journey (journey_maps/*.yaml), playbook (playbooks/*.yaml),
 scenario (rules/*.test.yaml), client (client files); and of JSON outputs: impact (`playbook impact
---format json`). The schemas are written for one knowledge base (--kb, else the one the current folder is in, else the bundled one): they list its fact
-names with their operators and values, its step ids, playbook entries, services and project
-types, so an editor completes them. An editor with yaml-language-server checks a file as it is
-typed when the file starts with, for example:
+--format json`). The schemas are written for one knowledge base (--kb, else the one the current
+folder is in, else the bundled one): they list its fact names with their operators and values,
+its step ids, playbook entries, services and project types, so an editor completes them. An
+editor with yaml-language-server checks a file as it is typed when it starts with, for example:
 
   # yaml-language-server: $schema=../schemas/rules.schema.json
 
