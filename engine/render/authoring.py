@@ -1,11 +1,16 @@
-"""The line that says which knowledge base a command used, when the user did not name one."""
+"""Words of the authoring commands: which knowledge base a command used (when the user did not
+name one), and what ``playbook init`` made."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.kb.discover import Choice
 from engine.kb.files import shown
-from engine.tools.init import Created
 from engine.version import __version__
+
+if TYPE_CHECKING:
+    from engine.tools.init import Created
 
 WORDS = {
     "found": "knowledge base {path} (found from the current folder)",
