@@ -89,8 +89,10 @@ def picture(pic: Picture) -> dict[str, Any]:
 
 
 def test_run(run: TestRun) -> dict[str, Any]:
-    return {"ok": run.ok, "passed": run.passed, "total": len(run.cases),
+    return {"ok": run.ok, "passed": run.passed, "failed": run.failed, "total": len(run.cases),
+            "deselected": run.deselected, "not_run": run.not_run,
             "cases": [_case(c) for c in run.cases], "coverage": _coverage(run.coverage),
+            "coverage_of": list(run.scope) or None,
             "diagnostics": diagnostics(run.problems)}
 
 
