@@ -2,9 +2,9 @@
 
 One ``testsuite`` per scenario file (its ``file``), one ``testcase`` per case run; a failed
 case carries a ``failure`` with every expectation that did not hold, each after the case's
-file:line. The attributes are those of the JUnit schema Jenkins reads (tests/data/junit-10.xsd). A scenario file with
-mistakes is a suite with one ``error`` per mistake (its cases did not run). No times are written:
-the same run gives the same file, byte for byte.
+file:line. A scenario file with mistakes is a suite with one ``error`` per mistake (its cases
+did not run). The attributes are those of the JUnit schema Jenkins reads
+(tests/data/junit-10.xsd). No times are written: the same run gives the same file, byte for byte.
 """
 
 from __future__ import annotations
