@@ -31,7 +31,8 @@ def test_commands_complete(tmp_path: Path) -> None:
 
 
 def test_choices_complete(tmp_path: Path) -> None:
-    assert complete("playbook validate --format ", tmp_path, tmp_path) == ["text", "json"]
+    assert complete("playbook validate --format ", tmp_path, tmp_path) == [
+        "text", "json", "sarif", "github"]
     assert complete("playbook dry-run x.yaml --match", tmp_path, tmp_path) == ["--matcher "]
 
 

@@ -41,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
         from engine.render.junit import junit_xml
 
         write_file(args.junit_xml, junit_xml(result))
-    emit(reporter(args.format).test_run(result))
+    emit(reporter(args.format, args.kb_choice.as_dict()).test_run(result))
     return 0 if result.ok else 1

@@ -29,6 +29,7 @@ def diagnostics(problems: Iterable[Diagnostic]) -> str:
 
 class TextReporter:
     name = "text"
+    source: dict[str, str] | None = None  # the knowledge base used: {"path", "how"}
 
     def diagnostics(self, problems: Sequence[Diagnostic]) -> Output:
         return Output(err=diagnostics(problems))
