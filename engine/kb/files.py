@@ -13,8 +13,6 @@ from pydantic import BaseModel, ValidationError
 
 from engine.errors import Diagnostic, KnowledgeBaseError, Location
 from engine.kb.echoes import declared
-from engine.kb.model_errors import diagnostics
-from engine.kb.source import read
 from engine.language.document import Document
 from engine.models import JourneyMapFile, PlaybookFile, RulesFile
 
@@ -91,6 +89,9 @@ def scenario_files(root: Path) -> list[Path]:
 
 def parse_model(path: Path, model: type[M]) -> tuple[Document, M | None, list[Diagnostic]]:
     """Read one file and validate it against its model."""
+    from engine.kb.model_errors import diagnostics  # the YAML reader: only when files are read
+    from engine.kb.source import read
+
     doc, problems = read(path, shown(path))
     if problems:
         return doc, None, problems

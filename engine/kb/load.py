@@ -7,8 +7,7 @@ from pathlib import Path
 
 from engine.errors import Diagnostic, KnowledgeBaseError
 from engine.kb.cache import cached
-from engine.kb.compile import compile_kb
-from engine.kb.files import bundled_root, parse_all
+from engine.kb.files import bundled_root
 from engine.kb.knowledge_base import KnowledgeBase
 
 
@@ -19,6 +18,9 @@ def check(path: str | os.PathLike[str] | None = None, matcher: str = "python",
     root = Path(path) if path is not None else bundled_root()
     if cache:
         return cached(root, ("compile", matcher), lambda: check(root, matcher))
+    from engine.kb.compile import compile_kb  # not needed when the cache answers
+    from engine.kb.files import parse_all
+
     parsed = parse_all(root)
     kb, problems = compile_kb(parsed, matcher)
     everything = parsed.problems + problems
