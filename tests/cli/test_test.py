@@ -84,24 +84,29 @@ def test_a_broken_knowledge_base_exits_1(capsys: pytest.CaptureFixture[str]) -> 
     assert "error[not-a-knowledge-base] no such folder" in capsys.readouterr().err
 
 
+KB = "tests/data/small_kb"
+FAILING = ("--kb", KB, "tests/data/scenarios/failing")
+BROKEN = "tests/data/scenarios/broken"
+
+
 def test_k_runs_the_cases_whose_name_holds_the_pattern(
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["test", "--kb", "tests/data/small_kb", "tests/data/scenarios/failing", "-k", "SERM"]) == 1
+    assert main(["test", *FAILING, "-k", "SERM"]) == 1
     out = capsys.readouterr().out
     assert [line.split()[0] for line in out.splitlines() if line.startswith(("PASS", "FAIL"))] \
         == ["FAIL"]
     assert out.endswith("\n2 deselected by -k\n0 passed, 1 failed\n")
-    assert main(["test", "--kb", "tests/data/small_kb", "tests/data/scenarios/failing", "-k", "brief"]) == 0
+    assert main(["test", *FAILING, "-k", "brief"]) == 0
     assert capsys.readouterr().out.endswith("\n2 deselected by -k\n1 passed, 0 failed\n")
 
 
 def test_fail_fast_stops_at_the_first_failing_case(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["test", "--kb", "tests/data/small_kb", "tests/data/scenarios/failing", "--fail-fast"]) == 1
+    assert main(["test", *FAILING, "--fail-fast"]) == 1
     out = capsys.readouterr().out
     assert "failing.test.yaml:20" not in out
     assert out.endswith("\n1 not run: stopped at the first failure (--fail-fast)\n"
                         "1 passed, 1 failed\n")
-    assert main(["test", "--kb", "tests/data/small_kb", "tests/data/scenarios/failing", "-x",
+    assert main(["test", *FAILING, "-x",
                  "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert (data["passed"], data["failed"], data["not_run"], data["deselected"]) == (1, 1, 1, 0)
@@ -125,9 +130,9 @@ def test_coverage_is_of_the_rules_files_beside_the_scenario_files_run(
 def test_junit_xml_is_valid_and_says_what_failed(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     xmlschema = pytest.importorskip("xmlschema")
-    schema = xmlschema.XMLSchema(str(TESTS / "data" / "junit-10.xsd"))
+    schema = xmlschema.XMLSchema(str(DATA / "junit-10.xsd"))
     report = tmp_path / "junit.xml"
-    assert main(["test", "--kb", "tests/data/small_kb", "tests/data/scenarios/failing", "tests/data/scenarios/broken",
+    assert main(["test", *FAILING, BROKEN,
                  "--junit-xml", str(report)]) == 1
     capsys.readouterr()
     schema.validate(str(report))
@@ -145,7 +150,7 @@ def test_junit_xml_is_valid_and_says_what_failed(tmp_path: Path,
     errors = root.findall("testsuite/testcase/error")
     assert len(errors) == 8 and errors[0].get("type") == "unknown-value"
     first = report.read_bytes()
-    assert main(["test", "--kb", "tests/data/small_kb", "tests/data/scenarios/failing", "tests/data/scenarios/broken",
+    assert main(["test", *FAILING, BROKEN,
                  "--junit-xml", str(report)]) == 1
     assert report.read_bytes() == first
 
@@ -154,6 +159,6 @@ def test_a_passing_run_is_valid_junit_xml_too(tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     xmlschema = pytest.importorskip("xmlschema")
     report = tmp_path / "junit.xml"
-    assert main(["test", "--kb", "tests/data/small_kb", "--junit-xml", str(report)]) == 0
-    xmlschema.XMLSchema(str(TESTS / "data" / "junit-10.xsd")).validate(str(report))
+    assert main(["test", "--kb", KB, "--junit-xml", str(report)]) == 0
+    xmlschema.XMLSchema(str(DATA / "junit-10.xsd")).validate(str(report))
     assert ET.parse(report).getroot().get("failures") == "0"

@@ -11,8 +11,8 @@ import yaml
 from engine.cli import main
 from engine.tools.schemas import KINDS
 
-from .conftest import ROOT
-from .test_discovery import playbook
+from ..conftest import ROOT
+from ..kb.test_discover import playbook
 
 jsonschema = pytest.importorskip("jsonschema")
 SCHEMA_LINE = "# yaml-language-server: $schema="

@@ -16,7 +16,7 @@ from engine import __version__
 from engine.cli import main
 from engine.kb.files import shown
 
-from .conftest import ROOT, SMALL_KB
+from ..conftest import ROOT, SMALL_KB
 
 FOUND = "playbook: knowledge base {} (found from the current folder)\n"
 

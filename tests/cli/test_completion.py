@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SMALL_KB
+from ..conftest import ROOT, SMALL_KB
 
 pytest.importorskip("argcomplete")
 

@@ -15,7 +15,7 @@ from engine.cli import main
 from engine.kb import cache
 from engine.kb.load import check as compile_check
 
-from .conftest import SMALL_KB
+from ..conftest import SMALL_KB
 
 
 @pytest.fixture
