@@ -110,6 +110,8 @@ def show_advice(args: argparse.Namespace, advice: Advice) -> int:
     sys.stdout.write(render.one_json(advice) if args.format == "json"
                      else render.advice_text(advice, args.lang))
     return 0
+
+
 def write_file(path: Path, data: bytes | str) -> None:
     """Write a file the user named; a path that cannot be written is the user's mistake."""
     try:

@@ -26,7 +26,7 @@ def complete(line: str, cwd: Path, tmp_path: Path) -> list[str]:
 
 
 def test_commands_complete(tmp_path: Path) -> None:
-    assert complete("playbook d", tmp_path, tmp_path) == ["dry-run "]
+    assert complete("playbook dr", tmp_path, tmp_path) == ["dry-run "]
     assert {"validate", "init", "graph"} <= set(complete("playbook ", tmp_path, tmp_path))
 
 
