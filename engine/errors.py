@@ -76,6 +76,11 @@ class ClientError(DiagnosticsError):
     """A client's facts are invalid."""
 
 
+class UserMistake(Exception):
+    """What the user asked for cannot be done (a file that cannot be written, a folder that is
+    not empty); the message says what and why. The command line exits 1 with it."""
+
+
 class MatcherUnavailable(RuntimeError):
     """An optional matcher cannot be used on this installation."""
 

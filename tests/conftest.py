@@ -14,9 +14,17 @@ from tests.journal.support import kb, postgres_server, target
 __all__ = ["kb", "postgres_server", "target"]  # the journal's fixtures, one server per session
 
 TESTS = Path(__file__).parent
+ROOT = TESTS.parent
 DATA = TESTS / "data"
 SMALL_KB = DATA / "small_kb"
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The knowledge-base cache of the tests' commands lives in a folder of their own
+    (platformdirs reads XDG_CACHE_HOME), never in the user's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

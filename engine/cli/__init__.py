@@ -1,5 +1,8 @@
+# PYTHON_ARGCOMPLETE_OK
 """The ``playbook`` command: one module per subcommand, each with ``add_arguments`` and ``run``.
 
+Only the subcommand being run is imported (``playbook --help`` imports none): the table below
+holds each one's module and help line, pinned equal to the module's own by tests/test_cli_fast.py.
 Exit codes: 0 success, 1 the user's input is wrong, 2 internal error.
 """
 
@@ -7,16 +10,38 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from types import ModuleType
 
-from engine.errors import DiagnosticsError, MatcherUnavailable
-from engine.render import reporter
+from engine.errors import DiagnosticsError, MatcherUnavailable, UserMistake
+from engine.version import __version__
 
-COMMANDS = ("dry_run", "validate", "test", "explain", "graph", "schema", "coverage", "impact",
-            "changes", "inbox", "done", "dismiss", "snooze", "history")
+COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help line)
+    "dry-run": ("dry_run", "Show what would be recommended for each client, and why. "
+                           "Writes nothing."),
+    "validate": ("validate", "Check the whole knowledge base and report every problem at once."),
+    "test": ("test", "Run the scenarios written next to the rules (rules/*.test.yaml)."),
+    "explain": ("explain", "Explain, rule by rule, why a client gets what it gets."),
+    "graph": ("graph", "Draw a journey map, left to right by phase, with a client's done / "
+                       "next / blocked steps."),
+    "schema": ("schema", "Print the JSON Schema of a kind of YAML file, for editors and other "
+                         "tools."),
+    "coverage": ("coverage", "Show which domain items (K01...) the knowledge base encodes, and "
+                             "where."),
+    "impact": ("impact", "Show how a knowledge-base change alters the advice for a portfolio, "
+                         "before it is merged."),
+    "changes": ("changes", "List what changed in the run journal: new, changed and resolved "
+                           "advice."),
+    "inbox": ("inbox", "List the open advice in the run journal, by client, most urgent first."),
+    "done": ("done", "Mark a piece of advice done."),
+    "dismiss": ("dismiss", "Dismiss a piece of advice, with a reason."),
+    "snooze": ("snooze", "Snooze a piece of advice until a day."),
+    "history": ("history", "Show everything that happened to a client's advice, oldest first."),
+    "init": ("init", "Start a new knowledge base in a folder, with its JSON Schemas."),
+}
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -28,39 +53,56 @@ class ArgumentParser(argparse.ArgumentParser):
         raise SystemExit(1)
 
 
-def commands() -> list[ModuleType]:
-    return [importlib.import_module(f"engine.cli.{name}") for name in COMMANDS]
+def command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"engine.cli.{COMMANDS[name][0]}")
 
 
-def parser() -> ArgumentParser:
+def chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv`` (the first word that is not an option), if any."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word if word in COMMANDS else None
+
+
+def parser(only: str | None = None, every: bool = True) -> ArgumentParser:
+    """The parser; the arguments of subcommand ``only`` (or of all when ``every``) are added,
+    which imports their modules."""
     top = ArgumentParser(prog="playbook", description="Next actions for agency clients, from "
                          "a YAML knowledge base of rules, journey maps and playbooks.")
+    top.add_argument("--version", action="version", version=f"playbook {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND",
                              parser_class=ArgumentParser)
-    for module in commands():
-        doc = (module.__doc__ or "").strip()
-        command = sub.add_parser(module.NAME, help=doc.splitlines()[0], description=doc,
+    for name, (_, help_line) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_line, description=help_line,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-        module.add_arguments(command)
-        command.set_defaults(run=module.run)
+        if every or name == only:
+            module = command_module(name)
+            command.description = (module.__doc__ or help_line).strip()
+            module.add_arguments(command)
+            command.add_argument("--no-cache", action="store_true",
+                                 help="do not read or write the compiled knowledge-base cache")
+            command.set_defaults(run=module.run)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (engine/cli/completion.py)
+        from engine.cli.completion import complete
+
+        complete(parser())
     try:
-        args = parser().parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage mistake already reported by argparse
+        args = parser(chosen(argv), every=False).parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage mistake reported by argparse
         return exc.code if isinstance(exc.code, int) else 1
     try:
         return int(args.run(args))
     except DiagnosticsError as exc:
-        fmt = "json" if getattr(args, "format", None) == "json" else "text"
-        output = reporter(fmt).diagnostics(exc.diagnostics)
-        sys.stderr.write(output.err)
-        sys.stdout.write(output.out)
-        return 1
+        return _diagnostics(exc, getattr(args, "format", None) == "json")
     except MatcherUnavailable as exc:
         sys.stderr.write(f"playbook: {exc}\n")
+        return 1
+    except UserMistake as exc:
+        sys.stderr.write(f"playbook {args.command}: {exc}\n")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -68,3 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("playbook: internal error, please report it with this trace:\n")
         traceback.print_exc()
         return 2
+
+
+def _diagnostics(exc: DiagnosticsError, json_wanted: bool) -> int:
+    from engine.render import reporter
+
+    output = reporter("json" if json_wanted else "text").diagnostics(exc.diagnostics)
+    sys.stderr.write(output.err)
+    sys.stdout.write(output.out)
+    return 1

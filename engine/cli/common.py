@@ -5,22 +5,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.errors import Diagnostic, DiagnosticsError, Location
-from engine.kb.knowledge_base import KnowledgeBase
-from engine.kb.load import load
+from engine.errors import Diagnostic, DiagnosticsError, Location, UserMistake
+from engine.kb.discover import Choice, choose
 from engine.matchers import NAMES
 from engine.render import Output
 from engine.vocabulary import ACTION_KINDS, LANGUAGES
 
 if TYPE_CHECKING:  # the journal's modules need the 'journal' extra: imported when used
     from engine.journal import Advice, Journal
+    from engine.kb.knowledge_base import KnowledgeBase
 
 
 def add_kb(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kb", metavar="DIR", help="knowledge base folder with rules/, "
-                        "journey_maps/ and playbooks/ (default: the bundled one)")
+                        "journey_maps/ and playbooks/ (default: the current folder or its "
+                        "nearest parent that has them, else the bundled one)")
 
 
 def add_format(parser: argparse.ArgumentParser, *choices: str) -> None:
@@ -41,8 +43,26 @@ def date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: expected YYYY-MM-DD") from None
 
 
+def kb_choice(args: argparse.Namespace) -> Choice:
+    """The knowledge base to use (--kb, else the one the user stands in, else the bundled one),
+    said on standard error when the user did not name it; kept in ``args.kb_choice``."""
+    from engine.render.authoring import header
+
+    choice: Choice = choose(args.kb)
+    sys.stderr.write(header(choice))
+    args.kb_choice = choice
+    return choice
+
+
+def use_cache(args: argparse.Namespace) -> bool:
+    return not getattr(args, "no_cache", False)
+
+
 def load_kb(args: argparse.Namespace) -> KnowledgeBase:
-    return load(args.kb, matcher=getattr(args, "matcher", "python"))
+    from engine.kb.load import load
+
+    return load(kb_choice(args).root, matcher=getattr(args, "matcher", "python"),
+                cache=use_cache(args))
 
 
 def emit(output: Output) -> None:
@@ -90,3 +110,14 @@ def show_advice(args: argparse.Namespace, advice: Advice) -> int:
     sys.stdout.write(render.one_json(advice) if args.format == "json"
                      else render.advice_text(advice, args.lang))
     return 0
+
+
+def write_file(path: Path, data: bytes | str) -> None:
+    """Write a file the user named; a path that cannot be written is the user's mistake."""
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as exc:
+        raise UserMistake(f"cannot write {path}: {exc.strerror or exc}") from None

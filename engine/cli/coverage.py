@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli.common import add_kb, load_kb
+from engine.cli.common import add_kb, load_kb, write_file
 from engine.render import markdown
 from engine.tools import coverage
 
@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     text = markdown.coverage(coverage.coverage(load_kb(args)))
     if args.write:
-        args.write.write_text(text, encoding="utf-8")
+        write_file(args.write, text)
         sys.stdout.write(f"wrote {args.write}\n")
     else:
         sys.stdout.write(text)

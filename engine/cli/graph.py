@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli.common import add_format, add_kb, date, load_kb
+from engine.cli.common import add_format, add_kb, date, load_kb, write_file
 from engine.errors import ClientError, did_you_mean
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client
@@ -89,7 +89,7 @@ def _output(pic: pictures.Picture, fmt: str) -> bytes:
 
 def _write(data: bytes, args: argparse.Namespace) -> int:
     if args.output is not None:
-        args.output.write_bytes(data)
+        write_file(args.output, data)
         return 0
     if args.format == "png" and sys.stdout.isatty():
         return _fail("a PNG is not for the terminal: give --output FILE")

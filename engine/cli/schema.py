@@ -2,12 +2,15 @@
 
 Kinds: rules (rules/*.yaml), journey (journey_maps/*.yaml), playbook (playbooks/*.yaml),
 scenario (rules/*.test.yaml), client (client files); and of JSON outputs: impact (`playbook impact
---format json`). An editor with yaml-language-server checks
-a file as it is typed when the file starts with, for example:
+--format json`). The schemas are written for one knowledge base (--kb, else the one the current
+folder is in, else the bundled one): they list its fact names with their operators and values,
+its step ids, playbook entries, services and project types, so an editor completes them. An
+editor with yaml-language-server checks a file as it is typed when it starts with, for example:
 
   # yaml-language-server: $schema=../schemas/rules.schema.json
 
---write DIR writes every schema as DIR/KIND.schema.json (the repository keeps them in schemas/).
+--write DIR writes every schema as DIR/KIND.schema.json (a knowledge base keeps them in its
+schemas/ folder; write them again after adding a fact, step or entry).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from engine.cli.common import add_kb, load_kb
+from engine.errors import UserMistake
+from engine.kb.knowledge_base import KnowledgeBase
 from engine.tools import schemas as schema
 
 NAME = "schema"
@@ -26,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"one of {', '.join(schema.KINDS)}")
     parser.add_argument("--write", type=Path, metavar="DIR",
                         help="write every schema as DIR/KIND.schema.json instead of printing one")
+    add_kb(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,13 +40,22 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"playbook schema: name a kind ({', '.join(schema.KINDS)}) "
                          f"or give --write DIR\n")
         return 1
+    kb = load_kb(args)
     try:
         if args.write is not None:
-            for path in schema.write_all(args.write):
+            for path in _write_all(args.write, kb):
                 sys.stdout.write(f"wrote {path}\n")
         if args.kind is not None:
-            sys.stdout.write(schema.render(args.kind))
+            sys.stdout.write(schema.render(args.kind, kb))
     except schema.SchemaUnavailable as exc:
         sys.stderr.write(f"playbook schema: {exc}\n")
         return 2
     return 0
+
+
+def _write_all(folder: Path, kb: KnowledgeBase) -> list[Path]:
+    try:
+        return schema.write_all(folder, kb)
+    except OSError as exc:
+        raise UserMistake(f"cannot write the schemas into {folder}: "
+                          f"{exc.strerror or exc}") from None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import Diagnostic, Location, did_you_mean
+from engine.kb.echoes import without_echoes
 from engine.kb.files import Parsed
 from engine.kb.index import build_index
 from engine.kb.journey import Journey, find_cycle
@@ -61,6 +62,7 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
                       steps, set(entries), known_sources, problems)
     compiled = [ctx.compile(rule, doc, key) for rule, doc, key in _rules(parsed, problems)]
     journal = _journal(parsed, {r.id for _, f in parsed.rules for r in f.rules}, problems)
+    problems[:] = without_echoes(problems, parsed.unsure)
     if any(p.severity == "error" for p in problems + parsed.problems):
         return None, problems
     parts = _Parts(parsed, section, sources, journeys, entries, registry, ctx, journal)

@@ -12,8 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import Diagnostic, KnowledgeBaseError, Location
-from engine.kb.model_errors import diagnostics
-from engine.kb.source import read
+from engine.kb.echoes import declared
 from engine.language.document import Document
 from engine.models import JourneyMapFile, PlaybookFile, RulesFile
 
@@ -37,6 +36,7 @@ class Parsed:
     playbooks: list[tuple[Document, PlaybookFile]] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     digest: str = ""
+    unsure: set[str] = field(default_factory=set)  # declared by files that did not load
 
 
 def bundled_root() -> Path:
@@ -51,10 +51,28 @@ def bundled_root() -> Path:
         hint="reinstall playbook-engine, or pass --kb DIR")])
 
 
+def is_root(folder: Path) -> bool:
+    """Whether ``folder`` holds a knowledge base: rules/, journey_maps/ and playbooks/."""
+    return all((folder / name).is_dir() for name in FOLDERS)
+
+
+def enclosing(start: Path | None = None) -> Path | None:
+    """The nearest folder holding a knowledge base: ``start`` (default: the current folder)
+    or the nearest of its parents."""
+    here = Path(os.path.abspath(start or os.getcwd()))
+    return next((folder for folder in (here, *here.parents) if is_root(folder)), None)
+
+
 def shown(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
+    """A path as the user should see it: relative to where the user stands when it is below
+    the current folder or below the knowledge base the current folder is in; else absolute."""
     relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
+    if not relative.startswith(".."):
+        return relative
+    above = enclosing()
+    if above is not None and Path(os.path.abspath(path)).is_relative_to(above):
+        return relative
+    return str(path)
 
 
 def knowledge_files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -71,6 +89,9 @@ def scenario_files(root: Path) -> list[Path]:
 
 def parse_model(path: Path, model: type[M]) -> tuple[Document, M | None, list[Diagnostic]]:
     """Read one file and validate it against its model."""
+    from engine.kb.model_errors import diagnostics  # the YAML reader: only when files are read
+    from engine.kb.source import read
+
     doc, problems = read(path, shown(path))
     if problems:
         return doc, None, problems
@@ -105,5 +126,7 @@ def parse_all(root: Path) -> Parsed:
         parsed.problems.extend(problems)
         if model is not None:
             getattr(parsed, attribute).append((doc, model))
+        else:
+            parsed.unsure |= declared(folder, doc.data)
     parsed.digest = digest.hexdigest()[:12]
     return parsed

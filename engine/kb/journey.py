@@ -1,4 +1,4 @@
-"""A project journey: steps and their prerequisites, as a networkx graph.
+"""A project journey: steps and their prerequisites, ordered through a networkx graph.
 
 Journey order is a topological order of the graph, ties broken by the order in which the steps
 are written in the map file. The frontier is what the journey alone proposes next.
@@ -12,13 +12,14 @@ travels without it.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, NamedTuple
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engine.language import phrases as i18n
 from engine.models import Action, JourneyMapFile, Step
 from engine.vocabulary import LANGUAGES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CACHE_SIZE = 4096  # distinct sets of done steps remembered per journey
 
@@ -36,12 +37,14 @@ class Journey:
         self.spec = spec
         self.steps: dict[str, Step] = {s.id: s for s in spec.steps}
         self.step_ids = frozenset(self.steps)
+        import networkx as nx  # only when a journey is built: a cached knowledge base skips it
+
         position = {s.id: i for i, s in enumerate(spec.steps)}
-        self.graph: nx.DiGraph[str] = nx.DiGraph()
-        self.graph.add_nodes_from(self.steps)
-        self.graph.add_edges_from((p, s.id) for s in spec.steps for p in s.after)
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_nodes_from(self.steps)
+        graph.add_edges_from((p, s.id) for s in spec.steps for p in s.after)
         self.order: tuple[str, ...] = tuple(
-            nx.lexicographical_topological_sort(self.graph, key=position.__getitem__))
+            nx.lexicographical_topological_sort(graph, key=position.__getitem__))
         rank = {step: i for i, step in enumerate(self.order)}
         self.prerequisites = {s.id: frozenset(s.after) for s in spec.steps}
         self.on_demand = frozenset(s.id for s in spec.steps if s.on_demand)
@@ -49,7 +52,7 @@ class Journey:
         self.priorities = {s.id: spec.default_priority if s.priority is None else s.priority
                            for s in spec.steps}
         self.titles = {lang: {s.id: s.title.get(lang) for s in spec.steps} for lang in LANGUAGES}
-        self.ancestors = {step: tuple(sorted(nx.ancestors(self.graph, step), key=rank.__getitem__))
+        self.ancestors = {step: tuple(sorted(nx.ancestors(graph, step), key=rank.__getitem__))
                           for step in self.order}
         self._proposable = tuple((s, self.prerequisites[s]) for s in self.order
                                  if s not in self.on_demand)
@@ -131,9 +134,14 @@ def _frozen(done: Collection[str]) -> frozenset[str]:
 
 
 def find_cycle(spec: JourneyMapFile) -> list[str] | None:
-    """A cycle among known steps as ``[a, b, a]``, or None."""
-    known = {s.id for s in spec.steps}
-    edges = [(p, s.id) for s in spec.steps for p in s.after if p in known]
+    """A cycle among known steps as ``[a, b, a]``, or None. A step id written twice counts
+    once, as first written: the duplicate is its own mistake, not a loop."""
+    import networkx as nx
+
+    first: dict[str, Step] = {}
+    for step in spec.steps:
+        first.setdefault(step.id, step)
+    edges = [(p, s.id) for s in first.values() for p in s.after if p in first]
     graph: nx.DiGraph[str] = nx.DiGraph(edges)
     try:
         edges = nx.find_cycle(graph)

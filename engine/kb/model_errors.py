@@ -2,19 +2,70 @@
 
 from __future__ import annotations
 
+import dataclasses
 import types
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import Diagnostic, did_you_mean, one_of
+from engine.errors import Diagnostic, Location, did_you_mean, one_of
 from engine.language.document import Document, PathKey
 from engine.vocabulary import LANGUAGES
 
 
 def diagnostics(exc: ValidationError, model: type[BaseModel], doc: Document,
                 prefix: PathKey = ()) -> list[Diagnostic]:
-    return [_one(err, model, doc, prefix) for err in exc.errors()]
+    """One diagnostic per mistake: the branches of a union that all refused one value make one
+    error, and a key indented under its neighbour is reported where it stands, once."""
+    found: dict[Location | None, Diagnostic] = {}
+    for err in exc.errors():
+        diagnostic = _misplaced(err, doc, prefix) or _one(err, model, doc, prefix)
+        earlier = found.get(diagnostic.location)
+        if earlier is None:
+            found[diagnostic.location] = diagnostic
+        elif earlier.code == diagnostic.code == "bad-value":
+            found[diagnostic.location] = _either(earlier, diagnostic)
+        elif diagnostic.code == "misplaced-key":  # it explains the unknown key found there
+            found[diagnostic.location] = diagnostic
+    return list(found.values())
+
+
+def _either(first: Diagnostic, second: Diagnostic) -> Diagnostic:
+    """Two refusals of one value (int or number, say) as one message."""
+    head, _, got = first.message.rpartition("; got ")
+    other = second.message.rpartition("; got ")[0].partition(": ")[2]
+    return dataclasses.replace(first, message=f"{head} or {other.removeprefix('Input should be ')}"
+                                              f"; got {got}")
+
+
+def _misplaced(err: Any, doc: Document, prefix: PathKey) -> Diagnostic | None:
+    """A missing key that stands, one level too deep, inside a sibling's mapping."""
+    if err["type"] != "missing":
+        return None
+    loc: PathKey = (*prefix, *(p for p in err["loc"] if not _is_branch_tag(p)))
+    parent, name = loc[:-1], loc[-1]
+    data = _at(doc.data, parent)
+    if not isinstance(data, dict):
+        return None
+    for sibling, value in data.items():
+        if isinstance(value, dict) and name in value and (*parent, sibling) in doc.marks:
+            line, col = doc.marks[(*parent, sibling)]
+            return Diagnostic(
+                "misplaced-key", f"'{name}' is indented under '{sibling}'",
+                doc.loc((*parent, sibling, name)),
+                expected=f"'{name}' at column {col}, lined up with '{sibling}' on line {line}",
+                hint=f"move '{name}' left to column {col}, with what belongs to it")
+    return None
+
+
+def _at(data: Any, key: PathKey) -> Any:
+    for part in key:
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_list or (isinstance(data, dict) and part in data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _one(err: Any, model: type[BaseModel], doc: Document, prefix: PathKey) -> Diagnostic:

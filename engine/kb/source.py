@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from engine.errors import Diagnostic, Location
+from engine.kb.yaml_errors import syntax_error
 from engine.language.document import Document, PathKey
 
 PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -78,10 +79,7 @@ def parse(text: str, path: str) -> tuple[Document, list[Diagnostic]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        return doc, [Diagnostic("yaml-syntax", str(exc.problem or exc.context), where,
-                                expected="valid YAML")]
+        return doc, [syntax_error(exc, text, path)]
     except yaml.YAMLError as exc:
         return doc, [Diagnostic("yaml-syntax", str(exc), Location(path), expected="valid YAML")]
     if node is None:

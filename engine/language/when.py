@@ -6,6 +6,7 @@ are reported at once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,15 @@ from engine.language.document import Document, PathKey
 from engine.language.fact_types import ALL_OPERATORS, FactType
 
 COMBINATORS = ("all", "any", "not")
+SPELLINGS = {  # what people type -> the operator's name here
+    ">=": "gte", "=>": "gte", "≥": "gte", "ge": "gte", ">": "gt", "<=": "lte", "=<": "lte",
+    "≤": "lte", "le": "lte", "<": "lt", "==": "eq", "=": "eq", "is": "eq", "equals": "eq",
+    "!=": "ne", "<>": "ne", "≠": "ne", "neq": "ne", "not": "ne", "is_not": "ne", "in": "one_of",
+    "any_of": "one_of", "oneof": "one_of", "not_in": "none_of", "noneof": "none_of",
+    "contains": "includes", "has": "includes", "include": "includes",
+    "not_contains": "excludes", "lacks": "excludes", "exclude": "excludes", "range": "between",
+    "exist": "exists", "present": "exists", "absent": "missing", "is_missing": "missing",
+}
 
 
 @dataclass
@@ -75,13 +85,21 @@ def _fact(name: str, value: Any, key: PathKey, ctx: Context) -> Node:
     return All(tuple(tests))
 
 
+def operator_hint(op: str, allowed: Collection[str]) -> str | None:
+    """Did-you-mean for an operator, knowing the spellings people type (``>=``, ``==``, ``in``)."""
+    meant = SPELLINGS.get(op.strip().lower().replace(" ", "_"))
+    if meant in allowed:
+        return f"did you mean '{meant}'? (`{op}` is written '{meant}' here)"
+    return did_you_mean(op, allowed)
+
+
 def _test(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Context) -> Node:
     if op not in ftype.operators:
         known = op in ALL_OPERATORS
         ctx.error(key, "bad-operator" if known else "unknown-operator",
                   f"operator '{op}' " + (f"does not apply to '{fact}'" if known else "is unknown"),
                   expected=f"for '{fact}' ({ftype.describe()}): {one_of(sorted(ftype.operators))}",
-                  hint=did_you_mean(op, ftype.operators))
+                  hint=operator_hint(op, ftype.operators))
         return TRUE
     special = {"exists": _presence, "missing": _presence, "between": _between,
                "one_of": _values, "none_of": _values}.get(op)

@@ -20,10 +20,16 @@ FORMATS = {
     "table": ("engine.render.table", "TableReporter"),
     "markdown": ("engine.render.markdown", "MarkdownReporter"),
     "json": ("engine.render.json", "JsonReporter"),
+    "sarif": ("engine.render.sarif", "SarifReporter"),
+    "github": ("engine.render.github", "GithubReporter"),
 }
 
 
-def reporter(fmt: str) -> TextReporter:
+def reporter(fmt: str, source: dict[str, str] | None = None) -> TextReporter:
+    """The reporter of a format; ``source``: which knowledge base was used and how it was
+    chosen, for the formats that say so (JSON)."""
     module, name = FORMATS[fmt]
     found: type[TextReporter] = getattr(importlib.import_module(module), name)
-    return found()
+    made = found()
+    made.source = source
+    return made

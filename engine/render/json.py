@@ -89,8 +89,10 @@ def picture(pic: Picture) -> dict[str, Any]:
 
 
 def test_run(run: TestRun) -> dict[str, Any]:
-    return {"ok": run.ok, "passed": run.passed, "total": len(run.cases),
+    return {"ok": run.ok, "passed": run.passed, "failed": run.failed, "total": len(run.cases),
+            "deselected": run.deselected, "not_run": run.not_run,
             "cases": [_case(c) for c in run.cases], "coverage": _coverage(run.coverage),
+            "coverage_of": list(run.scope) or None,
             "diagnostics": diagnostics(run.problems)}
 
 
@@ -128,7 +130,10 @@ class JsonReporter(TextReporter):
         return Output(document([explanation(ex) for ex, _ in items]))
 
     def test_run(self, run: TestRun) -> Output:
-        return Output(document(test_run(run)))
+        return Output(document({**test_run(run), **self._kb()}))
+
+    def _kb(self) -> dict[str, Any]:
+        return {"kb": self.source} if self.source is not None else {}
 
     def validation(self, kb: KnowledgeBase | None, problems: Sequence[Diagnostic],
                    strict: bool) -> Output:
@@ -136,4 +141,5 @@ class JsonReporter(TextReporter):
         warnings = len(problems) - errors
         return Output(document({
             "ok": not (errors or (strict and warnings)), "kb_version": kb.version if kb else None,
-            "errors": errors, "warnings": warnings, "diagnostics": diagnostics(problems)}))
+            "errors": errors, "warnings": warnings, "diagnostics": diagnostics(problems),
+            **self._kb()}))

@@ -29,6 +29,7 @@ def diagnostics(problems: Iterable[Diagnostic]) -> str:
 
 class TextReporter:
     name = "text"
+    source: dict[str, str] | None = None  # the knowledge base used: {"path", "how"}
 
     def diagnostics(self, problems: Sequence[Diagnostic]) -> Output:
         return Output(err=diagnostics(problems))
@@ -145,15 +146,20 @@ def explanation_summary(ex: Explanation, lang: str = "en", bullet: str = "") -> 
 # --- scenario runs -------------------------------------------------------------------------
 
 def test_run_text(result: TestRun) -> str:
-    """The human report: cases, summary, coverage."""
+    """The human report: cases, coverage, then notes and the summary line, last."""
     lines = [line for case in result.cases for line in case_lines(case)]
-    lines += ["", f"PASS: {result.passed}/{len(result.cases)}"]
+    if result.cases:
+        lines += ["", *coverage_lines(result.coverage, result.scope)]
+    notes = []
     if result.problems:
-        lines.append(f"{len(result.problems)} error(s) in scenario files: those cases did not "
+        notes.append(f"{len(result.problems)} error(s) in scenario files: those cases did not "
                      "run (see above)")
-    if not result.cases:
-        return "\n".join(lines) + "\n"
-    return "\n".join([*lines, "", *coverage_lines(result.coverage)]) + "\n"
+    if result.deselected:
+        notes.append(f"{result.deselected} deselected by -k")
+    if result.not_run:
+        notes.append(f"{result.not_run} not run: stopped at the first failure (--fail-fast)")
+    summary = f"{result.passed} passed, {result.failed} failed"
+    return "\n".join([*lines, "", *notes, summary]) + "\n"
 
 
 def case_lines(case: CaseResult) -> list[str]:
@@ -163,8 +169,8 @@ def case_lines(case: CaseResult) -> list[str]:
             *(f"      {failure.message}" for failure in case.failures)]
 
 
-def coverage_lines(coverage: Coverage) -> list[str]:
-    lines = ["coverage:"]
+def coverage_lines(coverage: Coverage, scope: Sequence[str] = ()) -> list[str]:
+    lines = [f"coverage of {', '.join(scope)}:" if scope else "coverage:"]
     width = max(len(label) for _, label, _ in TEST_COVERAGE) + 1
     for attribute, label, uncovered_word in TEST_COVERAGE:
         tally = getattr(coverage, attribute)

@@ -77,6 +77,9 @@ class TestRun:
     cases: tuple[CaseResult, ...]
     coverage: Coverage
     problems: tuple[Diagnostic, ...]  # bad scenario files: their cases did not run
+    deselected: int = 0  # cases left out by -k
+    not_run: int = 0  # cases left after the first failure with --fail-fast
+    scope: tuple[str, ...] = ()  # the rules files coverage counts; empty: the whole KB
 
     __test__ = False  # not a pytest class
 
@@ -85,11 +88,17 @@ class TestRun:
         return sum(c.passed for c in self.cases)
 
     @property
+    def failed(self) -> int:
+        return len(self.cases) - self.passed
+
+    @property
     def ok(self) -> bool:
         return not self.problems and self.passed == len(self.cases)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "passed": self.passed, "total": len(self.cases),
+        return {"ok": self.ok, "passed": self.passed, "failed": self.failed,
+                "total": len(self.cases), "deselected": self.deselected, "not_run": self.not_run,
+                "coverage_of": list(self.scope) or None,
                 "cases": [c.as_dict() for c in self.cases],
                 "coverage": self.coverage.as_dict(),
                 "diagnostics": [d.as_dict() for d in self.problems]}

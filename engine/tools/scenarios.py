@@ -10,6 +10,7 @@ entries. Rendering is left to the caller (engine/cli/test.py).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,12 +199,14 @@ def _absent(avoid: Absent, actions: Sequence[Action]) -> Failure | None:
                    f"{found.label()}, from {origin}")
 
 
-def coverage(kb: KnowledgeBase, runs: Iterable[_Ran]) -> Coverage:
+def coverage(kb: KnowledgeBase, runs: Iterable[_Ran], scope: Sequence[str] = ()) -> Coverage:
+    """What the runs covered: of the whole knowledge base, or of the rules files in ``scope``
+    (their rules, and the steps and entries those rules propose)."""
     fired: set[str] = set()
     silent: set[str] = set()
     steps: set[str] = set()
     entries: set[str] = set()
-    rule_ids = {r.id for r in kb.rules}
+    rule_ids, all_steps, all_entries = _universe(kb, scope)
     for ran in runs:
         fired |= set(ran.evaluation.acting)
         silent |= rule_ids - set(ran.evaluation.matched)
@@ -212,17 +215,44 @@ def coverage(kb: KnowledgeBase, runs: Iterable[_Ran]) -> Coverage:
                 steps.add(f"{ran.project_type}/{a.id}")
             elif a.kind == "communication":
                 entries.add(a.id)
-    all_steps = {f"{pt}/{s}" for pt, j in kb.journeys.items() for s in j.steps}
     return Coverage(_tally(rule_ids, fired), _tally(rule_ids, silent),
-                    _tally(all_steps, steps), _tally(set(kb.playbook), entries))
+                    _tally(all_steps, steps), _tally(all_entries, entries))
+
+
+def _universe(kb: KnowledgeBase, scope: Sequence[str]) -> tuple[set[str], set[str], set[str]]:
+    """The rules, "project_type/step"s and entries coverage counts."""
+    all_steps = {f"{pt}/{s}" for pt, j in kb.journeys.items() for s in j.steps}
+    if not scope:
+        return {r.id for r in kb.rules}, all_steps, set(kb.playbook)
+    files = {os.path.abspath(p) for p in scope}
+    rules = [r for r in kb.rules if os.path.abspath(kb.locations[f"rule:{r.id}"].path) in files]
+    targets = {(a.kind, a.target) for r in rules for a in r.spec.then}
+    steps = {s for s in all_steps if any((k, s.split("/")[1]) in targets for k in STEP_KINDS)}
+    return {r.id for r in rules}, steps, {t for k, t in targets if k == "communication"}
+
+
+def paired_rules(kb: KnowledgeBase, scenario_paths: Sequence[Path]) -> tuple[str, ...]:
+    """The rules files beside the scenario files (rules/NAME.yaml for rules/NAME.test.yaml),
+    when every one of them has one in the knowledge base; else () for the whole KB."""
+    rules = os.path.abspath(kb.root / "rules")
+    paired = []
+    for path in scenario_paths:
+        candidate = path.with_name(path.name.removesuffix(SCENARIO_SUFFIX) + ".yaml")
+        if os.path.dirname(os.path.abspath(candidate)) != rules or not candidate.is_file():
+            return ()
+        paired.append(shown(candidate))
+    return tuple(sorted(set(paired)))
 
 
 def _tally(everything: set[str], covered: set[str]) -> Tally:
     return Tally(tuple(sorted(everything & covered)), tuple(sorted(everything - covered)))
 
 
-def run(kb: KnowledgeBase, paths: Sequence[Path] = ()) -> TestRun:
-    """Run the scenarios of ``paths`` (files or folders), or of the knowledge base's rules/."""
+def run(kb: KnowledgeBase, paths: Sequence[Path] = (), pattern: str | None = None,
+        fail_fast: bool = False) -> TestRun:
+    """Run the scenarios of ``paths`` (files or folders), or of the knowledge base's rules/;
+    only those whose name holds ``pattern`` (any case); with ``fail_fast``, up to the first
+    failing one. Coverage is of the rules files beside the scenario files given, if any."""
     cases: list[Case] = []
     problems: list[Diagnostic] = []
     targets = files(kb, paths)
@@ -232,6 +262,13 @@ def run(kb: KnowledgeBase, paths: Sequence[Path] = ()) -> TestRun:
         problems += bad
     if not targets:
         problems.append(no_scenarios(kb, paths))
-    ran = [run_case(case, kb) for case in cases]
-    return TestRun(tuple(r.result for r in ran), coverage(kb, ran),
-                   tuple(sorted(problems, key=sort_key)))
+    chosen = [c for c in cases if pattern is None or pattern.lower() in c.scenario.name.lower()]
+    ran: list[_Ran] = []
+    for case in chosen:
+        ran.append(run_case(case, kb))
+        if fail_fast and not ran[-1].result.passed:
+            break
+    scope = paired_rules(kb, targets) if paths else ()
+    return TestRun(tuple(r.result for r in ran), coverage(kb, ran, scope),
+                   tuple(sorted(problems, key=sort_key)), deselected=len(cases) - len(chosen),
+                   not_run=len(chosen) - len(ran), scope=scope)

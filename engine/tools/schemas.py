@@ -17,9 +17,14 @@ import copy
 import importlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
+
+from engine.tools.kb_schemas import specialise
+
+if TYPE_CHECKING:
+    from engine.kb.knowledge_base import KnowledgeBase
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # kind -> (module, class, what the schema describes)
@@ -54,28 +59,31 @@ def model(kind: str) -> type[BaseModel]:
     return found  # type: ignore[no-any-return]
 
 
-def schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one kind of file."""
+def schema(kind: str, kb: KnowledgeBase | None = None) -> dict[str, Any]:
+    """The JSON Schema of one kind of file; with ``kb``, it lists that knowledge base's facts,
+    steps and entries (engine/tools/kb_schemas.py)."""
     generated = model(kind).model_json_schema(mode="validation")
     generated = _refine(copy.deepcopy(generated))
     if kind == "client":
         generated = _one_or_many(generated)
+    if kb is not None:
+        generated = specialise(generated, kb)
     title = f"playbook-engine {KINDS[kind][2]}"
     return {"$schema": DIALECT, "title": title,
             **{k: v for k, v in generated.items() if k != "title"}}
 
 
-def render(kind: str) -> str:
-    return json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"
+def render(kind: str, kb: KnowledgeBase | None = None) -> str:
+    return json.dumps(schema(kind, kb), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_all(folder: Path) -> list[Path]:
+def write_all(folder: Path, kb: KnowledgeBase | None = None) -> list[Path]:
     """Write every schema into ``folder``; returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in KINDS:
         path = folder / file_name(kind)
-        path.write_text(render(kind), encoding="utf-8")
+        path.write_text(render(kind, kb), encoding="utf-8")
         written.append(path)
     return written
 

@@ -65,7 +65,8 @@ def test_a_test_run() -> None:
                       (Failure("next_step serm", "it is absent", "nothing"),))
     coverage = Coverage(Tally(("a",), ("b",)), Tally((), ()), Tally((), ()), Tally((), ("g",)))
     assert json_render.test_run(TestRun((case,), coverage, (BROKEN,))) == {
-        "ok": False, "passed": 0, "total": 1,
+        "ok": False, "passed": 0, "failed": 1, "total": 1, "deselected": 0, "not_run": 0,
+        "coverage_of": None,
         "cases": [{"path": "s.test.yaml", "line": 10, "name": "second", "note": "a note",
                    "passed": False, "failures": [{
                        "expected": "next_step serm", "problem": "it is absent",

@@ -67,9 +67,6 @@ def test_a_scenario_run_its_cases_summary_and_wrapped_coverage() -> None:
         "FAIL  s.test.yaml:10  second — a note\n"
         "      expected next_step serm, but it is absent; got: nothing\n"
         "\n"
-        "PASS: 1/2\n"
-        "1 error(s) in scenario files: those cases did not run (see above)\n"
-        "\n"
         "coverage:\n"
         "  rules fired:               1/2\n"
         "    never fired: b\n"
@@ -80,12 +77,25 @@ def test_a_scenario_run_its_cases_summary_and_wrapped_coverage() -> None:
         "      lead_gen/step_number_3, lead_gen/step_number_4, lead_gen/step_number_5,\n"
         "      lead_gen/step_number_6, lead_gen/step_number_7\n"
         "  playbook entries surfaced: 0/1\n"
-        "    never surfaced: guide\n")
+        "    never surfaced: guide\n"
+        "\n"
+        "1 error(s) in scenario files: those cases did not run (see above)\n"
+        "1 passed, 1 failed\n")
     assert TextReporter().test_run(run).err == diagnostics([UNKNOWN_FACT])
 
 
 def test_a_run_without_cases_has_no_coverage() -> None:
-    assert text.test_run_text(TestRun((), COVERAGE, ())) == "\nPASS: 0/0\n"
+    assert text.test_run_text(TestRun((), COVERAGE, ())) == "\n0 passed, 0 failed\n"
+
+
+def test_notes_for_deselected_and_not_run_cases_and_a_scoped_coverage() -> None:
+    case = CaseResult(Location("rules/a.test.yaml", 3, 5), "first", None, ())
+    run = TestRun((case,), COVERAGE, (), deselected=2, not_run=1, scope=("rules/a.yaml",))
+    lines = text.test_run_text(run).splitlines()
+    assert "coverage of rules/a.yaml:" in lines
+    assert lines[-3:] == ["2 deselected by -k",
+                          "1 not run: stopped at the first failure (--fail-fast)",
+                          "1 passed, 0 failed"]
 
 
 def test_an_explanation_rule_by_rule(kb: engine.KnowledgeBase) -> None:

@@ -126,30 +126,52 @@ def test_cli_bad_client_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_missing_dot_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("graphviz")
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere
-    assert main(["graph", "lead_gen", "--kb", str(SMALL_KB), "--format", "svg"]) == 1
+    assert main(["graph", "lead_gen", "--kb", str(SMALL_KB), "--format", "svg",
+                 "--output", str(tmp_path / "never.svg")]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("playbook graph: --format svg needs the Graphviz `dot` program, "
-                          "which is not on PATH: install Graphviz")
+    assert err == ("playbook graph: --format svg needs the Graphviz `dot` program, which is not "
+                   f"on PATH: {graph_text.INSTALL_HINT}\n")
     assert "apt install graphviz" in err and "brew install graphviz" in err
+    assert not (tmp_path / "never.svg").exists()
 
 
-def test_missing_graphviz_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "graphviz", None)  # import fails
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz `dot` is not installed")
+def test_pictures_need_no_python_graphviz_package(client_file: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # importing it would fail
+    out = tmp_path / "journey.svg"
+    assert main(["graph", "lead_gen", "--kb", str(SMALL_KB), "--client", str(client_file),
+                 "--format", "svg", "--output", str(out)]) == 0
+    assert b"<svg" in out.read_bytes()
+
+
+def test_a_failing_dot_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
     assert main(["graph", "lead_gen", "--kb", str(SMALL_KB), "--format", "png",
-                 "--output", "never.png"]) == 1
-    err = capsys.readouterr().err
-    assert err == f"playbook graph: --format png needs Graphviz: {graph_text.INSTALL_HINT}\n"
-    assert not Path("never.png").exists()
+                 "--output", str(tmp_path / "x.png")]) == 1
+    assert capsys.readouterr().err == (f"playbook graph: --format png: {fake} failed: "
+                                       "Error: syntax error in line 1\n")
 
 
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz `dot` is not installed")
 @pytest.mark.parametrize(("fmt", "magic"), [("svg", b"<?xml"), ("png", b"\x89PNG")])
 def test_renders_pictures(client_file: Path, tmp_path: Path, fmt: str, magic: bytes) -> None:
-    pytest.importorskip("graphviz")
     out = tmp_path / f"journey.{fmt}"
     assert main(["graph", "lead_gen", "--kb", str(SMALL_KB), "--client", str(client_file),
                  "--format", fmt, "--output", str(out)]) == 0
     assert out.read_bytes().startswith(magic)
+
+
+@pytest.mark.parametrize("command", [
+    ["graph", "lead_gen", "--format", "mermaid", "-o", "/nonexistent/x.mmd"],
+    ["coverage", "--write", "/nonexistent/x.mmd"]])
+def test_a_path_that_cannot_be_written_is_the_users_mistake(
+        command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--kb", str(SMALL_KB)]) == 1
+    assert capsys.readouterr().err == (f"playbook {command[0]}: cannot write /nonexistent/x.mmd: "
+                                       "No such file or directory\n")

@@ -30,7 +30,8 @@ def test_a_run_is_ok_only_when_every_case_passed_and_every_file_was_read() -> No
 def test_the_data_form() -> None:
     assert COVERAGE.rules_fired.total == 3
     assert TestRun((FAILED,), COVERAGE, (BAD_FILE,)).as_dict() == {
-        "ok": False, "passed": 0, "total": 1,
+        "ok": False, "passed": 0, "failed": 1, "total": 1, "deselected": 0, "not_run": 0,
+        "coverage_of": None,
         "cases": [{"path": "s.test.yaml", "line": 10, "name": "second", "note": "a note",
                    "passed": False, "failures": [FAILURE.as_dict()]}],
         "coverage": {"rules_fired": {"covered": 1, "total": 3, "uncovered": ["b", "c"]},

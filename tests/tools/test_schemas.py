@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+import engine
 from engine.cli import main
 from engine.tools import schemas as schema
 
@@ -57,8 +58,8 @@ def plain(data: Any) -> Any:
     return data
 
 
-def errors(kind: str, data: Any) -> list[str]:
-    validator = jsonschema.Draft202012Validator(schema.schema(kind))
+def errors(kind: str, data: Any, kb: engine.KnowledgeBase | None = None) -> list[str]:
+    validator = jsonschema.Draft202012Validator(schema.schema(kind, kb))
     return sorted(f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
                   for e in validator.iter_errors(plain(data)))
 
@@ -71,13 +72,14 @@ def load(path: Path) -> Any:
 def test_schema_files_are_current(kind: str) -> None:
     path = SCHEMAS / schema.file_name(kind)
     assert path.exists(), f"{path} is missing: run `playbook schema --write schemas`"
-    assert path.read_text(encoding="utf-8") == schema.render(kind), \
+    assert path.read_text(encoding="utf-8") == schema.render(kind, engine.default_kb()), \
         f"{path} is out of date: run `playbook schema --write schemas`"
 
 
 @pytest.mark.parametrize("kind", list(schema.KINDS))
 def test_schemas_are_valid_json_schemas(kind: str) -> None:
     jsonschema.Draft202012Validator.check_schema(schema.schema(kind))
+    jsonschema.Draft202012Validator.check_schema(schema.schema(kind, engine.default_kb()))
 
 
 BUNDLED_FILES = kind_files(ROOT)
@@ -89,6 +91,7 @@ BUNDLED_FILES = kind_files(ROOT)
 def test_bundled_files_match_their_schema(path: Path, kind: str) -> None:
     data = json.loads(path.read_text("utf-8")) if path.suffix == ".json" else load(path)
     assert errors(kind, data) == []
+    assert errors(kind, data, engine.default_kb()) == []
 
 
 @pytest.mark.skipif(not BUNDLED_FILES, reason="no bundled knowledge base yet")
@@ -103,8 +106,10 @@ def test_bundled_files_name_their_schema(path: Path, kind: str) -> None:
 
 @pytest.mark.parametrize(("path", "kind"), kind_files(SMALL_KB),
                          ids=[p.name for p, _ in kind_files(SMALL_KB)])
-def test_the_small_test_kb_matches_too(path: Path, kind: str) -> None:
+def test_the_small_test_kb_matches_too(path: Path, kind: str,
+                                       small_kb: engine.KnowledgeBase) -> None:
     assert errors(kind, load(path)) == []
+    assert errors(kind, load(path), small_kb) == []
 
 
 RULE = {"id": "r", "title": {"en": "T", "ru": "Т"}, "reason": {"en": "R", "ru": "Р"},
@@ -155,3 +160,50 @@ def test_cli_needs_a_kind(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 1
     assert capsys.readouterr().err == ("playbook schema: name a kind (rules, journey, playbook, "
                                        "scenario, client, impact) or give --write DIR\n")
+
+
+def test_a_knowledge_base_schema_lists_its_names(small_kb: engine.KnowledgeBase) -> None:
+    rules = schema.schema("rules", small_kb)["$defs"]
+    condition = rules["Condition"]
+    assert condition["propertyNames"]["enum"] == ["all", "any", "not", *sorted(small_kb.facts)]
+    temperament = condition["properties"]["temperament"]
+    assert temperament["description"] == ("temperament: one of choleric, sanguine, melancholic, "
+                                          "phlegmatic")
+    assert sorted(temperament["anyOf"][1]["properties"]) == [
+        "eq", "exists", "missing", "ne", "none_of", "one_of"]
+    assert rules["ActionSpec"]["properties"]["next_step"]["enum"] == sorted(
+        small_kb.journeys["lead_gen"].step_ids)
+    assert rules["ActionSpec"]["properties"]["communication"]["enum"] == ["temperament_choleric"]
+    client = schema.schema("client", small_kb)["$defs"]["Client"]["properties"]
+    assert client["project_type"]["anyOf"][0] == {"enum": ["lead_gen"]}
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"when": {"temperment": "choleric"}},
+     ["rules/0/when: 'temperment' is not one of ['all', 'any', 'not', 'activity', "]),
+    ({"when": {"temperament": "angry"}},
+     ["rules/0/when/temperament: 'angry' is not valid under any of the given schemas"]),
+    ({"when": {"temperament": {"gte": 3}}},
+     ["rules/0/when/temperament: {'gte': 3} is not valid under any of the given schemas"]),
+    ({"then": [{"next_step": "breifing"}]},
+     ["rules/0/then/0/next_step: 'breifing' is not one of ['briefing', "]),
+])
+def test_a_knowledge_base_schema_flags_names_it_lacks(
+        change: dict[str, Any], expected: list[str], small_kb: engine.KnowledgeBase) -> None:
+    found = errors("rules", {"rules": [{**RULE, **change}]}, small_kb)
+    assert [e[:len(x)] for e, x in zip(found, expected, strict=True)] == expected
+
+
+def test_cli_writes_the_schemas_of_the_knowledge_base_given(
+        tmp_path: Path, small_kb: engine.KnowledgeBase,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--write", str(tmp_path), "--kb", str(SMALL_KB)]) == 0
+    written = json.loads((tmp_path / "rules.schema.json").read_text(encoding="utf-8"))
+    assert written == schema.schema("rules", small_kb)
+
+
+def test_cli_cannot_write_the_schemas_is_the_users_mistake(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--write", "/proc/x", "--kb", str(SMALL_KB)]) == 1
+    assert capsys.readouterr().err == ("playbook schema: cannot write the schemas into /proc/x: "
+                                       "No such file or directory\n")
