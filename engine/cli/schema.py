@@ -1,9 +1,10 @@
 """Print the JSON Schema of a kind of YAML file, for editors and other tools.
 
 Kinds: rules (rules/*.yaml), journey (journey_maps/*.yaml), playbook (playbooks/*.yaml),
-scenario (rules/*.test.yaml), client (client files); and of JSON outputs: impact (`playbook impact
---format json`). An editor with yaml-language-server checks
-a file as it is typed when the file starts with, for example:
+scenario (rules/*.test.yaml), client (client files), mapping (CRM mapping files of
+`playbook run --map`); and of JSON outputs: impact (`playbook impact --format json`). An
+editor with yaml-language-server checks a file as it is typed when the file starts with, for
+example:
 
   # yaml-language-server: $schema=../schemas/rules.schema.json
 
