@@ -17,15 +17,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, ValidationError
 
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, did_you_mean
 from engine.kb.model_errors import diagnostics
 from engine.kb.source import read
 from engine.models import Client, Model
 
 FIELD_PATTERN = r"^([a-z][a-z0-9_]*|facts\.[a-z][a-z0-9_]*)$"
-ClientField = Annotated[str, Field(pattern=FIELD_PATTERN)]
+
+
+def _client_field(name: str) -> str:
+    if not name.startswith("facts.") and name not in Client.model_fields:
+        hint = did_you_mean(name, Client.model_fields)
+        raise ValueError(f"'{name}' is not a client field" + (f" ({hint})" if hint else ""))
+    return name
+
+
+ClientField = Annotated[str, Field(pattern=FIELD_PATTERN), AfterValidator(_client_field)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
@@ -50,14 +59,6 @@ class Mapping(Model):
     ignore: list[NonEmpty] = Field(default=[], description="CRM columns to leave out")
     delimiter: Annotated[str, Field(min_length=1, max_length=1)] = Field(
         default=",", description="the CSV cell delimiter")
-
-    @field_validator("columns")
-    @classmethod
-    def _known_fields(cls, columns: dict[str, str]) -> dict[str, str]:
-        for target in columns.values():
-            if not target.startswith("facts.") and target not in Client.model_fields:
-                raise ValueError(f"'{target}' is not a client field")
-        return columns
 
     def field(self, column: str) -> str:
         """The client field a CRM column holds."""

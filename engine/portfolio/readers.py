@@ -108,7 +108,7 @@ def json_lines(lines: Iterable[str], path: str, cells: Cells) -> Iterator[Record
         try:
             item = json.loads(line)
         except ValueError as exc:
-            col = getattr(exc, "colno", 1)
+            col = min(getattr(exc, "pos", 0), len(line.rstrip("\r\n"))) + 1
             yield Record(path, number, row, None, problems=(Diagnostic(
                 "json-syntax", str(getattr(exc, "msg", exc)), Location(path, number, col),
                 expected="one JSON object per line"),))
