@@ -7,6 +7,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,14 +22,14 @@ engine_dask = pytest.importorskip("engine.dask")
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[distributed.Client]:
+def client() -> Iterator[Any]:
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as dask_client:
         yield dask_client
 
 
-def test_a_dask_run_equals_the_single_process_run(client: distributed.Client) -> None:
+def test_a_dask_run_equals_the_single_process_run(client: Any) -> None:
     clients, _ = crm_export(800, seed=17)  # two chunks: both workers get one
     clients[700] = {**clients[700], "temperament": "angry"}
     single = list(engine.recommend_many(clients, as_of=AS_OF, lang="ru"))
@@ -41,14 +42,14 @@ def test_a_dask_run_equals_the_single_process_run(client: distributed.Client) ->
     assert all(kb_plugin in names for names in plugins.values())
 
 
-def test_a_bag_of_clients_partition_by_partition(client: distributed.Client) -> None:
+def test_a_bag_of_clients_partition_by_partition(client: Any) -> None:
     clients, _ = crm_export(200, seed=19)
     bag = dask_bag.from_sequence(clients, npartitions=4)
     outcomes = engine_dask.recommend_bag(bag, client=client, as_of=AS_OF).compute()
     assert outcomes == list(engine.recommend_many(clients, as_of=AS_OF))
 
 
-def test_playbook_run_dask_writes_what_a_local_run_writes(client: distributed.Client,
+def test_playbook_run_dask_writes_what_a_local_run_writes(client: Any,
                                                           tmp_path: Path) -> None:
     _, text = crm_export(600, seed=23)
     export = tmp_path / "export.csv"

@@ -15,22 +15,11 @@ from rich.text import Text
 from engine.errors import Diagnostic
 from engine.portfolio.records import Record
 from engine.portfolio.summary import Summary
-from engine.render.report import KIND_LABEL, diagnostics_text, to_json
+from engine.render.json import document
+from engine.render.text import diagnostics
+from engine.render.words import KIND_LABEL
+from engine.render.words import PORTFOLIO_WORDS as WORDS
 from engine.vocabulary import ACTION_KINDS
-
-WORDS = {
-    "en": {"read": "clients read", "failed": "clients failed", "kinds": "actions by kind",
-           "kind": "kind", "count": "count", "warnings": "most frequent warnings",
-           "warning": "warning", "clients": "clients", "urgent": "most urgent actions",
-           "client": "client", "prio": "prio", "action": "action", "none": "none",
-           "progress": "clients"},
-    "ru": {"read": "прочитано клиентов", "failed": "клиентов с ошибками",
-           "kinds": "действия по типам", "kind": "тип", "count": "число",
-           "warnings": "частые предупреждения", "warning": "предупреждение",
-           "clients": "клиентов", "urgent": "самые срочные действия", "client": "клиент",
-           "prio": "приор.", "action": "действие", "none": "нет", "progress": "клиенты"},
-}
-
 
 Section = tuple[str, tuple[str, ...], list[tuple[str, ...]]]
 
@@ -81,7 +70,7 @@ def summary_markdown(summary: Summary, lang: str = "en") -> str:
 
 
 def summary_json(summary: Summary) -> str:
-    return to_json(summary.as_dict())
+    return document(summary.as_dict())
 
 
 RENDERERS: dict[str, Callable[[Summary, str], str]] = {
@@ -108,7 +97,7 @@ class ErrorText:
     """A bad client's mistakes on stderr, as ``path:line:col: error[code] message``."""
 
     def write(self, record: Record, errors: tuple[Diagnostic, ...]) -> None:
-        sys.stderr.write(diagnostics_text(errors))
+        sys.stderr.write(diagnostics(errors))
 
     def close(self) -> None:
         sys.stderr.flush()
