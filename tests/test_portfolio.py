@@ -309,3 +309,16 @@ def test_run_help_lists_every_option() -> None:
     for option in ("--as-of", "--map", "--out", "--errors", "--workers", "--dask", "--format"):
         assert option in done.stdout
     assert io.StringIO(done.stdout).readline().startswith("usage: playbook run")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--out", "advice.txt"], "playbook run: cannot tell the format of --out advice.txt: "
+     "expected a file ending in .jsonl, .ndjson, .json, .csv, .parquet, .pq, .sqlite, .db, "
+     ".sqlite3, or - for stdout"),
+    (["--out", "/nonexistent/advice.jsonl"],
+     "playbook run: [Errno 2] No such file or directory: '/nonexistent/advice.jsonl'"),
+    (["--workers", "0"], "playbook run: --workers must be 1 or more"),
+])
+def test_wrong_options_are_the_users_mistake(args: list[str], message: str) -> None:
+    done = in_process("run", str(CRM / "export.csv"), "--map", str(MAPPING), *args)
+    assert (done.returncode, done.stderr, done.stdout) == (1, message + "\n", "")

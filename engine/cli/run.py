@@ -31,12 +31,12 @@ from engine.kb.knowledge_base import KnowledgeBase
 from engine.portfolio.cells import Cells
 from engine.portfolio.failures import ErrorFile
 from engine.portfolio.mapping import DEFAULT, Mapping, read_mapping
-from engine.portfolio.readers import read_all
+from engine.portfolio.readers import ExtraUnavailable, read_all
 from engine.portfolio.records import Record
 from engine.portfolio.run import run as run_portfolio
 from engine.portfolio.summary import Summary
 from engine.portfolio.transfer import Result
-from engine.portfolio.writers import open_writer
+from engine.portfolio.writers import OUT_FORMATS, open_writer, out_format
 from engine.render import portfolio as render
 from engine.vocabulary import LANGUAGES
 
@@ -67,11 +67,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.workers < 1:
-        sys.stderr.write("playbook run: --workers must be 1 or more\n")
+    mistake = _mistake(args)
+    if mistake:
+        sys.stderr.write(f"playbook run: {mistake}\n")
         return 1
     kb = load_kb(args)
     cells = Cells(_mapping(args.map), kb)
+    try:
+        summary = _portfolio(args, kb, cells)
+    except (OSError, ExtraUnavailable) as exc:  # an unwritable --out, no scheduler, no extra
+        sys.stderr.write(f"playbook run: {exc}\n")
+        return 1
+    shown = render.RENDERERS[args.format](summary, args.lang)
+    (sys.stderr if args.out == "-" else sys.stdout).write(shown)
+    return 1 if summary.failed else 0
+
+
+def _mistake(args: argparse.Namespace) -> str | None:
+    if args.workers < 1:
+        return "--workers must be 1 or more"
+    if out_format(args.out) is None:
+        return (f"cannot tell the format of --out {args.out}: expected a file ending in "
+                f"{', '.join(OUT_FORMATS)}, or - for stdout")
+    return None
+
+
+def _portfolio(args: argparse.Namespace, kb: KnowledgeBase, cells: Cells) -> Summary:
+    """Read, recommend and write every client, in order; the summary of what happened."""
     summary = Summary()
     records = read_all(args.clients, cells)
     errors = ErrorFile(args.errors) if args.errors else render.ErrorText()
@@ -84,16 +106,17 @@ def run(args: argparse.Namespace) -> int:
                 out.write(result)
             step()
     errors.close()
-    shown = render.RENDERERS[args.format](summary, args.lang)
-    (sys.stderr if args.out == "-" else sys.stdout).write(shown)
-    return 1 if summary.failed else 0
+    return summary
 
 
 def _results(records: Iterator[Record], kb: KnowledgeBase, as_of: dt.date,
              args: argparse.Namespace) -> Iterator[tuple[Record, Result]]:
     if args.dask:
-        import engine.portfolio.dask  # the optional extra, only when asked
-
+        try:
+            import engine.portfolio.dask  # the optional extra, only when asked
+        except ImportError:
+            raise ExtraUnavailable("--dask needs the 'dask' extra: "
+                                   "pip install 'playbook-engine[dask]'") from None
         return engine.portfolio.dask.run(records, kb, as_of=as_of, lang=args.lang,
                                          address=args.dask)
     return run_portfolio(records, kb, as_of=as_of, lang=args.lang, workers=args.workers)

@@ -29,7 +29,11 @@ EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl
 STDIN = "-"
 
 
-class ParquetUnavailable(RuntimeError):
+class ExtraUnavailable(RuntimeError):
+    """An optional extra the input or output asks for is not installed."""
+
+
+class ParquetUnavailable(ExtraUnavailable):
     """pyarrow is not installed (the 'parquet' extra)."""
 
 
@@ -218,4 +222,4 @@ def _reason(exc: Exception) -> str:
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
-__all__ = ["FORMATS", "ParquetUnavailable", "Record", "format_of", "read_all"]
+__all__ = ["FORMATS", "ExtraUnavailable", "ParquetUnavailable", "Record", "format_of", "read_all"]
