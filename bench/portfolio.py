@@ -109,7 +109,7 @@ def _cluster() -> tuple[Any, Any] | None:
         return None
     started = time.perf_counter()
     cluster = LocalCluster(n_workers=2, threads_per_worker=1,  # type: ignore[no-untyped-call]
-                           processes=True, dashboard_address=None)
+                           processes=True, dashboard_address=":0")
     client = Client(cluster)  # type: ignore[no-untyped-call]
     print(f"(Dask LocalCluster started in {time.perf_counter() - started:.1f} s, "
           f"not counted)\n")
