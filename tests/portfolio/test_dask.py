@@ -13,8 +13,8 @@ import pytest
 
 import engine
 
-from .portfolio_data import AS_OF, MAPPING, ROOT, crm_export
-from .test_portfolio import PLAYBOOK, in_process
+from ..cli.test_run import PLAYBOOK, in_process
+from .crm import AS_OF, MAPPING, ROOT, crm_export
 
 distributed = pytest.importorskip("distributed")
 dask_bag = pytest.importorskip("dask.bag")

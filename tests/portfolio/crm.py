@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CRM = ROOT / "examples" / "crm"
 MAPPING = CRM / "mapping.yaml"
 AS_OF = dt.date(2026, 10, 15)
