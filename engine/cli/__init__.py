@@ -15,8 +15,8 @@ from types import ModuleType
 from engine.errors import DiagnosticsError, MatcherUnavailable
 from engine.render import reporter
 
-COMMANDS = ("dry_run", "run", "validate", "test", "explain", "graph", "schema", "coverage", "impact",
-            "changes", "inbox", "done", "dismiss", "snooze", "history")
+COMMANDS = ("dry_run", "run", "validate", "test", "explain", "graph", "schema", "coverage",
+            "impact", "changes", "inbox", "done", "dismiss", "snooze", "history")
 
 
 class ArgumentParser(argparse.ArgumentParser):
