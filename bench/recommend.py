@@ -46,7 +46,8 @@ def scenario_clients(kb: engine.KnowledgeBase, count: int) -> list[tuple[engine.
 
 
 def example_clients(kb: engine.KnowledgeBase, count: int) -> list[tuple[engine.Client, Any]]:
-    clients = [c for path in sorted(EXAMPLES.iterdir()) for c in read_clients(path, kb)[0]]
+    clients = [c for path in sorted(EXAMPLES.iterdir()) if path.is_file()
+               for c in read_clients(path, kb)[0]]
     return repeat([(c, AS_OF) for c in clients], count)
 
 

@@ -3,6 +3,7 @@
     import engine
     rec = engine.recommend({"id": "acme", "project_type": "lead_gen"})
     kb = engine.load("path/to/kb")      # another knowledge base
+    for outcome in engine.recommend_many(clients, workers=2): ...   # a portfolio, in order
 
 The names below are imported when first used (PEP 562), so ``import engine`` and the command
 line start fast: a command imports only what it runs.
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from engine.kb.knowledge_base import KnowledgeBase
     from engine.lint import check, load
     from engine.models import Action, Client, Recommendation
+    from engine.portfolio.run import Outcome, recommend_many
     from engine.runtime.recommend import recommend
 
 _WHERE = {  # public name -> the module that defines it
@@ -35,13 +37,14 @@ _WHERE = {  # public name -> the module that defines it
     "MatcherUnavailable": "engine.errors", "default_kb": "engine.kb.bundled",
     "KnowledgeBase": "engine.kb.knowledge_base", "check": "engine.lint", "load": "engine.lint",
     "Action": "engine.models", "Client": "engine.models", "Recommendation": "engine.models",
-    "recommend": "engine.runtime.recommend",
+    "recommend": "engine.runtime.recommend", "Outcome": "engine.portfolio.run",
+    "recommend_many": "engine.portfolio.run",
 }
 
 __all__ = [
     "Action", "Client", "ClientError", "Diagnostic", "DiagnosticsError", "KnowledgeBase",
-    "KnowledgeBaseError", "MatcherUnavailable", "Recommendation", "__version__", "check",
-    "default_kb", "load", "recommend",
+    "KnowledgeBaseError", "MatcherUnavailable", "Outcome", "Recommendation", "__version__",
+    "check", "default_kb", "load", "recommend", "recommend_many",
 ]
 
 

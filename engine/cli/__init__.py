@@ -22,6 +22,8 @@ from engine.version import __version__
 COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help line)
     "dry-run": ("dry_run", "Show what would be recommended for each client, and why. "
                            "Writes nothing."),
+    "run": ("run", "Run a portfolio (YAML, JSON, JSON Lines, CSV, Parquet or stdin) through "
+                   "all cores or a Dask cluster; bad clients become error records."),
     "validate": ("validate", "Check the whole knowledge base and report every problem at once."),
     "test": ("test", "Run the scenarios written next to the rules (rules/*.test.yaml)."),
     "explain": ("explain", "Explain, rule by rule, why a client gets what it gets."),

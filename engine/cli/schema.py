@@ -1,7 +1,8 @@
 """Print the JSON Schema of a kind of YAML file, for editors and other tools.
 
 Kinds: rules (rules/*.yaml), journey (journey_maps/*.yaml), playbook (playbooks/*.yaml),
-scenario (rules/*.test.yaml), client (client files); and of JSON outputs: impact (`playbook impact
+scenario (rules/*.test.yaml), client (client files), mapping (CRM mapping files of
+`playbook run --map`); and of JSON outputs: impact (`playbook impact
 --format json`). The schemas are written for one knowledge base (--kb, else the one the current
 folder is in, else the bundled one): they list its fact names with their operators and values,
 its step ids, playbook entries, services and project types, so an editor completes them. An

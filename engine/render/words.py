@@ -111,3 +111,17 @@ JOURNAL: dict[str, dict[str, str]] = {
         "by_person": "человеком", "now": "{client} {kind} {id}: теперь {status}",
     },
 }
+
+# playbook run: the portfolio summary and its progress bar
+PORTFOLIO_WORDS = {
+    "en": {"read": "clients read", "failed": "clients failed", "kinds": "actions by kind",
+           "kind": "kind", "count": "count", "warnings": "most frequent warnings",
+           "warning": "warning", "clients": "clients", "urgent": "most urgent actions",
+           "client": "client", "prio": "prio", "action": "action", "none": "none",
+           "progress": "clients"},
+    "ru": {"read": "прочитано клиентов", "failed": "клиентов с ошибками",
+           "kinds": "действия по типам", "kind": "тип", "count": "число",
+           "warnings": "частые предупреждения", "warning": "предупреждение",
+           "clients": "клиентов", "urgent": "самые срочные действия", "client": "клиент",
+           "prio": "приор.", "action": "действие", "none": "нет", "progress": "клиенты"},
+}

@@ -35,6 +35,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "scenario": ("engine.tools.scenarios", "ScenarioFile", "scenario file (rules/*.test.yaml)"),
     "client": ("engine.models", "Client", "client file: one client or a list of clients"),
     "impact": ("engine.tools.impact", "ImpactReport", "output of playbook impact --format json"),
+    "mapping": ("engine.portfolio.mapping", "Mapping", "CRM mapping file (playbook run --map)"),
 }
 ID = r"[a-z][a-z0-9_]*"
 THRESHOLD_REF = {"type": "string", "pattern": rf"^\${ID}$",

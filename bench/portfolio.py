@@ -1,0 +1,217 @@
+"""Portfolio runs side by side: the in-process loop, --workers 1, --workers 2 and a 2-worker Dask
+LocalCluster, then the peak memory of `playbook run` as the number of clients grows.
+
+    python bench/portfolio.py [--clients 100000] [--rss 100000,1000000] [--no-dask]
+
+``--clients 0`` skips the throughput part, ``--rss ''`` the memory part.
+
+Not a test: prints figures. Clients are random clients of the bundled knowledge base (each
+optional fact known with probability 0.6, engine.tools.generate), passed as plain dicts.
+
+1. Throughput, one run each on the same clients: ``engine.recommend`` in a plain loop (the
+   baseline), ``engine.recommend_many`` with workers=1 and workers=2, and
+   ``engine.dask.recommend_many`` on a LocalCluster of 2 worker processes (1 thread each;
+   started before the clock), after a warm-up on 5,000 of them. Clients/s, CPU per client,
+   and the overhead per client against the loop. The machine may be shared: wall-clock rates
+   move with its load (printed), so the comparison is made on CPU seconds of every process
+   involved (this one, a pool's workers, the Dask workers; a LocalCluster's scheduler runs in
+   this process and is counted).
+2. Memory: ``playbook run clients.jsonl --out null.jsonl --workers W`` on JSON Lines files of
+   each --rss size; the peak resident memory of the whole process tree (the command and its
+   workers, sampled every 50 ms from /proc) and of the command's own process. Streaming means
+   these do not grow with the number of clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import engine
+from engine.tools.generate import AS_OF, random_clients
+
+PLAYBOOK = str(Path(sys.executable).parent / "playbook")
+
+
+def clients(count: int) -> Iterable[dict[str, Any]]:
+    return random_clients(engine.default_kb(), count, seed=2026, known=0.6)
+
+
+def cpu_seconds(dask_client: Any = None) -> float:
+    """CPU time of this process, its finished children (a pool's workers, once shut down) and
+    the Dask workers: under a shared machine's load, the fair measure of work done."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = time.process_time() + children.ru_utime + children.ru_stime
+    if dask_client is not None:
+        total += sum(dask_client.run(time.process_time).values())
+    return total
+
+
+def timed(run: Callable[[], int], dask_client: Any = None) -> tuple[float, float, int]:
+    wall, cpu = time.perf_counter(), cpu_seconds(dask_client)
+    count = run()
+    return time.perf_counter() - wall, cpu_seconds(dask_client) - cpu, count
+
+
+def loop(given: list[dict[str, Any]], kb: engine.KnowledgeBase) -> int:
+    """The baseline: recommend() one client after another, each result dropped as it comes
+    (as every other path here drops it: holding them all would make the GC the cost)."""
+    count = 0
+    for client in given:
+        engine.recommend(client, kb=kb, as_of=AS_OF)
+        count += 1
+    return count
+
+
+def throughput(count: int, dask: bool) -> None:
+    kb = engine.default_kb()
+    given = list(clients(count))
+    paths: dict[str, Callable[[], int]] = {
+        "in-process loop (engine.recommend)": lambda: loop(given, kb),
+        "recommend_many, workers=1": lambda: sum(
+            1 for o in engine.recommend_many(given, kb=kb, as_of=AS_OF) if o.recommendation),
+        "recommend_many, workers=2": lambda: sum(
+            1 for o in engine.recommend_many(given, kb=kb, as_of=AS_OF, workers=2)
+            if o.recommendation),
+    }
+    cluster = _cluster() if dask else None
+    if cluster is not None:
+        from engine.dask import recommend_many as on_dask
+
+        paths["Dask LocalCluster, 2 worker processes"] = lambda: sum(
+            1 for o in on_dask(given, kb=kb, as_of=AS_OF, client=cluster[1])
+            if o.recommendation)
+    for c in given[:5000]:  # warm up: the knowledge base's caches, the allocator
+        engine.recommend(c, kb=kb, as_of=AS_OF)
+    print(f"## Throughput: {count:,} clients (load average {_load()})\n")
+    print("| path | clients/s (wall) | CPU per client (all processes) | "
+          "CPU overhead per client vs the loop |")
+    print("|---|---:|---:|---:|")
+    base = 0.0
+    for label, run in paths.items():
+        wall, cpu, done = timed(run, cluster[1] if cluster and "Dask" in label else None)
+        assert done == count, (label, done)
+        base = base or cpu
+        print(f"| {label} | {count / wall:,.0f} | {cpu / count * 1e6:.1f} us | "
+              f"{(cpu - base) / count * 1e6:+.1f} us ({cpu / base:.2f}x) |", flush=True)
+    if cluster is not None:
+        cluster[1].close()
+        cluster[0].close()
+    print(f"\n(load average at the end: {_load()})\n")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _cluster() -> tuple[Any, Any] | None:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        print("(no Dask: install the 'dask' extra)")
+        return None
+    started = time.perf_counter()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1,  # type: ignore[no-untyped-call]
+                           processes=True, dashboard_address=":0")
+    client = Client(cluster)  # type: ignore[no-untyped-call]
+    print(f"(Dask LocalCluster started in {time.perf_counter() - started:.1f} s, "
+          f"not counted)\n")
+    return cluster, client
+
+
+def tree_rss(pid: int) -> tuple[int, int]:
+    """Resident memory (kB) of a process and its descendants, and of the process alone."""
+    own = total = _rss(pid)
+    for child in _children(pid):
+        total += tree_rss(child)[0]
+    return total, own
+
+
+def _rss(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return int(line.split()[1])
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def write_clients(path: Path, count: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for client in clients(count):
+            out.write(json.dumps(client, default=str) + "\n")
+
+
+def peak_memory(path: Path, count: int, workers: int) -> None:
+    null = path.with_name("null.jsonl")  # JSON Lines thrown away
+    if not null.exists():
+        null.symlink_to(os.devnull)
+    command = [PLAYBOOK, "run", str(path), "--out", str(null), "--as-of", AS_OF.isoformat(),
+               "--workers", str(workers), "--format", "json"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    peak_tree = peak_own = 0
+    while process.poll() is None:
+        tree, own = tree_rss(process.pid)
+        peak_tree, peak_own = max(peak_tree, tree), max(peak_own, own)
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    assert process.stdout is not None
+    summary = json.loads(process.stdout.read())
+    assert summary["clients_read"] == count, summary
+    print(f"| {count:,} | {workers} | {count / seconds:,.0f} | {peak_tree / 1024:.0f} MB | "
+          f"{peak_own / 1024:.0f} MB |", flush=True)
+
+
+def memory(sizes: list[int]) -> None:
+    print("## Peak memory of `playbook run FILE.jsonl --out null.jsonl`\n")
+    print("| clients | workers | clients/s (whole command) | peak RSS, process tree | "
+          "peak RSS, the command |")
+    print("|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as folder:
+        for count in sizes:
+            path = Path(folder) / f"clients-{count}.jsonl"
+            write_clients(path, count)
+            for workers in (1, 2):
+                peak_memory(path, count, workers)
+            path.unlink()
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--rss", default="100000,1000000",
+                        help="client counts for the memory runs, comma-separated")
+    parser.add_argument("--no-dask", action="store_true")
+    args = parser.parse_args()
+    if args.clients:
+        throughput(args.clients, not args.no_dask)
+    sizes = [int(n) for n in args.rss.split(",") if n]
+    if sizes:
+        memory(sizes)
+
+
+if __name__ == "__main__":
+    main()

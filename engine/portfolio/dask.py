@@ -1,0 +1,117 @@
+"""Portfolio runs on a Dask cluster (the 'dask' extra): partition by partition, the compiled
+knowledge base shipped to each worker once by a WorkerPlugin, the same records as
+engine.recommend_many.
+
+    from distributed import Client
+    import engine.dask
+    with Client("tcp://scheduler:8786") as client:
+        for outcome in engine.dask.recommend_many(clients, client=client, as_of=day):
+            ...
+    outcomes = engine.dask.recommend_bag(bag, client=client, as_of=day).compute()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, cast
+
+from engine.kb.bundled import default_kb
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.models import Client
+from engine.portfolio.records import Record
+from engine.portfolio.run import (
+    Chunk,
+    Executor,
+    Outcome,
+    as_records,
+    evaluate_chunk,
+    in_order,
+    outcome,
+)
+from engine.portfolio.run import run as run_locally
+from engine.portfolio.transfer import Result, unpack
+
+try:
+    import distributed
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError as exc:  # pragma: no cover - the extra is installed in CI
+    raise ImportError("running on Dask needs the 'dask' extra: "
+                      "pip install 'playbook-engine[dask]'") from exc
+
+_kbs: dict[str, KnowledgeBase] = {}  # on a worker: the knowledge bases its plugins brought
+
+
+def key_of(kb: KnowledgeBase) -> str:
+    return f"{kb.version}-{kb.matcher.name}"
+
+
+class KnowledgeBasePlugin(WorkerPlugin):
+    """Brings a compiled knowledge base to each worker once, as it joins."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.name = f"playbook-kb-{key_of(kb)}"
+
+    def setup(self, worker: Any) -> None:
+        _kbs[key_of(self.kb)] = self.kb
+
+
+def register(client: distributed.Client, kb: KnowledgeBase) -> str:
+    """Ship ``kb`` to every worker of the cluster (now and as they join); its key."""
+    client.register_plugin(KnowledgeBasePlugin(kb))
+    return key_of(kb)
+
+
+def _chunk(chunk: Chunk, key: str, as_of: dt.date, lang: str) -> list[Any]:
+    return evaluate_chunk(chunk, _kbs[key], as_of, lang)
+
+
+def executor(client: distributed.Client, kb: KnowledgeBase, as_of: dt.date,
+             lang: str) -> Executor:
+    """Chunks as tasks on the cluster, two per worker thread in flight, results in order."""
+    key = register(client, kb)
+    window = 2 * max(1, sum(client.nthreads().values()))  # type: ignore[no-untyped-call]
+
+    def mapped(chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, list[Any]]]:
+        return in_order(chunks, lambda c: cast(Any, client.submit(
+            _chunk, c, key, as_of, lang, pure=False)), window)
+    return mapped
+
+
+def run(records: Iterable[Record], kb: KnowledgeBase, *, as_of: dt.date, lang: str = "en",
+        address: str | None = None, client: distributed.Client | None = None
+        ) -> Iterator[tuple[Record, Result]]:
+    """engine.portfolio.run.run on the cluster at ``address`` (or through ``client``)."""
+    if client is None:
+        with distributed.Client(address) as own:  # type: ignore[no-untyped-call]
+            yield from run(records, kb, as_of=as_of, lang=lang, client=own)
+        return
+    yield from run_locally(records, kb, as_of=as_of, lang=lang,
+                           executor=executor(client, kb, as_of, lang))
+
+
+def recommend_many(clients: Iterable[Client | Mapping[str, Any]], *,
+                   client: distributed.Client, kb: KnowledgeBase | None = None,
+                   as_of: dt.date | None = None, lang: str = "en") -> Iterator[Outcome]:
+    """engine.recommend_many on the cluster: the same outcomes, in the same order."""
+    kb = kb or default_kb()
+    for record, result in run(as_records(clients), kb, as_of=as_of or dt.date.today(),
+                              lang=lang, client=client):
+        yield outcome(record, result)
+
+
+def _bag_partition(clients: Iterable[Any], key: str, as_of: dt.date,
+                   lang: str) -> list[Outcome]:
+    records = list(as_records(clients))
+    packed = evaluate_chunk(records, _kbs[key], as_of, lang)
+    return [outcome(r, unpack(p)) for r, p in zip(records, packed, strict=True)]
+
+
+def recommend_bag(bag: Any, *, client: distributed.Client, kb: KnowledgeBase | None = None,
+                  as_of: dt.date | None = None, lang: str = "en") -> Any:
+    """A dask.bag of clients -> a bag of their outcomes, partition by partition (errors are
+    located as client[INDEX] within the partition)."""
+    kb = kb or default_kb()
+    key = register(client, kb)
+    return bag.map_partitions(_bag_partition, key, as_of or dt.date.today(), lang)

@@ -1,0 +1,148 @@
+"""The portfolio run loop: records in, (record, recommendation or errors) out, in input order,
+on this process, on a process pool, or on any executor of chunks (engine.dask).
+
+Records are taken in chunks; a pool keeps a bounded number of chunks in flight, so memory does
+not grow with the number of clients. The pool's workers get the compiled knowledge base once,
+when they start (it pickles as a value); results come back through engine.portfolio.transfer.
+Same input, same output for any number of workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, NamedTuple
+
+from engine.errors import ClientError, Diagnostic, Location
+from engine.kb.bundled import default_kb
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.models import Client, Recommendation
+from engine.portfolio.records import Record
+from engine.portfolio.transfer import Errors, Result, pack, unpack
+from engine.runtime.clients import coerce
+from engine.runtime.recommend import recommend
+from engine.vocabulary import LANGUAGES
+
+CHUNK = 512  # clients per task
+Chunk = list[Record]
+# chunks in, each chunk with its packed results out, in order
+Executor = Callable[[Iterator[Chunk]], Iterator[tuple[Chunk, list[Any]]]]
+
+
+class Outcome(NamedTuple):
+    """One client of ``recommend_many``: its recommendation, or what is wrong with it."""
+
+    client_id: str | None
+    recommendation: Recommendation | None
+    errors: tuple[Diagnostic, ...] = ()
+
+
+def evaluate(record: Record, kb: KnowledgeBase, as_of: dt.date, lang: str) -> Result:
+    """One record's recommendation, or its errors located in its source."""
+    if record.problems:
+        return record.problems
+    try:
+        client = coerce(record.data, kb)
+    except ClientError:
+        return _located(record, kb)
+    return recommend(client, kb=kb, as_of=as_of, lang=lang)
+
+
+def _located(record: Record, kb: KnowledgeBase) -> Errors:
+    doc = record.document()
+    if not record.line:
+        doc.path = f"{record.source}[{record.row - 1}]"
+    try:
+        coerce(record.data, kb, doc)
+    except ClientError as exc:
+        return tuple(exc.diagnostics)
+    return (Diagnostic("bad-client", "the client was refused", Location(doc.path)),)
+
+
+def evaluate_chunk(chunk: Chunk, kb: KnowledgeBase, as_of: dt.date, lang: str) -> list[Any]:
+    """A chunk's results, packed for the trip back."""
+    return [pack(evaluate(r, kb, as_of, lang)) for r in chunk]
+
+
+def run(records: Iterable[Record], kb: KnowledgeBase, *, as_of: dt.date, lang: str = "en",
+        workers: int = 1, executor: Executor | None = None
+        ) -> Iterator[tuple[Record, Result]]:
+    """Every record with its recommendation or its errors, in input order."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}': expected 'en' or 'ru'")
+    if executor is None and workers <= 1:
+        for record in records:
+            yield record, evaluate(record, kb, as_of, lang)
+        return
+    chunks = chunked(records, CHUNK)
+    mapped = executor(chunks) if executor else pool(chunks, kb, as_of, lang, workers)
+    for chunk, packed in mapped:
+        for record, result in zip(chunk, packed, strict=True):
+            yield record, unpack(result)
+
+
+def chunked(records: Iterable[Record], size: int) -> Iterator[Chunk]:
+    it = iter(records)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+_worker: dict[str, Any] = {}  # in a pool's worker: the knowledge base, the day, the language
+
+
+def _start(kb: KnowledgeBase, as_of: dt.date, lang: str) -> None:
+    _worker.update(kb=kb, as_of=as_of, lang=lang)
+
+
+def _work(chunk: Chunk) -> list[Any]:
+    return evaluate_chunk(chunk, _worker["kb"], _worker["as_of"], _worker["lang"])
+
+
+def pool(chunks: Iterator[Chunk], kb: KnowledgeBase, as_of: dt.date, lang: str,
+         workers: int) -> Iterator[tuple[Chunk, list[Any]]]:
+    """Chunks through a pool of ``workers`` processes, at most two per worker in flight."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                             initargs=(kb, as_of, lang)) as executor:
+        yield from in_order(chunks, lambda c: executor.submit(_work, c), 2 * workers)
+
+
+def in_order(chunks: Iterator[Chunk], submit: Callable[[Chunk], Future[list[Any]]],
+             window: int) -> Iterator[tuple[Chunk, list[Any]]]:
+    """Submit chunks keeping ``window`` in flight; yield their results in submission order."""
+    flight: deque[tuple[Chunk, Future[list[Any]]]] = deque()
+    for chunk in chunks:
+        flight.append((chunk, submit(chunk)))
+        if len(flight) >= window:
+            done, future = flight.popleft()
+            yield done, future.result()
+    while flight:
+        done, future = flight.popleft()
+        yield done, future.result()
+
+
+def as_records(clients: Iterable[Client | Mapping[str, Any]]) -> Iterator[Record]:
+    """Library clients as records: errors are located as ``client[INDEX]``."""
+    for i, client in enumerate(clients):
+        yield Record("client", 0, i + 1, client)
+
+
+def recommend_many(clients: Iterable[Client | Mapping[str, Any]], *,
+                   kb: KnowledgeBase | None = None, as_of: dt.date | None = None,
+                   lang: str = "en", workers: int = 1) -> Iterator[Outcome]:
+    """recommend() for many clients, in order, on ``workers`` processes: for each client its
+    recommendation, or the errors that kept it from one (a bad client does not stop the run)."""
+    kb = kb or default_kb()
+    for record, result in run(as_records(clients), kb, as_of=as_of or dt.date.today(),
+                              lang=lang, workers=workers):
+        yield outcome(record, result)
+
+
+def outcome(record: Record, result: Result) -> Outcome:
+    if isinstance(result, tuple):
+        return Outcome(record.client_id, None, result)
+    return Outcome(result.client_id, result, ())

@@ -1,0 +1,78 @@
+"""The portfolio summary, gathered as results stream by: clients read and failed, actions by
+kind, the most frequent warnings, the clients with the most urgent actions."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.models import Recommendation
+from engine.portfolio.records import Record
+from engine.portfolio.transfer import Result
+from engine.vocabulary import ACTION_KINDS
+
+TOP = 10
+
+
+@dataclass(frozen=True, order=True)
+class Urgent:
+    """A client's most urgent action."""
+
+    priority: int
+    client_id: str
+    kind: str
+    action: str
+    title: str
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    failed: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
+    warning_titles: dict[str, str] = field(default_factory=dict)
+    _urgent: list[tuple[int, int, Urgent]] = field(default_factory=list)
+
+    def add(self, record: Record, result: Result) -> None:
+        self.read += 1
+        if isinstance(result, tuple):
+            self.failed += 1
+        else:
+            self._recommendation(result)
+
+    def _recommendation(self, rec: Recommendation) -> None:
+        for action in rec.actions:
+            self.kinds[action.kind] += 1
+            if action.kind == "warning":
+                self.warnings[action.id] += 1
+                self.warning_titles.setdefault(action.id, action.title)
+        if rec.actions:
+            top = rec.actions[0]  # actions are ordered, the most urgent first
+            # ties: the client read first stays
+            entry = (top.priority, -self.read, Urgent(top.priority, rec.client_id, top.kind,
+                                                      top.id, top.title))
+            if len(self._urgent) < TOP:
+                heapq.heappush(self._urgent, entry)
+            elif entry[:2] > self._urgent[0][:2]:
+                heapq.heapreplace(self._urgent, entry)
+
+    @property
+    def succeeded(self) -> int:
+        return self.read - self.failed
+
+    def urgent(self) -> list[Urgent]:
+        return [u for _, _, u in sorted(self._urgent, key=lambda e: e[:2], reverse=True)]
+
+    def top_warnings(self) -> list[tuple[str, str, int]]:
+        ranked = sorted(self.warnings.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+        return [(w, self.warning_titles[w], n) for w, n in ranked]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"clients_read": self.read, "clients_failed": self.failed,
+                "actions_by_kind": {k: self.kinds[k] for k in ACTION_KINDS},
+                "top_warnings": [{"id": w, "title": t, "clients": n}
+                                 for w, t, n in self.top_warnings()],
+                "most_urgent": [u.__dict__ for u in self.urgent()]}

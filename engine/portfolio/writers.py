@@ -1,0 +1,171 @@
+"""Results out: JSON Lines (one recommendation per line, the default), CSV (one row per
+action), Parquet (the same rows; the 'parquet' extra) or SQLite (a table of recommendations and
+one of actions), chosen by the file's extension; ``-`` is stdout (JSON Lines). Error records
+go out as JSON Lines. Everything is written as it comes, in input order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from engine.models import Recommendation
+from engine.portfolio.readers import ParquetUnavailable
+
+OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
+               ".parquet": "parquet", ".pq": "parquet", ".sqlite": "sqlite", ".db": "sqlite",
+               ".sqlite3": "sqlite"}
+ACTION_COLUMNS = ("client_id", "as_of", "kb_version", "position", "kind", "id", "title",
+                  "reason", "priority", "rules", "sources", "missing")
+BATCH = 4096
+
+
+def recommendation_record(rec: Recommendation) -> dict[str, Any]:
+    """The published JSON form of one recommendation: every JSON output goes through here."""
+    return rec.model_dump(mode="json")
+
+
+def json_line(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def action_rows(rec: Recommendation) -> Iterator[tuple[Any, ...]]:
+    """One row per action, in ACTION_COLUMNS order; lists are joined with ';'."""
+    day = rec.as_of.isoformat()
+    for i, a in enumerate(rec.actions, start=1):
+        yield (rec.client_id, day, rec.kb_version, i, a.kind, a.id, a.title, a.reason,
+               a.priority, ";".join(a.rules), ";".join(a.sources), ";".join(a.missing))
+
+
+class Writer(Protocol):
+    def write(self, rec: Recommendation) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class JsonLines:
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, rec: Recommendation) -> None:
+        self.stream.write(json_line(recommendation_record(rec)))
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+class Csv:
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.writer.writerow(ACTION_COLUMNS)
+
+    def write(self, rec: Recommendation) -> None:
+        self.writer.writerows(action_rows(rec))
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+class Parquet:
+    def __init__(self, path: Path) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ParquetUnavailable("writing Parquet needs the 'parquet' extra: "
+                                     "pip install 'playbook-engine[parquet]'") from None
+        self.pa = pa
+        types = (pa.string(), pa.string(), pa.string(), pa.int32(), *[pa.string()] * 4,
+                 pa.int32(), *[pa.string()] * 3)
+        self.schema = pa.schema(list(zip(ACTION_COLUMNS, types, strict=True)))
+        self.writer = pq.ParquetWriter(str(path), self.schema)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def write(self, rec: Recommendation) -> None:
+        self.rows.extend(action_rows(rec))
+        if len(self.rows) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        columns = list(zip(*self.rows, strict=True)) or [()] * len(ACTION_COLUMNS)
+        self.writer.write_table(self.pa.Table.from_arrays(
+            [self.pa.array(c, type=f.type) for c, f in zip(columns, self.schema, strict=True)],
+            schema=self.schema))
+        self.rows = []
+
+    def close(self) -> None:
+        if self.rows:
+            self._flush()
+        self.writer.close()
+
+
+SQLITE_TABLES = (
+    "CREATE TABLE recommendations (row INTEGER PRIMARY KEY, client_id TEXT NOT NULL, "
+    "as_of TEXT NOT NULL, kb_version TEXT NOT NULL)",
+    "CREATE TABLE actions (row INTEGER NOT NULL REFERENCES recommendations(row), "
+    "position INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, "
+    "reason TEXT NOT NULL, priority INTEGER NOT NULL, rules TEXT NOT NULL, "
+    "sources TEXT NOT NULL, missing TEXT NOT NULL, PRIMARY KEY (row, position))",
+)
+
+
+class Sqlite:
+    """A new database file (written beside the target, then moved over it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.partial = path, path.with_name(path.name + ".partial")
+        self.partial.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.partial)
+        for statement in SQLITE_TABLES:
+            self.db.execute(statement)
+        self.count = 0
+
+    def write(self, rec: Recommendation) -> None:
+        self.count += 1
+        self.db.execute("INSERT INTO recommendations VALUES (?, ?, ?, ?)",
+                        (self.count, rec.client_id, rec.as_of.isoformat(), rec.kb_version))
+        self.db.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [(self.count, *r[3:]) for r in action_rows(rec)])
+        if self.count % BATCH == 0:
+            self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+        os.replace(self.partial, self.path)
+
+
+def out_format(path: str) -> str | None:
+    return "jsonl" if path == "-" else OUT_FORMATS.get(Path(path).suffix.lower())
+
+
+@contextmanager
+def open_writer(path: str) -> Iterator[Writer]:
+    """A writer for ``path`` by its extension; ``-`` is JSON Lines on stdout."""
+    kind = out_format(path)
+    if kind in ("parquet", "sqlite"):
+        writer: Writer = Parquet(Path(path)) if kind == "parquet" else Sqlite(Path(path))
+        yield writer
+        writer.close()
+        return
+    with _text(path) as stream:
+        writer = Csv(stream) if kind == "csv" else JsonLines(stream)
+        yield writer
+        writer.close()
+
+
+@contextmanager
+def _text(path: str) -> Iterator[IO[str]]:
+    if path == "-":
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        yield stream
