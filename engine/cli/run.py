@@ -13,6 +13,10 @@ becomes an error record (file, line, row, client id, field, message), written as
 --errors FILE, or to stderr as text. The portfolio summary goes to stdout, or to stderr when
 the results go to stdout.
 
+With --journal (a SQLite file or a PostgreSQL URL; the 'journal' extra), the run is recorded
+in the run journal and what changed since the last run is printed per client and in total
+(`+3 new ~2 changed -1 resolved, 12 unchanged`); the same run recorded twice adds nothing.
+
 Exit codes: 0 every client got its recommendation; 1 some client failed, or the input, the
 mapping or the knowledge base is wrong; 2 internal error.
 """
@@ -24,10 +28,12 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from engine.cli.common import add_format, add_kb, date, load_kb
 from engine.errors import DiagnosticsError
 from engine.kb.knowledge_base import KnowledgeBase
+from engine.models import Recommendation
 from engine.portfolio.cells import Cells
 from engine.portfolio.failures import ErrorFile
 from engine.portfolio.mapping import DEFAULT, Mapping, read_mapping
@@ -64,6 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format(parser, "table", "markdown", "json")
     parser.add_argument("--lang", choices=LANGUAGES, default="en",
                         help="language of titles, reasons and the summary (default: en)")
+    parser.add_argument("--journal", metavar="PATH_OR_URL",
+                        help="record the run in this journal and print what changed "
+                             "(needs the 'journal' extra)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
 def _mistake(args: argparse.Namespace) -> str | None:
     if args.workers < 1:
         return "--workers must be 1 or more"
+    if args.journal and "-" in args.clients:
+        return ("--journal reads the clients twice (to know the run's input before recording "
+                "it): give client files, not '-'")
     if out_format(args.out) is None:
         return (f"cannot tell the format of --out {args.out}: expected a file ending in "
                 f"{', '.join(OUT_FORMATS)}, or - for stdout")
@@ -95,18 +107,44 @@ def _mistake(args: argparse.Namespace) -> str | None:
 def _portfolio(args: argparse.Namespace, kb: KnowledgeBase, cells: Cells) -> Summary:
     """Read, recommend and write every client, in order; the summary of what happened."""
     summary = Summary()
+    as_of = args.as_of or dt.date.today()
     records = read_all(args.clients, cells)
     errors = ErrorFile(args.errors) if args.errors else render.ErrorText()
     with open_writer(args.out) as out, render.progress(args.lang) as step:
-        for record, result in _results(records, kb, args.as_of or dt.date.today(), args):
-            summary.add(record, result)
-            if isinstance(result, tuple):
-                errors.write(record, result)
-            else:
-                out.write(result)
-            step()
+
+        def advised() -> Iterator[tuple[Any, Recommendation]]:
+            for record, result in _results(records, kb, as_of, args):
+                summary.add(record, result)
+                if isinstance(result, tuple):
+                    errors.write(record, result)
+                else:
+                    out.write(result)
+                    yield record.data, result
+                step()
+
+        if args.journal:
+            _record(args, kb, cells, as_of, advised())
+        else:
+            for _ in advised():
+                pass
     errors.close()
     return summary
+
+
+def _record(args: argparse.Namespace, kb: KnowledgeBase, cells: Cells, as_of: dt.date,
+            pairs: Iterator[tuple[Any, Recommendation]]) -> None:
+    """Record the run in the journal and print what changed (stdout, or stderr when the
+    results go to stdout)."""
+    from engine import journal  # the optional extra, only when asked
+    from engine.render.journal import run_summary_text
+
+    digest = journal.input_digest(r.data for r in read_all(args.clients, cells)
+                                  if not r.problems)
+    with journal.open(args.journal) as book:
+        done = book.record(pairs, as_of=as_of, kb_version=kb.version, input_digest=digest,
+                           policy=kb.journal)
+    shown = run_summary_text(done, args.lang)
+    (sys.stderr if args.out == "-" else sys.stdout).write(shown)
 
 
 def _results(records: Iterator[Record], kb: KnowledgeBase, as_of: dt.date,

@@ -57,7 +57,8 @@ def test_a_2000_row_crm_export_with_russian_values_through_a_mapping_file(
     out = tmp_path / "out.jsonl"
     done = playbook("run", str(export), "--map", str(MAPPING), "--as-of", AS_OF.isoformat(),
                     "--out", str(out), "--lang", "ru", "--format", "json")
-    assert (done.returncode, done.stderr) == (0, "")
+    assert done.returncode == 0  # and nothing on stderr but which knowledge base was used
+    assert done.stderr == "playbook: knowledge base . (found from the current folder)\n"
     assert lines(out) == expected(clients, "ru")
     summary = json.loads(done.stdout)
     assert (summary["clients_read"], summary["clients_failed"]) == (2000, 0)
@@ -296,3 +297,26 @@ def test_run_help_lists_every_option() -> None:
 def test_wrong_options_are_the_users_mistake(args: list[str], message: str) -> None:
     done = in_process("run", str(CRM / "export.csv"), "--map", str(MAPPING), *args)
     assert (done.returncode, done.stderr, done.stdout) == (1, message + "\n", "")
+
+
+def test_a_run_is_recorded_in_the_journal_once(tmp_path: Path) -> None:
+    journal, out = tmp_path / "journal.sqlite", tmp_path / "out.jsonl"
+    examples = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
+    args = ["run", *examples, "--as-of", "2026-10-15", "--journal", str(journal),
+            "--out", str(out)]
+    first = playbook(*args)
+    assert first.returncode == 0, first.stderr
+    actions = sum(len(record["actions"]) for record in lines(out))
+    assert f"total: +{actions} new ~0 changed -0 resolved, 0 unchanged" in first.stdout
+    again = playbook(*args)
+    assert again.returncode == 0, again.stderr
+    assert "was recorded before (2026-10-15" in again.stdout and "nothing added" in again.stdout
+    inbox = playbook("inbox", "--journal", str(journal), "--format", "json")
+    assert len(json.loads(inbox.stdout)) == actions
+
+
+def test_a_journal_needs_client_files_not_stdin(tmp_path: Path) -> None:
+    done = in_process("run", "-", "--journal", str(tmp_path / "j.sqlite"))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == ("playbook run: --journal reads the clients twice (to know the run's "
+                           "input before recording it): give client files, not '-'\n")
