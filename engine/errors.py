@@ -121,6 +121,15 @@ class _Short(reprlib.Repr):
             return f"<a number of about {int(x.bit_length() * 0.30103) + 1} digits>"
         return super().repr_int(x, level)
 
+    def repr_dict(self, x: dict[object, object], level: int) -> str:  # in written order
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+                 for k, v in list(x.items())[:self.maxdict]]
+        return "{" + ", ".join(items) + (", ..." if len(x) > self.maxdict else "") + "}"
+
 
 _SHORT = _Short()
 
