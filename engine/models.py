@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.vocabulary import ActionKind
 
@@ -176,10 +176,16 @@ class Rule(Model):
 
 
 class Threshold(Model):
-    value: (Annotated[int, Field(strict=True, gt=-MAX_MAGNITUDE, lt=MAX_MAGNITUDE)]
-            | Bounded)  # ints stay ints: days, months
+    value: Annotated[int, Field(strict=True)] | Number  # ints stay ints: days, months
     sources: Annotated[list[SourceId], Field(min_length=1)]
     description: Annotated[str, Field(min_length=1)]
+
+    @field_validator("value")
+    @classmethod
+    def _bounded(cls, value: float) -> float:
+        if not -MAX_MAGNITUDE < value < MAX_MAGNITUDE:
+            raise ValueError("a threshold is a number between -10^12 and 10^12")
+        return value
 
 
 class FactDecl(Model):

@@ -21,11 +21,18 @@ from engine.language.document import Document, PathKey
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?\d[\d.eE+-]*|true|false|null|NaN|-?Infinity")
-MAX_DIGITS = 300  # longer integers are read as floats (then refused as out of range)
+MAX_DIGITS = 4000  # longer numbers are refused as written (Python refuses over 4300 digits)
 
 
-def _int(text: str) -> int | float:
-    return int(text) if len(text) <= MAX_DIGITS else float("inf")
+class TooLong:
+    """A number written with more than MAX_DIGITS digits, reported with its location."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _int(text: str) -> int | TooLong:
+    return int(text) if len(text) <= MAX_DIGITS else TooLong(len(text))
 
 
 def build(text: str, path: str, limits: Limits, lines: bool) -> tuple[Document, list[Diagnostic]]:
@@ -84,14 +91,11 @@ def _one(text: str, path: str, limits: Limits, line0: int,
 def _check(data: Any, doc: Document, limits: Limits, key: PathKey,
            duplicates: bool) -> list[Diagnostic]:
     """Nesting, text that cannot be written (lone surrogates), and duplicate keys."""
-    bad: list[tuple[str, PathKey]] = []
+    bad: list[tuple[object, PathKey]] = []
     if _height(data, (), bad) > limits.max_depth:
         return [limit_error("too-deep", f"the data is nested deeper than {limits.max_depth} "
                             "levels", doc.loc(key), ENV["max_depth"])]
-    problems = [Diagnostic("bad-text", "the text holds a lone surrogate escape (\\ud800-"
-                           "\\udfff)", doc.loc((*key, *where)),
-                           expected="text: a surrogate escape only as half of a pair")
-                for _, where in bad[:20]]
+    problems = [_bad(value, doc.loc((*key, *where))) for value, where in bad[:20]]
     if duplicates and isinstance(doc.locate, Locator):
         problems.extend(Diagnostic("duplicate-key", f"key {quoted(name)} appears twice in one "
                                    "mapping", Location(doc.path, *mark),
@@ -100,7 +104,18 @@ def _check(data: Any, doc: Document, limits: Limits, key: PathKey,
     return problems
 
 
-def _height(value: Any, here: PathKey, bad: list[tuple[str, PathKey]]) -> int:
+def _bad(value: object, where: Location) -> Diagnostic:
+    if isinstance(value, TooLong):
+        return Diagnostic("json-value", f"cannot read a number of {value.digits} digits",
+                          where, expected=f"a number of at most {MAX_DIGITS} digits")
+    return Diagnostic("bad-text", "the text holds a lone surrogate escape (\\ud800-\\udfff)",
+                      where, expected="text: a surrogate escape only as half of a pair")
+
+
+def _height(value: Any, here: PathKey, bad: list[tuple[object, PathKey]]) -> int:
+    if isinstance(value, TooLong):
+        bad.append((value, here))
+        return 0
     if isinstance(value, str):
         if not value.isascii():
             try:

@@ -25,6 +25,7 @@ PLAIN_DATA = "plain data: text, numbers, dates, lists, mappings"
 C_LOADER: type[Any] | None = getattr(yaml, "CSafeLoader", None)
 LOADER: type[Any] = C_LOADER or yaml.SafeLoader  # tests switch this to the pure-Python one
 CONSTRUCTORS = yaml.SafeLoader.yaml_constructors
+MAX_DIGITS = 4000  # longer numbers are refused as written (Python refuses over 4300 digits)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _RESOLVER = yaml.resolver.Resolver()
 
@@ -119,6 +120,11 @@ class Builder:
             tag = _RESOLVER.resolve(yaml.ScalarNode, ev.value, ev.implicit)  # type: ignore[no-untyped-call]
         if tag == "tag:yaml.org,2002:str":
             return ev.value
+        if tag == "tag:yaml.org,2002:int" and len(ev.value) > MAX_DIGITS:
+            self.problems.append(Diagnostic(
+                "yaml-value", f"cannot read a number of {len(ev.value)} digits", self._at(ev),
+                expected=f"a number of at most {MAX_DIGITS} digits"))
+            return None
         node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
         try:
             build = CONSTRUCTORS.get(tag) or CONSTRUCTORS[None]
