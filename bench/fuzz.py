@@ -23,8 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import engine  # noqa: E402
-from tests.fuzzing import ROOT, Outcome, client_case, kb_case  # noqa: E402
+import engine
+from engine.kb.files import FOLDERS, bundled_root
+from tests.fuzzing import ROOT, Outcome, client_case, kb_case
 
 CLIENTS = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".json"))
 SOME_CLIENTS = [{"id": "a", "project_type": "marketplace", "nps": 3, "monthly_budget": 5000.0,
@@ -44,15 +45,18 @@ def main() -> int:
     totals = {"knowledge base": Outcome(), "client": Outcome()}
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(shutil.copytree(engine.kb.files.bundled_root(), Path(tmp) / "kb",
-                                    ignore=shutil.ignore_patterns("*.py", "__pycache__")))
+        root = Path(tmp) / "kb"
+        for folder in FOLDERS:
+            shutil.copytree(bundled_root() / folder, root / folder)
         for i in range(args.cases):
             if rnd.random() < args.kb_share:
                 totals["knowledge base"].add(kb_case(root, rnd, SOME_CLIENTS))
             else:
                 totals["client"].add(client_case(kb, rnd.choice(CLIENTS), Path(tmp) / "c", rnd))
-            if (i + 1) % 10_000 == 0:
-                print(f"  {i + 1} cases, {time.perf_counter() - start:.0f} s", flush=True)
+            if (i + 1) % 5_000 == 0:
+                print(f"  {i + 1} cases, {time.perf_counter() - start:.0f} s: " + "; ".join(
+                    f"{kind} ok {out.ok} refused {out.refused} crashed {len(out.crash or [])}"
+                    for kind, out in totals.items()), flush=True)
     crashes = 0
     for kind, out in totals.items():
         crashes += len(out.crash or [])

@@ -10,6 +10,7 @@ ClientError; anything else is a bug (``Outcome.crash``).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import json
@@ -25,6 +26,7 @@ import yaml
 
 import engine
 from engine.errors import ClientError, KnowledgeBaseError
+from engine.kb.files import FOLDERS
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.render import report
 from engine.runtime.clients import read_clients
@@ -87,13 +89,13 @@ def mutate_data(data: Any, rnd: random.Random) -> Any:
     for _ in range(rnd.randint(1, 3)):
         paths = list(_paths(data, ()))
         if not paths:
-            return rnd.choice(VALUES)
+            return copy.deepcopy(rnd.choice(VALUES))
         path = rnd.choice(paths)
         parent = _get(data, path[:-1])
         last = path[-1]
         kind = rnd.randrange(4)
         if kind == 0 or not path:
-            parent[last] = rnd.choice(VALUES)
+            parent[last] = copy.deepcopy(rnd.choice(VALUES))
         elif kind == 1:
             del parent[last]
         elif kind == 2 and isinstance(parent, dict):
@@ -134,12 +136,13 @@ def mutant(text: str, rnd: random.Random, as_json: bool = False) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _data(text: str) -> bytes:
-    return pickle.dumps(yaml.load(text, Loader=LOADER))  # noqa: S301 (our own data)
+    return pickle.dumps(yaml.load(text, Loader=LOADER))
 
 
 def kb_case(root: Path, rnd: random.Random, clients: list[dict[str, Any]]) -> Outcome:
     """Mutate one file of the knowledge base at ``root`` in place, load it, use it, restore it."""
-    files = sorted(p for p in root.rglob("*.yaml") if not p.name.endswith(".test.yaml"))
+    files = sorted(p for folder in FOLDERS for p in (root / folder).glob("*.yaml")
+                   if not p.name.endswith(".test.yaml"))
     path = rnd.choice(files)
     original = path.read_bytes()
     try:
