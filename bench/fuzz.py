@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -28,7 +29,8 @@ from engine.kb.files import FOLDERS, bundled_root
 from tests.fuzzing import ROOT, Outcome, client_case, kb_case
 
 CLIENTS = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".json"))
-SOME_CLIENTS = [{"id": "a", "project_type": "marketplace", "nps": 3, "monthly_budget": 5000.0,
+SOME_CLIENTS: list[dict[str, Any]] = [
+    {"id": "a", "project_type": "marketplace", "nps": 3, "monthly_budget": 5000.0,
                  "season_peak_months": [12],
                  "kpis": [{"name": "CPL", "target": 100.0, "actual": 112.0}]},
                 {"id": "b", "project_type": "lead_gen", "temperament": "choleric"}]

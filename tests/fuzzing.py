@@ -28,7 +28,8 @@ import engine
 from engine.errors import ClientError, KnowledgeBaseError
 from engine.kb.files import FOLDERS
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.render import report
+from engine.render import reporter
+from engine.render.text import explanation_summary
 from engine.runtime.clients import read_clients
 from engine.tools.explain import explain
 
@@ -169,9 +170,9 @@ def _load_and_use(root: Path, clients: list[dict[str, Any]]) -> Outcome:
 def _use(kb: KnowledgeBase, client: Any) -> Outcome:
     try:
         rec = engine.recommend(client, kb=kb, as_of=dt.date(2026, 10, 15))
-        report.recommendations_markdown([(rec, None)], kb, "en")  # the table: rich, slow
-        report.recommendations_json([rec])
-        report.explanation_summary(explain(kb, client, dt.date(2026, 10, 15), "ru"), "ru")
+        for fmt in ("markdown", "json"):  # the table (rich) is slow, and shows the same text
+            reporter(fmt).recommendations([(rec, None)], kb, "en", None)
+        explanation_summary(explain(kb, client, dt.date(2026, 10, 15), "ru"), "ru")
     except ClientError:
         return Outcome(refused=1)
     except Exception:
@@ -187,8 +188,8 @@ def client_case(kb: KnowledgeBase, base: Path, target: Path, rnd: random.Random)
                     errors="surrogatepass")
     try:
         clients, problems = read_clients(path, kb)
-        report.diagnostics_text(problems)
-        report.diagnostics_json(problems)
+        reporter("text").diagnostics(problems)
+        reporter("json").diagnostics(problems)
     except Exception:
         return Outcome(crash=[traceback.format_exc()])
     out = Outcome(refused=1) if problems else Outcome(ok=1)

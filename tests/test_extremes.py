@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import engine
 from engine.errors import ClientError
 from engine.models import MAX_COUNT, MAX_MAGNITUDE, MAX_MONEY, MIN_KPI_TARGET, Client
-from engine.render import report
+from engine.render import reporter
+from engine.render.text import explanation_summary
 from engine.runtime.derived import derive
 from engine.tools.explain import explain
 
@@ -57,8 +58,8 @@ def test_any_client_the_model_accepts_is_advised_without_an_exception(
         assert math.isfinite(facts["kpi_deviation_pct"])
     for lang in ("en", "ru"):
         rec = engine.recommend(model, kb=kb, as_of=as_of, lang=lang)
-        report.recommendations_json([rec])
-        report.explanation_summary(explain(kb, model, as_of, lang), lang)
+        reporter("json").recommendations([(rec, None)], kb, lang, None)
+        explanation_summary(explain(kb, model, as_of, lang), lang)
 
 
 TOO_BIG: list[tuple[str, Any]] = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
@@ -20,7 +21,8 @@ from .conftest import SMALL_KB
 from .fuzzing import ROOT, Outcome, client_case, kb_case, mutant
 
 CLIENTS = sorted((ROOT / "examples").glob("*.y*ml")) + sorted((ROOT / "examples").glob("*.json"))
-SOME_CLIENTS = [{"id": "a", "project_type": "lead_gen", "nps": 3, "monthly_budget": 5000.0,
+SOME_CLIENTS: list[dict[str, Any]] = [
+    {"id": "a", "project_type": "lead_gen", "nps": 3, "monthly_budget": 5000.0,
                  "kpis": [{"name": "CPL", "target": 100.0, "actual": 112.0}]},
                 {"id": "b", "temperament": "choleric", "facts": {"has_crm": True}}]
 BUNDLED = sorted(p for folder in ("rules", "journey_maps", "playbooks")

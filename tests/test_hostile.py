@@ -62,14 +62,11 @@ def run_case(case: Path, where: Path) -> tuple[int, str, str]:
         GENERATE[spec["generate"]](where)
     args = [a.replace("{kb}", "kb") for a in spec["args"]]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100", **spec.get("env", {})}
-    stdout = open(spec["stdout"], "wb") if "stdout" in spec else subprocess.PIPE  # noqa: SIM115
-    try:
+    with open(spec.get("stdout", os.devnull), "wb") as sink:
         done = subprocess.run([sys.executable, "-c", MAIN, *args], cwd=where, env=env,
-                              stdout=stdout, stderr=subprocess.PIPE, timeout=WALL_SECONDS,
+                              stdout=sink if "stdout" in spec else subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=WALL_SECONDS,
                               preexec_fn=_limits, check=False)
-    finally:
-        if stdout is not subprocess.PIPE:
-            stdout.close()
     out = (done.stdout or b"").decode("utf-8", "replace")
     return done.returncode, out, done.stderr.decode("utf-8", "replace")
 

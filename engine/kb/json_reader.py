@@ -9,6 +9,7 @@ surrogates).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -16,9 +17,10 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from engine.errors import Diagnostic, Location, quoted
-from engine.kb.limits import ENV, Limits, limit_error, position
+from engine.kb.limits import ENV, Limits, limit_error
 from engine.language.document import Document, PathKey
 
+_NEWLINE = re.compile("\n")
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?\d[\d.eE+-]*|true|false|null|NaN|-?Infinity")
 MAX_DIGITS = 4000  # longer numbers are refused as written (Python refuses over 4300 digits)
@@ -138,9 +140,11 @@ class Locator:
         self.text, self.starts, self.line0, self.key = text, starts, line0, key
         self.items = items  # JSON Lines: each start is an item of the list
         self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.newlines: list[int] = []
         self.dups: list[tuple[str, tuple[int, int], int]] = []
 
     def __call__(self) -> dict[PathKey, tuple[int, int]]:
+        self.newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
         for i, start in enumerate(self.starts):
             here = (i,) if self.items else self.key
             try:
@@ -154,8 +158,9 @@ class Locator:
         return self.dups
 
     def _mark(self, index: int) -> tuple[int, int]:
-        line, col = position(self.text, index)
-        return line + self.line0, col
+        line = bisect.bisect_left(self.newlines, index)  # newlines before index
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1 + self.line0, index - start + 1
 
     def _value(self, i: int, here: PathKey) -> int:
         char = self.text[i]

@@ -10,6 +10,7 @@ keys are reported and the first one kept.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,16 +109,27 @@ class Builder:
         self._deliver(data, frame.size, frame.height)
 
     def _scalar(self, ev: Any) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and ev.anchor is None and isinstance(top.data, list):
+            self._item(top, ev)  # the common case, kept short: long lists are read fast
+            return
         self._place(ev)
         value = self._construct(ev)
         if ev.anchor is not None:
             self.anchors[ev.anchor] = (value, 1, 0)
         self._deliver(value, 1, 0)
 
+    def _item(self, top: _Frame, ev: Any) -> None:
+        if top.record:
+            self.doc.marks[(*top.key, len(top.data))] = (ev.start_mark.line + 1,
+                                                         ev.start_mark.column + 1)
+        top.data.append(self._construct(ev))  # type: ignore[union-attr]
+        top.size += 1
+
     def _construct(self, ev: Any) -> Any:
         tag = ev.tag
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, ev.value, ev.implicit)  # type: ignore[no-untyped-call]
+            tag = _resolve(ev.value, ev.implicit)
         if tag == "tag:yaml.org,2002:str":
             return ev.value
         if tag == "tag:yaml.org,2002:int" and len(ev.value) > MAX_DIGITS:
@@ -209,6 +221,12 @@ class Builder:
             top.skip = True
         elif top.record:
             self.doc.marks[here] = top.name_mark
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of an untagged scalar (int, float, bool, null, date or str)."""
+    return str(_RESOLVER.resolve(yaml.ScalarNode, value, implicit))  # type: ignore[no-untyped-call]
 
 
 def build(text: str, path: str, limits: Limits) -> tuple[Document, list[Diagnostic]]:
