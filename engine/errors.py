@@ -7,6 +7,8 @@ They are rendered to text only at the edge (``render``), in the form
 from __future__ import annotations
 
 import difflib
+import re
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -40,19 +42,19 @@ class Diagnostic:
             lines.append(f"  expected: {self.expected}")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
-        return "\n".join(lines)
+        return escaped("\n".join(lines))
 
     def as_dict(self) -> dict[str, object]:
         loc = self.location
         return {
             "severity": self.severity,
             "code": self.code,
-            "message": self.message,
-            "path": loc.path if loc else None,
+            "message": escaped(self.message),
+            "path": escaped(loc.path) if loc else None,
             "line": loc.line if loc else None,
             "col": loc.col if loc else None,
-            "expected": self.expected,
-            "hint": self.hint,
+            "expected": escaped(self.expected) if self.expected else None,
+            "hint": escaped(self.hint) if self.hint else None,
         }
 
 
@@ -95,3 +97,59 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
 
 def one_of(choices: Iterable[object]) -> str:
     return "one of " + ", ".join(f"'{c}'" for c in choices)
+
+
+# --- showing input in messages ----------------------------------------------------------------
+# Input text reaches messages (keys, values, paths): control characters (terminal escapes),
+# bidirectional overrides and zero-width characters are written as escapes, and values are
+# shortened, so a message is always short, one-line per field and harmless on a terminal.
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
+                      "\u2066-\u2069\ufeff]")
+MAX_SHOWN = 60  # characters of one value shown in a message
+
+
+def escaped(text: str) -> str:
+    """``text`` with every control or invisible formatting character written as an escape."""
+    return _CONTROL.sub(lambda m: ascii(m.group(0))[1:-1], text)
+
+
+class _Short(reprlib.Repr):
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = self.maxother = MAX_SHOWN
+        self.maxlong = 24
+        self.maxlevel = 3
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 64:  # never build the digits of a huge number
+            return f"<a number of about {int(x.bit_length() * 0.30103) + 1} digits>"
+        return super().repr_int(x, level)
+
+    def repr_dict(self, x: dict[object, object], level: int) -> str:  # in written order
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+                 for k, v in list(x.items())[:self.maxdict]]
+        return "{" + ", ".join(items) + (", ..." if len(x) > self.maxdict else "") + "}"
+
+
+_SHORT = _Short()
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message: shortened, escaped, and never raising."""
+    try:
+        return escaped(_SHORT.repr(value))
+    except Exception:  # a value whose repr fails is still named, by its type
+        return f"<{type(value).__name__}>"
+
+
+def quoted(name: object) -> str:
+    """A key or name the user wrote, in quotes: ``'name'``, shortened and escaped."""
+    text = name if isinstance(name, str) else shown(name)
+    if len(text) > MAX_SHOWN:
+        text = text[:MAX_SHOWN - 3] + "..."
+    return f"'{escaped(text)}'"

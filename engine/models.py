@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.vocabulary import ActionKind
 
@@ -17,6 +17,15 @@ SourceId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*\d$")]
 StrictInt = Annotated[int, Field(strict=True)]
 Number = Annotated[float, Field(strict=True)]
 Month = Annotated[int, Field(strict=True, ge=1, le=12)]
+
+# --- bounds: what a person could mean (docs/authoring.md, "Bounds"); every number the engine
+# reads is finite and inside them, so no deviation, template or comparison can overflow.
+MAX_MONEY = 10**12         # roubles: budgets
+MAX_COUNT = 10**6          # counts: contact changes
+MAX_ITEMS = 1_000          # items in one list of a client
+MAX_MAGNITUDE = 10**12     # KPI targets and actuals, thresholds, constants in conditions
+MIN_KPI_TARGET = 1e-6      # the smallest KPI target: a deviation is a ratio to it
+Bounded = Annotated[float, Field(strict=True, gt=-MAX_MAGNITUDE, lt=MAX_MAGNITUDE)]
 
 CompanyStage = Literal["infancy", "growth", "prime", "stability", "aristocracy"]
 Temperament = Literal["choleric", "sanguine", "melancholic", "phlegmatic"]
@@ -58,8 +67,8 @@ class Model(BaseModel):
 
 class KPI(Model):
     name: Annotated[str, Field(min_length=1)]
-    target: Annotated[float, Field(strict=True, gt=0)]
-    actual: Number | None = None
+    target: Annotated[float, Field(strict=True, ge=MIN_KPI_TARGET, lt=MAX_MAGNITUDE)]
+    actual: Bounded | None = None
     higher_is_better: Annotated[bool, Field(strict=True)] = True
 
 
@@ -74,19 +83,20 @@ class Client(Model):
     knowledge_level: KnowledgeLevel | None = None
     decision_system: DecisionSystem | None = None
     importance: Importance | None = None
-    monthly_budget: Annotated[float, Field(strict=True, ge=0)] | None = None
-    services: list[Id] | None = None
+    monthly_budget: Annotated[float, Field(strict=True, ge=0, lt=MAX_MONEY)] | None = None
+    services: Annotated[list[Id], Field(max_length=MAX_ITEMS)] | None = None
     main_channel: Id | None = None
-    completed_steps: list[Id] = Field(default_factory=list, json_schema_extra={"default": []})
-    kpis: list[KPI] | None = None
+    completed_steps: Annotated[list[Id], Field(max_length=MAX_ITEMS)] = Field(
+        default_factory=list, json_schema_extra={"default": []})
+    kpis: Annotated[list[KPI], Field(max_length=MAX_ITEMS)] | None = None
     campaign_launched_on: dt.date | None = None
     goals_changed: Annotated[bool, Field(strict=True)] | None = None
-    season_peak_months: list[Month] | None = None
+    season_peak_months: Annotated[list[Month], Field(max_length=MAX_ITEMS)] | None = None
     nps: Annotated[int, Field(strict=True, ge=0, le=10)] | None = None
     nps_surveyed_on: dt.date | None = None
     last_contact_on: dt.date | None = None
     last_meeting_on: dt.date | None = None
-    contact_changes_12m: Annotated[int, Field(strict=True, ge=0)] | None = None
+    contact_changes_12m: Annotated[int, Field(strict=True, ge=0, lt=MAX_COUNT)] | None = None
     client_since: dt.date | None = None
     # a factory, not ``= {}``: pydantic deep-copies a mutable default for every client
     facts: dict[str, Any] = Field(default_factory=dict, json_schema_extra={"default": {}})
@@ -171,6 +181,13 @@ class Threshold(Model):
     value: Annotated[int, Field(strict=True)] | Number  # ints stay ints: days, months
     sources: Annotated[list[SourceId], Field(min_length=1)]
     description: Annotated[str, Field(min_length=1)]
+
+    @field_validator("value")
+    @classmethod
+    def _bounded(cls, value: float) -> float:
+        if not -MAX_MAGNITUDE < value < MAX_MAGNITUDE:
+            raise ValueError("a threshold is a number between -10^12 and 10^12")
+        return value
 
 
 class FactDecl(Model):

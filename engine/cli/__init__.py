@@ -93,11 +93,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         complete(parser())
     try:
+        return _main(argv)
+    except (OSError, UnicodeEncodeError) as exc:  # the output cannot be written
+        return output_failed(exc)
+
+
+def output_failed(exc: OSError | UnicodeEncodeError) -> int:
+    """One line saying why the output could not be written (a full disk, a closed pipe, a file
+    path that cannot be written, an encoding that cannot show the text); exit 1."""
+    if isinstance(exc, UnicodeEncodeError):
+        why = (f"cannot write the output: the output encoding ({exc.encoding}) cannot show "
+               "the text; set PYTHONIOENCODING=utf-8")
+    elif exc.filename:  # a file named on the command line
+        why = f"{exc.filename}: {exc.strerror or exc}"
+    else:
+        why = f"cannot write the output: {exc.strerror or exc}"
+    try:  # further writes to the failed stream (at exit too) go nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.stderr.write(f"playbook: {why}\n".encode(
+        "ascii", "backslashreplace").decode("ascii"))
+    return 1
+
+
+def _main(argv: Sequence[str]) -> int:
+    try:
         args = parser(chosen(argv), every=False).parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage mistake reported by argparse
         return exc.code if isinstance(exc.code, int) else 1
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
+        return code
+    except (OSError, UnicodeEncodeError):
+        raise
     except DiagnosticsError as exc:
         return _diagnostics(exc, getattr(args, "format", None) == "json")
     except MatcherUnavailable as exc:

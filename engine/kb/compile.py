@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.errors import Diagnostic, Location, did_you_mean
 from engine.kb.echoes import without_echoes
-from engine.kb.files import Parsed
+from engine.kb.files import Parsed, shown
 from engine.kb.index import build_index
 from engine.kb.journey import Journey, find_cycle
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
@@ -63,6 +63,7 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
     compiled = [ctx.compile(rule, doc, key) for rule, doc, key in _rules(parsed, problems)]
     journal = _journal(parsed, {r.id for _, f in parsed.rules for r in f.rules}, problems)
     problems[:] = without_echoes(problems, parsed.unsure)
+    problems.extend(_empty(parsed))
     if any(p.severity == "error" for p in problems + parsed.problems):
         return None, problems
     parts = _Parts(parsed, section, sources, journeys, entries, registry, ctx, journal)
@@ -103,6 +104,20 @@ def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> Know
                                       "fact": parts.section["facts"], "entry": parts.entries},
                              parts.parsed),
         journal=parts.journal)
+
+
+def _empty(parsed: Parsed) -> list[Diagnostic]:
+    """A knowledge base without rules or without journey maps can never advise anyone."""
+    if parsed.problems:  # files that did not read are reported instead
+        return []
+    missing = [(folder, what) for folder, what, found in (
+        ("rules", "rule", any(f.rules for _, f in parsed.rules)),
+        ("journey_maps", "journey map", bool(parsed.journeys))) if not found]
+    return [Diagnostic("empty-knowledge-base", f"the knowledge base has no {what}s",
+                       Location(shown(parsed.root / folder)),
+                       expected=f"at least one {what} in {folder}/*.yaml",
+                       hint="start from a copy of the bundled knowledge base")
+            for folder, what in missing]
 
 
 def _locations(rules: Iterable[CompiledRule], items: dict[str, dict[str, Item]],

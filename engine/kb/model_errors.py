@@ -8,18 +8,20 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import Diagnostic, Location, did_you_mean, one_of
+from engine.errors import Diagnostic, Location, did_you_mean, one_of, quoted, shown
 from engine.language.document import Document, PathKey
 from engine.vocabulary import LANGUAGES
 
 
 def diagnostics(exc: ValidationError, model: type[BaseModel], doc: Document,
-                prefix: PathKey = ()) -> list[Diagnostic]:
+                prefix: PathKey = (), data: Any = None) -> list[Diagnostic]:
     """One diagnostic per mistake: the branches of a union that all refused one value make one
-    error, and a key indented under its neighbour is reported where it stands, once."""
+    error, and a key indented under its neighbour is reported where it stands, once. ``data``
+    is what was validated (default: found in ``doc``)."""
+    data = _at(doc.data, prefix) if data is None else data
     found: dict[Location | None, Diagnostic] = {}
-    for err in exc.errors():
-        diagnostic = _misplaced(err, doc, prefix) or _one(err, model, doc, prefix)
+    for err in exc.errors(include_url=False):
+        diagnostic = _misplaced(err, doc, prefix) or _one(err, model, doc, prefix, data)
         earlier = found.get(diagnostic.location)
         if earlier is None:
             found[diagnostic.location] = diagnostic
@@ -58,33 +60,34 @@ def _misplaced(err: Any, doc: Document, prefix: PathKey) -> Diagnostic | None:
     return None
 
 
+
 def _at(data: Any, key: PathKey) -> Any:
     for part in key:
-        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
-        if in_list or (isinstance(data, dict) and part in data):
+        try:
             data = data[part]
-        else:
+        except (KeyError, IndexError, TypeError):
             return None
     return data
 
 
-def _one(err: Any, model: type[BaseModel], doc: Document, prefix: PathKey) -> Diagnostic:
-    loc: PathKey = tuple(p for p in err["loc"] if not _is_branch_tag(p))
+def _one(err: Any, model: type[BaseModel], doc: Document, prefix: PathKey,
+         data: Any) -> Diagnostic:
+    loc = _real_path(tuple(err["loc"]), data)
     where = doc.loc((*prefix, *loc))
     name = loc[-1] if loc else ""
     if err["type"] == "extra_forbidden":
         allowed = sorted(_fields_at(model, loc[:-1]))
-        return Diagnostic("unknown-key", f"unknown key '{name}'", where,
+        return Diagnostic("unknown-key", f"unknown key {quoted(name)}", where,
                           expected=one_of(allowed), hint=did_you_mean(name, allowed))
     if err["type"] == "missing":
         if name in LANGUAGES:
             return Diagnostic("missing-translation", f"missing the '{name}' text", where,
                               expected="a text in every language: en and ru")
-        return Diagnostic("missing-key", f"missing required key '{name}'", where)
+        return Diagnostic("missing-key", f"missing required key {quoted(name)}", where)
     field = ".".join(str(p) for p in loc) or "document"
     choices = _literal_choices(model, loc)
     got = err.get("input")
-    return Diagnostic("bad-value", f"{field}: {_message(err)}; got {got!r}"[:300], where,
+    return Diagnostic("bad-value", f"{field}: {_message(err)}; got {shown(got)}"[:300], where,
                       expected=one_of(choices) if choices else None,
                       hint=did_you_mean(got, choices))
 
@@ -94,10 +97,30 @@ def _message(err: Any) -> str:
     return msg.removeprefix("Value error, ")
 
 
+def _real_path(loc: PathKey, data: Any) -> PathKey:
+    """The error's path in the data: pydantic also names union branches in locations (``int``,
+    ``literal['a']``); they are dropped unless the data has a key of that name there."""
+    out: list[str | int] = []
+    for part in loc:
+        if _has(data, part):
+            data = data[part]
+        elif _is_branch_tag(part):
+            continue
+        else:
+            data = None
+        out.append(part)
+    return tuple(out)
+
+
+def _has(data: Any, part: str | int) -> bool:
+    if isinstance(data, dict):
+        return part in data
+    return isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+
+
 def _is_branch_tag(part: object) -> bool:
-    """Pydantic names union branches in locations (``int``, ``literal['a']``); drop them."""
     return isinstance(part, str) and ("[" in part or part in (
-        "int", "float", "str", "bool", "date", "list", "dict", "none"))
+        "int", "float", "str", "bool", "date", "list", "dict", "none", "function-after"))
 
 
 def _resolve(annotation: Any, loc: PathKey) -> Any:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
+
+from engine.models import MAX_MAGNITUDE
 
 Kind = Literal["bool", "int", "number", "text", "enum", "list", "date"]
 Unit = Literal["", "percent", "rub", "days", "months"]
@@ -29,6 +32,8 @@ class FactType:
     item: FactType | None = None
     unit: Unit = ""
     description: str = field(default="", compare=False)
+    low: float = -MAX_MAGNITUDE   # numbers: the domain, bounds included (docs: "Bounds")
+    high: float = MAX_MAGNITUDE
 
     @property
     def operators(self) -> frozenset[str]:
@@ -39,8 +44,18 @@ class FactType:
             return "one of " + ", ".join(self.values)
         if self.kind == "list" and self.item is not None:
             return f"a list of {self.item.describe()}"
-        return {"int": "a whole number", "number": "a number", "bool": "true or false",
+        what = {"int": "a whole number", "number": "a number", "bool": "true or false",
                 "text": "text", "date": "a date"}.get(self.kind, self.kind)
+        if self.kind in ("int", "number") and (self.low, self.high) != (-MAX_MAGNITUDE,
+                                                                       MAX_MAGNITUDE):
+            return f"{what} from {_bound(self.low)} to {_bound(self.high)}"
+        return what
+
+    @property
+    def bounded(self) -> bool:
+        """Whether this is a number with a domain narrower than every number's."""
+        return self.kind in ("int", "number") and (self.low, self.high) != (-MAX_MAGNITUDE,
+                                                                           MAX_MAGNITUDE)
 
     def accepts(self, value: object) -> bool:
         """Whether ``value`` is a valid constant for this fact (a list item for lists)."""
@@ -48,13 +63,20 @@ class FactType:
         values = self.item.values if self.kind == "list" and self.item else self.values
         if kind == "bool":
             return isinstance(value, bool)
-        if kind == "int":
-            return isinstance(value, int) and not isinstance(value, bool)
-        if kind == "number":
-            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        if kind in ("int", "number"):
+            item = self.item if self.kind == "list" and self.item else self
+            if isinstance(value, bool) or not (isinstance(value, int) or (kind == "number"
+                                               and isinstance(value, float))):
+                return False
+            return not (isinstance(value, float) and math.isnan(value)) and (
+                item.low <= value <= item.high)  # ints compare exactly: no float overflow
         if kind == "enum":
             return isinstance(value, str) and value in values
         return isinstance(value, str)
+
+
+def _bound(value: float) -> str:
+    return f"{value:g}" if abs(value) >= 10**6 else str(value)
 
 
 def enum(*values: str, description: str = "") -> FactType:

@@ -11,6 +11,8 @@ from typing import get_args as _args
 
 from engine.language.fact_types import FactType, enum, list_of
 from engine.models import (
+    MAX_COUNT,
+    MAX_MONEY,
     SERVICES,
     Activity,
     CompanyStage,
@@ -24,6 +26,7 @@ from engine.models import (
 TEXT, INT, NUMBER, BOOL, DATE = (FactType("text"), FactType("int"), FactType("number"),
                                  FactType("bool"), FactType("date"))
 DAYS, MONTHS = FactType("int", unit="days"), FactType("int", unit="months")
+NPS, MONTH = FactType("int", low=0, high=10), FactType("int", low=1, high=12)
 LIST_FACTS = ("services", "completed_steps", "season_peak_months")
 DATE_FACTS = {"campaign_launched_on": "days_since_launch", "last_contact_on": "days_since_contact",
               "last_meeting_on": "days_since_meeting", "nps_surveyed_on": "days_since_survey"}
@@ -39,14 +42,14 @@ def registry(project_types: Iterable[str], services: Iterable[str], steps: Itera
         "company_stage": enum(*_args(CompanyStage)), "temperament": enum(*_args(Temperament)),
         "activity": enum(*_args(Activity)), "knowledge_level": enum(*_args(KnowledgeLevel)),
         "decision_system": enum(*_args(DecisionSystem)), "importance": enum(*_args(Importance)),
-        "monthly_budget": FactType("number", unit="rub"),
+        "monthly_budget": FactType("number", unit="rub", low=0, high=MAX_MONEY),
         "services": list_of(service), "main_channel": service,
         "completed_steps": list_of(enum(*sorted(steps))),
-        "goals_changed": BOOL, "season_peak_months": list_of(INT),
-        "nps": INT, "contact_changes_12m": INT,
+        "goals_changed": BOOL, "season_peak_months": list_of(MONTH),
+        "nps": NPS, "contact_changes_12m": FactType("int", low=0, high=MAX_COUNT - 1),
         "client_since": DATE, **{name: DATE for name in DATE_FACTS},
         "kpi_deviation_pct": FactType("number", unit="percent"), "worst_kpi": TEXT,
-        "kpi_met": BOOL, "months_to_peak": MONTHS,
+        "kpi_met": BOOL, "months_to_peak": FactType("int", unit="months", low=0, high=11),
         "nps_category": enum("detractor", "passive", "promoter"),
         **{name: DAYS for name in DATE_FACTS.values()}, "months_as_client": MONTHS,
     }

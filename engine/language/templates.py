@@ -7,6 +7,7 @@ attribute access, indexing or format specs. Numbers are written for people: ``12
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -96,19 +97,38 @@ def humanise(value: Any, ftype: FactType, lang: str) -> str:
     if value is None or isinstance(value, bool):
         return WORDS[lang][value]
     if isinstance(value, (frozenset, set, list, tuple)):
-        return ", ".join(str(v) for v in sorted(value)) or WORDS[lang][None]
+        return ", ".join(map(str, _sorted(value))) or WORDS[lang][None]
     if not isinstance(value, (int, float)):
         return str(value)
     if ftype.unit == "percent":
-        return f"{_number(value if abs(value) < 10 else round(value), 1)}%"
+        whole = value if isinstance(value, int) or not math.isfinite(value) or abs(
+            value) < 10 else round(value)
+        return f"{_number(whole, 1)}%"
     if ftype.unit == "rub":
         return f"{_number(value, 0)} ₽"
     return _number(value, 2)
 
 
+def _sorted(values: Any) -> list[Any]:
+    try:
+        return sorted(values)
+    except TypeError:  # values of different types: ordered by their text
+        return sorted(values, key=str)
+
+
 def _number(value: float, digits: int) -> str:
-    """Grouped by thousands with spaces, at most ``digits`` decimals, no trailing zeros."""
+    """Grouped by thousands with spaces, at most ``digits`` decimals, no trailing zeros.
+
+    Never raises: the model bounds every number a template can meet, and a number beyond them
+    (a custom fact of a caller who skipped validation) is written in scientific notation.
+    """
     if isinstance(value, int) and -EXACT_INT < value < EXACT_INT:  # exact as a float too
         return f"{value:,}".replace(",", " ")
-    text = f"{value:,.{digits}f}".replace(",", " ")
+    try:
+        number = float(value)
+    except OverflowError:
+        return "-inf" if value < 0 else "inf"
+    if not math.isfinite(number) or abs(number) >= 10**15:
+        return f"{number:.3g}"
+    text = f"{number:,.{digits}f}".replace(",", " ")
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -10,7 +10,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import Diagnostic, did_you_mean, one_of
+from engine.errors import Diagnostic, did_you_mean, one_of, quoted, shown
+from engine.language.bounds import never_true
 from engine.language.conditions import TRUE, All, AnyOf, Node, Test, simplify
 from engine.language.document import Document, PathKey
 from engine.language.fact_types import ALL_OPERATORS, FactType
@@ -46,7 +47,8 @@ class Context:
 def parse(raw: Any, key: PathKey, ctx: Context) -> Node:
     """The tree of one condition; on mistakes, diagnostics in ``ctx`` and a placeholder."""
     if not isinstance(raw, dict) or not raw:
-        ctx.error(key, "bad-condition", f"a condition must be a non-empty mapping, got {raw!r}",
+        ctx.error(key, "bad-condition",
+                  f"a condition must be a non-empty mapping, got {shown(raw)}",
                   expected="{fact: value}, {fact: {operator: value}}, {all: [...]}, "
                            "{any: [...]} or {not: condition}")
         return TRUE
@@ -70,7 +72,7 @@ def _part(name: Any, value: Any, key: PathKey, ctx: Context) -> Node:
 def _fact(name: str, value: Any, key: PathKey, ctx: Context) -> Node:
     ftype = ctx.facts.get(name)
     if ftype is None:
-        ctx.error(key, "unknown-fact", f"unknown fact '{name}'",
+        ctx.error(key, "unknown-fact", f"unknown fact {quoted(name)}",
                   expected="a client fact, a derived fact, facts.NAME of a declared fact, "
                            "or all / any / not",
                   hint=did_you_mean(name, [*ctx.facts, *COMBINATORS]))
@@ -82,6 +84,11 @@ def _fact(name: str, value: Any, key: PathKey, ctx: Context) -> Node:
     if not tests:
         ctx.error(key, "bad-condition", f"no operator given for '{name}'",
                   expected=f"{{operator: value}} with an operator of {ftype.describe()}")
+    elif never_true(ftype, [t for t in tests if isinstance(t, Test)]):
+        written = ", ".join(str(t) for t in tests if isinstance(t, Test))
+        ctx.error(key, "never-true", f"the tests of '{name}' can never all hold: {written}",
+                  expected=f"bounds that leave some value of '{name}' ({ftype.describe()})",
+                  hint="a condition that can never be true makes the rule never act")
     return All(tuple(tests))
 
 
@@ -97,7 +104,8 @@ def _test(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Cont
     if op not in ftype.operators:
         known = op in ALL_OPERATORS
         ctx.error(key, "bad-operator" if known else "unknown-operator",
-                  f"operator '{op}' " + (f"does not apply to '{fact}'" if known else "is unknown"),
+                  f"operator {quoted(op)} "
+                  + (f"does not apply to '{fact}'" if known else "is unknown"),
                   expected=f"for '{fact}' ({ftype.describe()}): {one_of(sorted(ftype.operators))}",
                   hint=operator_hint(op, ftype.operators))
         return TRUE
@@ -106,7 +114,7 @@ def _test(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Cont
     if special is not None:
         return special(fact, ftype, op, arg, key, ctx)
     if op in ("includes", "excludes") and isinstance(arg, list):
-        ctx.error(key, "bad-value", f"'{op}' takes one value, got the list {arg!r}",
+        ctx.error(key, "bad-value", f"'{op}' takes one value, got the list {shown(arg)}",
                   expected=ftype.item.describe() if ftype.item else "one value",
                   hint="for several values combine tests with all: [...] or any: [...]")
         return TRUE
@@ -116,30 +124,30 @@ def _test(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Cont
 def _presence(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Context) -> Node:
     if arg is not True:
         other = "missing" if op == "exists" else "exists"
-        ctx.error(key, "bad-value", f"'{op}' takes true, got {arg!r}", expected="true",
+        ctx.error(key, "bad-value", f"'{op}' takes true, got {shown(arg)}", expected="true",
                   hint=f"to negate it write '{other}: true'")
     return Test(fact, op)
 
 
 def _between(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Context) -> Node:
     if not (isinstance(arg, list) and len(arg) == 2):
-        ctx.error(key, "bad-value", f"'between' takes [low, high], got {arg!r}",
+        ctx.error(key, "bad-value", f"'between' takes [low, high], got {shown(arg)}",
                   expected="a list of two numbers, e.g. [10, 15]")
         return TRUE
     low, high = (_const(fact, ftype, a, (*key, i), ctx) for i, a in enumerate(arg))
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
-        ctx.error(key, "bad-value", f"'between' range {arg!r} is empty: low is above high",
+        ctx.error(key, "bad-value", f"'between' range {shown(arg)} is empty: low is above high",
                   expected="[low, high] with low <= high")
     return Test(fact, op, (low, high))
 
 
 def _values(fact: str, ftype: FactType, op: str, arg: Any, key: PathKey, ctx: Context) -> Node:
     if not isinstance(arg, list) or not arg:
-        ctx.error(key, "bad-value", f"'{op}' takes a non-empty list, got {arg!r}",
+        ctx.error(key, "bad-value", f"'{op}' takes a non-empty list, got {shown(arg)}",
                   expected=f"a list of {ftype.describe()}")
         return TRUE
     values = [_const(fact, ftype, a, (*key, i), ctx) for i, a in enumerate(arg)]
-    return Test(fact, op, tuple(dict.fromkeys(values)))
+    return Test(fact, op, tuple(dict.fromkeys(v for v in values if v is not None)))
 
 
 def _const(fact: str, ftype: FactType, arg: Any, key: PathKey, ctx: Context) -> Any:
@@ -147,7 +155,7 @@ def _const(fact: str, ftype: FactType, arg: Any, key: PathKey, ctx: Context) -> 
     if isinstance(arg, str) and arg.startswith("$"):
         name = arg[1:]
         if name not in ctx.thresholds:
-            ctx.error(key, "unknown-threshold", f"unknown threshold '{arg}'",
+            ctx.error(key, "unknown-threshold", f"unknown threshold {quoted(arg)}",
                       expected="$NAME of a threshold declared in a thresholds section",
                       hint=did_you_mean(name, ctx.thresholds))
             return None
@@ -156,6 +164,7 @@ def _const(fact: str, ftype: FactType, arg: Any, key: PathKey, ctx: Context) -> 
     if not ftype.accepts(arg):
         item = ftype.item if ftype.kind == "list" and ftype.item else ftype
         choices = item.values if item.kind == "enum" else ()
-        ctx.error(key, "bad-value", f"'{fact}' cannot be compared with {arg!r}",
+        ctx.error(key, "bad-value", f"'{fact}' cannot be compared with {shown(arg)}",
                   expected=item.describe(), hint=did_you_mean(arg, choices))
+        return None
     return arg

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.errors import ClientError, Diagnostic, did_you_mean, one_of
+from engine.errors import ClientError, Diagnostic, did_you_mean, one_of, quoted, shown
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.model_errors import diagnostics
 from engine.kb.source import read
@@ -27,7 +27,7 @@ def coerce(client: Client | Mapping[str, Any], kb: KnowledgeBase,
         try:
             client = Client.model_validate(client)
         except ValidationError as exc:
-            raise ClientError(diagnostics(exc, Client, doc, key)) from None
+            raise ClientError(diagnostics(exc, Client, doc, key, data=client)) from None
     problems = list(check_against_kb(client, kb, doc, key))
     if problems:
         raise ClientError(problems)
@@ -45,7 +45,7 @@ def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,
                 what: str) -> None:
         if value not in known:
             problems.append(Diagnostic(
-                "unknown-value", f"{'.'.join(map(str, field))}: unknown {what} '{value}'",
+                "unknown-value", f"{'.'.join(map(str, field))}: unknown {what} {quoted(value)}",
                 doc.loc((*key, *field)), expected=one_of(sorted(known)),
                 hint=did_you_mean(value, known)))
 
@@ -80,13 +80,13 @@ def _custom_fact(name: str, value: Any, kb: KnowledgeBase, doc: Document,
     ftype = kb.facts.get(f"facts.{name}")
     if ftype is None:
         declared = [n.removeprefix("facts.") for n in kb.facts if n.startswith("facts.")]
-        return [Diagnostic("unknown-fact", f"facts.{name}: the knowledge base declares no "
-                           f"fact '{name}'", doc.loc(key),
+        return [Diagnostic("unknown-fact", f"facts.{quoted(name)[1:-1]}: the knowledge base "
+                           f"declares no fact {quoted(name)}", doc.loc(key),
                            expected=one_of(declared) if declared else "no custom facts",
                            hint=did_you_mean(name, declared))]
     values = value if ftype.kind == "list" and isinstance(value, list) else [value]
     if (ftype.kind == "list") != isinstance(value, list) or not all(map(ftype.accepts, values)):
-        return [Diagnostic("bad-value", f"facts.{name}: {value!r} is not {ftype.describe()}",
+        return [Diagnostic("bad-value", f"facts.{name}: {shown(value)} is not {ftype.describe()}",
                            doc.loc(key), expected=ftype.describe())]
     return []
 

@@ -44,7 +44,12 @@ def nps_category(nps: int) -> str:
 
 
 def kpi_facts(client: Client) -> dict[str, Any]:
-    """The worst KPI deviation in percent (positive = worse than target) and whether all are met."""
+    """The worst KPI deviation in percent (positive = worse than target) and whether all are met.
+
+    KPIs that tie for the worst are told apart by name: the one whose name sorts first (by
+    code point) is named, whatever the order of the list. Targets and actuals are bounded by
+    the model (engine.models.KPI), so the deviation is always finite.
+    """
     deviations = []
     for kpi in client.kpis or ():
         if kpi.actual is None:
@@ -53,5 +58,5 @@ def kpi_facts(client: Client) -> dict[str, Any]:
         deviations.append((round(gap / kpi.target * 100, 2), kpi.name))
     if not deviations:
         return {}
-    worst, name = max(deviations, key=lambda d: d[0])
+    worst, name = min(deviations, key=lambda d: (-d[0], d[1]))
     return {"kpi_deviation_pct": worst, "worst_kpi": name, "kpi_met": worst <= 0}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.language.fact_types import FactType, enum, list_of
 from engine.language.facts import registry
-from engine.models import SERVICES, FactDecl
+from engine.models import MAX_MONEY, SERVICES, FactDecl
 
 
 def decl(kind: str, *values: str) -> FactDecl:
@@ -19,7 +19,9 @@ def test_types_come_from_the_knowledge_base_and_the_models() -> None:
     assert facts["main_channel"] == enum(*sorted({*SERVICES, "zz_service"}))
     assert facts["services"] == list_of(facts["main_channel"])
     assert facts["temperament"] == enum("choleric", "sanguine", "melancholic", "phlegmatic")
-    assert facts["monthly_budget"] == FactType("number", unit="rub")
+    assert facts["monthly_budget"] == FactType("number", unit="rub", low=0, high=MAX_MONEY)
+    assert facts["nps"] == FactType("int", low=0, high=10)  # the domain: see docs "Bounds"
+    assert facts["season_peak_months"] == list_of(FactType("int", low=1, high=12))
     assert facts["kpi_deviation_pct"] == FactType("number", unit="percent")
     assert facts["days_since_contact"] == FactType("int", unit="days")
     assert facts["last_contact_on"] == FactType("date")

@@ -163,8 +163,8 @@ def test_loading_twice_gives_the_same_version(small_kb: engine.KnowledgeBase) ->
     ({"facts": {"has_crm": "yes"}}, "facts.has_crm: 'yes' is not true or false"),
     ({"season_peak_months": [13]}, "season_peak_months.0: Input should be less than or equal "
                                    "to 12; got 13"),
-    ({"kpis": [{"name": "k", "target": 0}]}, "kpis.0.target: Input should be greater than 0; "
-                                             "got 0"),
+    ({"kpis": [{"name": "k", "target": 0}]}, "kpis.0.target: Input should be greater than or equal "
+                                             "to 0.000001; got 0"),
     ({"nps_surveyed_on": "2026-02-30"}, "nps_surveyed_on: Input should be a valid date or "
                                         "datetime, day value is outside expected range; "
                                         "got '2026-02-30'"),
