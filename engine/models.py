@@ -105,6 +105,16 @@ class Action(Model):
     rules: tuple[str, ...]
     sources: tuple[str, ...]
     missing: tuple[str, ...] = ()
+    missing_one_of: tuple[tuple[str, ...], ...] = ()  # blocked: groups of which one must be done
+
+
+class Held(Model):
+    """A journey step a matching rule holds back: neither the rules nor the journey propose it."""
+
+    step: str
+    title: str
+    rules: tuple[str, ...]  # the rules that hold it, rank order
+    reason: str  # the reason of the first of them
 
     def label(self) -> str:
         """The action in the notation of scenario files: ``blocked launch_context_ads
@@ -119,6 +129,8 @@ class Recommendation(Model):
     as_of: dt.date
     kb_version: str
     actions: list[Action]
+    held: list[Held] = []  # steps that would have been proposed but a matching rule holds
+    notes: list[str] = []  # what the engine ignored or assumed about the client's input
 
 
 # --- the knowledge base -------------------------------------------------------------------
@@ -155,6 +167,27 @@ class ActionSpec(Model):
         return str(getattr(self, self.kind))
 
 
+class HoldSpec(Model):
+    """What a rule holds back while it matches: steps by id, by category or by phase (each one
+    name or a list), and why."""
+
+    step: Id | list[Id] = []
+    category: Id | list[Id] = []
+    phase: Id | list[Id] = []
+    reason: Text
+
+    def names(self, what: str) -> list[str]:
+        """The names held by ``what`` ("step", "category" or "phase"), as a list."""
+        value = getattr(self, what)
+        return [value] if isinstance(value, str) else list(value)
+
+    @model_validator(mode="after")
+    def _something(self) -> HoldSpec:
+        if not (self.step or self.category or self.phase):
+            raise ValueError("a hold names at least one step, category or phase")
+        return self
+
+
 class Rule(Model):
     id: Id
     title: Text
@@ -164,10 +197,12 @@ class Rule(Model):
     group: Id | None = None
     when: dict[str, Any]
     then: Annotated[list[ActionSpec], Field(min_length=1)]
+    hold: HoldSpec | None = None
 
 
 class Threshold(Model):
     value: Annotated[int, Field(strict=True)] | Number  # ints stay ints: days, months
+    unit: Literal["days", "months", "percent", "rub"] | None = None  # how a reason writes it
     sources: Annotated[list[SourceId], Field(min_length=1)]
     description: Annotated[str, Field(min_length=1)]
 
@@ -219,7 +254,9 @@ class Step(Model):
     id: Id
     title: Text
     phase: Id
-    after: list[Id] = []
+    category: Id = "operational"  # operational, new_service, sales, contract, ... (holds use it)
+    after: list[Id] = []  # every one of these first
+    after_any: list[Id] = []  # and at least one of these
     repeatable: Annotated[bool, Field(strict=True)] = False
     on_demand: Annotated[bool, Field(strict=True)] = False  # only rules propose it
     sources: Annotated[list[SourceId], Field(min_length=1)]

@@ -59,6 +59,7 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
         _check_sources(threshold.sources, known_sources, doc, (*key, "sources"), problems)
     ctx = RuleContext(registry, {k: v[1].value for k, v in section["thresholds"].items()},
                       steps, set(entries), known_sources, problems)
+    ctx.holdable = holdable(f for _, f in parsed.journeys)
     compiled = [ctx.compile(rule, doc, key) for rule, doc, key in _rules(parsed, problems)]
     journal = _journal(parsed, {r.id for _, f in parsed.rules for r in f.rules}, problems)
     if any(p.severity == "error" for p in problems + parsed.problems):
@@ -94,7 +95,8 @@ def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> Know
         services=frozenset(parts.registry["main_channel"].values),
         matcher=build(matcher, [r.tree for r in ranked], {n: i for i, n in enumerate(slots)}),
         slots=slots, index=build_index(ranked, parts.journeys, playbook,
-                                       parts.ctx.thresholds, parts.registry),
+                                       parts.ctx.thresholds, parts.registry,
+                                       {k: t.unit for k, t in thresholds.items()}),
         used_facts=frozenset(parts.ctx.used_facts),
         used_thresholds=frozenset(parts.ctx.used_thresholds),
         locations=_locations(ranked, {"threshold": parts.section["thresholds"],
@@ -174,13 +176,19 @@ def _check_journey(spec: JourneyMapFile, doc: Document, known_sources: set[str],
                    "step", problems)
     for _, step, _, key in steps.values():
         _check_sources(step.sources, known_sources, doc, (*key, "sources"), problems)
-        for j, prerequisite in enumerate(step.after):
-            if prerequisite not in steps:
-                problems.append(Diagnostic(
-                    "unknown-prerequisite", f"step '{step.id}' waits for unknown step "
-                    f"'{prerequisite}'", doc.loc((*key, "after", j)),
-                    expected=f"a step of the {spec.project_type} journey",
-                    hint=did_you_mean(prerequisite, steps)))
+        for field in ("after", "after_any"):
+            for j, prerequisite in enumerate(getattr(step, field)):
+                if prerequisite not in steps:
+                    problems.append(Diagnostic(
+                        "unknown-prerequisite", f"step '{step.id}' waits for unknown step "
+                        f"'{prerequisite}'", doc.loc((*key, field, j)),
+                        expected=f"a step of the {spec.project_type} journey",
+                        hint=did_you_mean(prerequisite, steps)))
+        if len(step.after_any) == 1:
+            problems.append(Diagnostic(
+                "lone-any-of", f"step '{step.id}' has a single step in 'after_any'",
+                doc.loc((*key, "after_any")), expected="two or more alternatives",
+                hint="move it to 'after'"))
     cycle = find_cycle(spec)
     if cycle:
         first = steps[cycle[0]][3]
@@ -189,6 +197,20 @@ def _check_journey(spec: JourneyMapFile, doc: Document, known_sources: set[str],
             expected="prerequisites that lead back to the first contact, never in a circle",
             hint="remove one of these 'after' links"))
     return len(problems) == before
+
+
+Holdable = dict[str, dict[str, set[str]]]  # "step" | "category" | "phase" -> name -> step ids
+
+
+def holdable(maps: Iterable[JourneyMapFile]) -> Holdable:
+    """What a hold may name, in any journey map: step ids, categories and phases, each with
+    the steps it stands for."""
+    out: Holdable = {"step": {}, "category": {}, "phase": {}}
+    for spec in maps:
+        for s in spec.steps:
+            for what, name in (("step", s.id), ("category", s.category), ("phase", s.phase)):
+                out[what].setdefault(name, set()).add(s.id)
+    return out
 
 
 class RuleContext:
@@ -201,6 +223,7 @@ class RuleContext:
         self.problems = problems
         self.used_facts: set[str] = set()
         self.used_thresholds: set[str] = set()
+        self.holdable: Holdable = {"step": {}, "category": {}, "phase": {}}
 
     def compile(self, rule: Rule, doc: Document, key: PathKey) -> CompiledRule | None:
         before = len(self.problems)
@@ -211,6 +234,7 @@ class RuleContext:
         self.used_thresholds |= ctx.used_thresholds
         _check_sources(rule.sources, self.sources, doc, (*key, "sources"), self.problems)
         self._check_actions(rule, doc, key)
+        self._check_hold(rule, doc, key)
         reason = {lang: self._template(rule, lang, doc, key) for lang in LANGUAGES}
         if len(self.problems) > before:
             return None
@@ -229,6 +253,29 @@ class RuleContext:
                     "unknown-playbook-entry", f"unknown playbook entry '{action.target}'",
                     where, expected="an entry id from playbooks/",
                     hint=did_you_mean(action.target, self.entries)))
+
+    def _check_hold(self, rule: Rule, doc: Document, key: PathKey) -> None:
+        """Every name in a hold is known; a rule never holds a step it proposes itself."""
+        if rule.hold is None:
+            return
+        held: set[str] = set()
+        for what in ("step", "category", "phase"):
+            known = self.holdable[what]
+            for i, name in enumerate(rule.hold.names(what)):
+                if name in known:
+                    held |= known[name]
+                    continue
+                self.problems.append(Diagnostic(
+                    f"unknown-hold-{what}", f"the hold names unknown {what} '{name}'",
+                    doc.loc((*key, "hold", what, i)),
+                    expected=f"a {what} of a journey map", hint=did_you_mean(name, known)))
+        for i, action in enumerate(rule.then):
+            if action.kind in STEP_KINDS and action.target in held:
+                self.problems.append(Diagnostic(
+                    "holds-own-step", f"rule '{rule.id}' proposes '{action.target}' and holds "
+                    f"it back at the same time", doc.loc((*key, "then", i, action.kind)),
+                    expected="a hold that leaves the rule's own steps out",
+                    hint="narrow the hold to other steps, or propose another step"))
 
     def _template(self, rule: Rule, lang: str, doc: Document,
                   key: PathKey) -> templates.Template | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
-from engine.language.fact_types import FactType
+from engine.language.fact_types import FactType, Unit
 from engine.models import Action, PlaybookEntry
 from engine.vocabulary import LANGUAGES, STEP_KINDS
 
@@ -32,12 +32,14 @@ class Index:
     playbook_titles: Titles
     prepared: dict[tuple[str, str], dict[str, tuple[Prepared, ...]]]  # (lang, project type)
     all_steps: frozenset[str]  # of every journey
+    holds: dict[str, dict[str, frozenset[str]]]  # project type -> rule id -> steps it holds
 
 
 def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
                 playbook: Mapping[str, PlaybookEntry], thresholds: Mapping[str, float],
-                facts: Mapping[str, FactType]) -> Index:
-    reasons = {lang: {r.id: r.reason[lang].bind(facts, thresholds, lang) for r in rules}
+                facts: Mapping[str, FactType],
+                units: Mapping[str, Unit | None] | None = None) -> Index:
+    reasons = {lang: {r.id: r.reason[lang].bind(facts, thresholds, lang, units) for r in rules}
                for lang in LANGUAGES}
     rule_titles = {lang: {r.id: r.spec.title.get(lang) for r in rules} for lang in LANGUAGES}
     playbook_titles = {lang: {i: e.title.get(lang) for i, e in playbook.items()}
@@ -49,7 +51,19 @@ def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
         for lang in LANGUAGES for pt in ("", *journeys)}
     return Index(dict(thresholds), {r.id: r for r in rules}, reasons, rule_titles,
                  playbook_titles, prepared,
-                 frozenset(s for j in journeys.values() for s in j.steps))
+                 frozenset(s for j in journeys.values() for s in j.steps),
+                 {pt: {r.id: held_steps(r, j) for r in rules if r.spec.hold is not None}
+                  for pt, j in journeys.items()})
+
+
+def held_steps(rule: CompiledRule, journey: Journey) -> frozenset[str]:
+    """The steps of ``journey`` a rule's hold stands for: named, or of a held category or phase."""
+    hold = rule.spec.hold
+    if hold is None:
+        return frozenset()
+    steps, categories, phases = (set(hold.names(w)) for w in ("step", "category", "phase"))
+    return frozenset(s for s, step in journey.steps.items()
+                     if s in steps or step.category in categories or step.phase in phases)
 
 
 def _prepare(rule: CompiledRule, kind: str, target: str, journey: Journey | None, lang: str,
@@ -62,5 +76,5 @@ def _prepare(rule: CompiledRule, kind: str, target: str, journey: Journey | None
         title = titles[kind][lang][rule.id if kind == "warning" else target]
     fields = {"kind": kind, "id": target, "title": title, "reason": reason,
               "priority": rule.priority, "rules": (rule.id,),
-              "sources": tuple(sorted(rule.source_set)), "missing": ()}
+              "sources": tuple(sorted(rule.source_set)), "missing": (), "missing_one_of": ()}
     return fields if reason is None else Action.trusted(fields)

@@ -62,8 +62,6 @@ CONDITION_WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-UNITS = {"percent": "%", "rub": " ₽"}
-
 LEGEND: dict[StepStatus, str] = {"done": "done", "next": "next: recommended now",
                              "blocked": "blocked: waits for a prerequisite", "todo": "later"}
 

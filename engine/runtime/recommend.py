@@ -8,6 +8,11 @@ the next steps no rule asked for. Two proposals of the same action merge: the hi
 sets kind and reason, their rules and sources add up (the frontier only widens priority and
 sources). Actions are ordered by priority (desc), then kind (warning, blocked, next_step,
 upsell, communication), then id.
+
+Holds: a matching rule with a ``hold`` holds journey steps back (by id, category or phase). A
+held step is proposed by nobody: not by a rule (as a next step, an upsell, a blocked step or a
+prerequisite to do first), not by the journey's frontier. Each held step that would otherwise
+have been proposed is reported in ``Recommendation.held`` with the rules that hold it and why.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from engine.kb.index import Prepared
 from engine.kb.journey import Journey
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language import phrases as i18n
-from engine.models import Action, Client, Recommendation
+from engine.models import Action, Client, Held, Recommendation
 from engine.runtime.clients import coerce
 from engine.runtime.derived import derive
 from engine.vocabulary import KIND_ORDER, LANGUAGES, STEP_KINDS
@@ -58,11 +63,12 @@ def _merged(kept: Entry, other: Entry) -> Fields:
 
 
 def _step(kind: str, step: str, journey: Journey, lang: str, rule: CompiledRule, reason: str,
-          missing: tuple[str, ...] = ()) -> Fields:
+          missing: tuple[str, ...] = (), one_of: tuple[tuple[str, ...], ...] = ()) -> Fields:
     """A step the journey guard adds on a rule's behalf: its sources join the rule's."""
     return {"kind": kind, "id": step, "title": journey.titles[lang][step], "reason": reason,
             "priority": rule.priority, "rules": (rule.id,),
-            "sources": tuple(sorted(rule.source_set | journey.sources[step])), "missing": missing}
+            "sources": tuple(sorted(rule.source_set | journey.sources[step])), "missing": missing,
+            "missing_one_of": one_of}
 
 
 def _filled(prepared: Prepared, reason: str) -> Entry:
@@ -86,6 +92,36 @@ class _Planner:
         self.prepared = kb.index.prepared[lang, self.journey.project_type if self.journey else ""]
         self.entries: dict[tuple[str, str], Entry] = {}
         self.dropped: dict[str, str] = {}  # "rule_id:step" -> why the step was not proposed
+        self.holding: dict[str, list[CompiledRule]] = {}  # step -> matching rules holding it
+        self.held: dict[str, None] = {}  # held steps someone would have proposed, in order
+        self.holds = kb.index.holds.get(self.journey.project_type if self.journey else "", {})
+
+    # --- holds (a matching rule's ``hold``) -------------------------------------------------
+
+    def hold(self, matched: list[CompiledRule]) -> None:
+        """The steps the matching rules hold back, before any rule acts."""
+        for rule in matched:
+            for step in self.holds.get(rule.id, ()):
+                self.holding.setdefault(step, []).append(rule)
+
+    def is_held(self, step: str, rule: CompiledRule | None = None) -> bool:
+        """Whether a step is held; if so it is remembered (and the rule's proposal dropped)."""
+        holders = self.holding.get(step)
+        if not holders:
+            return False
+        self.held[step] = None
+        if rule is not None:
+            self.dropped[f"{rule.id}:{step}"] = f"held back by rule '{holders[0].id}'"
+        return True
+
+    def held_steps(self, kb: KnowledgeBase) -> list[Held]:
+        assert self.journey is not None or not self.held
+        lang = self.lang
+        return [Held.trusted({
+            "step": step, "title": self.journey.titles[lang][step],  # type: ignore[union-attr]
+            "rules": tuple([r.id for r in self.holding[step]]),
+            "reason": self.holding[step][0].spec.hold.reason.get(lang)})  # type: ignore[union-attr]
+            for step in self.held]
 
     def add(self, key: tuple[str, str], entry: Entry) -> None:
         kept = self.entries.setdefault(key, entry)
@@ -109,20 +145,24 @@ class _Planner:
             self.dropped[f"{rule.id}:{target}"] = why
             return
         assert journey is not None
-        if journey.prerequisites[target] <= done:
+        if self.holding and self.is_held(target, rule):
+            return
+        if journey.is_ready(target, done):
             self.add(("step", target), _filled(prepared, reason))
         else:
             self.blocked(rule, journey, target, reason)
 
     def blocked(self, rule: CompiledRule, journey: Journey, target: str, reason: str) -> None:
         """A step waiting for others: blocked, and its missing prerequisites that are ready."""
-        missing, ready, not_yet = journey.waiting(target, self.done)
+        missing, one_of, ready, not_yet = journey.waiting(target, self.done)
         lang = self.lang
         self.add(("blocked", target), _step("blocked", target, journey, lang, rule,
-                                            f"{i18n.sentence(reason)} {not_yet[lang]}", missing))
+                                            f"{i18n.sentence(reason)} {not_yet[lang]}", missing,
+                                            one_of))
         first = journey.needed_before[lang][target]
         for m in ready:
-            self.add(("step", m), _step("next_step", m, journey, lang, rule, first))
+            if not (self.holding and self.is_held(m, rule)):
+                self.add(("step", m), _step("next_step", m, journey, lang, rule, first))
 
     def frontier(self) -> None:
         """The journey's own next steps, after every rule: they only widen the rules' proposals
@@ -132,6 +172,8 @@ class _Planner:
             return
         built = journey.next_actions[self.lang]
         for step in journey.frontier(self.done):
+            if self.holding and self.is_held(step):
+                continue
             key = ("step", step)
             kept = self.entries.setdefault(key, built[step])
             if kept is not built[step]:
@@ -195,6 +237,7 @@ def plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: str = "en") ->
     matched = [kb.rules[i] for i in kb.matcher.match(values, client.id)]
     acting, suppressed = _resolve_groups(matched)
     planner = _Planner(kb, client, lang)
+    planner.hold(matched)
     reasons = kb.index.reasons[lang]
     for rule in acting:
         planner.act(rule, reasons[rule.id].render(facts))
@@ -206,7 +249,18 @@ def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
                     outcome: _Outcome) -> Recommendation:
     return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
                                    "kb_version": kb.version,
-                                   "actions": outcome.planner.actions()})
+                                   "actions": outcome.planner.actions(),
+                                   "held": outcome.planner.held_steps(kb),
+                                   "notes": _notes(kb, client, outcome.planner.lang)})
+
+
+def _notes(kb: KnowledgeBase, client: Client, lang: str) -> list[str]:
+    """What the engine ignored in the client's input: done steps this journey does not have."""
+    journey = kb.journeys.get(client.project_type or "")
+    if journey is None or journey.step_ids.issuperset(client.completed_steps):
+        return []
+    return [i18n.say("foreign_step", lang, step=step, journey=journey.spec.title.get(lang))
+            for step in client.completed_steps if step not in journey.step_ids]
 
 
 def _resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], dict[str, str]]:
