@@ -107,6 +107,14 @@ class Action(Model):
     missing: tuple[str, ...] = ()
     missing_one_of: tuple[tuple[str, ...], ...] = ()  # blocked: groups of which one must be done
 
+    def label(self) -> str:
+        """The action in the notation of scenario files: ``blocked launch_context_ads
+        (missing: landing_pages)``; an any-of group as ``one of: a | b``."""
+        if self.kind != "blocked":
+            return f"{self.kind} {self.id}"
+        parts = [*self.missing, *(f"one of: {' | '.join(g)}" for g in self.missing_one_of)]
+        return f"{self.kind} {self.id} (missing: {', '.join(parts)})"
+
 
 class Held(Model):
     """A journey step a matching rule holds back: neither the rules nor the journey propose it."""
@@ -115,13 +123,6 @@ class Held(Model):
     title: str
     rules: tuple[str, ...]  # the rules that hold it, rank order
     reason: str  # the reason of the first of them
-
-    def label(self) -> str:
-        """The action in the notation of scenario files: ``blocked launch_context_ads
-        (missing: landing_pages)``."""
-        text = f"{self.kind} {self.id}"
-        return text + (f" (missing: {', '.join(self.missing)})" if self.kind == "blocked" else "")
-
 
 
 class Recommendation(Model):

@@ -135,20 +135,14 @@ class Journey:
     def _waits_for(self, step: str, done: frozenset[str]) -> Waiting:
         """All-of prerequisites are followed back transitively; an any-of group none of whose
         steps is done is reported as a group (which of its steps to do is the team's choice)."""
-        needed = {step}
         groups: list[tuple[str, ...]] = []
-        todo = [step]
-        while todo:
-            s = todo.pop()
-            for p in self.prerequisites[s]:
-                if p not in done and p not in needed:
-                    needed.add(p)
-                    todo.append(p)
+        for s in (step, *self.required[step]):
             group = self.any_of[s]
-            if group and done.isdisjoint(group) and group not in groups:
-                groups.append(group)
+            if s not in done or s == step:
+                if group and done.isdisjoint(group) and group not in groups:
+                    groups.append(group)
         rank = self._rank
-        missing = tuple(sorted(needed - {step}, key=rank.__getitem__))
+        missing = tuple([s for s in self.required[step] if s not in done])
         one_of = tuple(sorted(groups, key=lambda g: rank[g[0]]))
         candidates = {*missing, *(m for g in one_of for m in g if m not in done)}
         ready = tuple(sorted((s for s in candidates if self.is_ready(s, done)),

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from engine.language import numbers
 from engine.language.conditions import SYMBOL, Test
 from engine.language.fact_types import FactType
-from engine.language import numbers
 from engine.render.words import CONDITION_WORDS
 from engine.tools.explain import Unmet
 
