@@ -84,7 +84,8 @@ class Journey:
         self.next_actions = {lang: {s: Action.trusted({  # the journey's own proposals, built once
             "kind": "next_step", "id": s, "title": self.titles[lang][s], "reason": reason,
             "priority": self.priorities[s], "rules": (), "sources": tuple(sorted(self.sources[s])),
-            "missing": (), "missing_one_of": ()}) for s in self.order} for lang, reason in self.next_reason.items()}
+            "missing": (), "missing_one_of": ()}) for s in self.order}
+            for lang, reason in self.next_reason.items()}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Journey) and self.spec == other.spec
@@ -138,9 +139,9 @@ class Journey:
         groups: list[tuple[str, ...]] = []
         for s in (step, *self.required[step]):
             group = self.any_of[s]
-            if s not in done or s == step:
-                if group and done.isdisjoint(group) and group not in groups:
-                    groups.append(group)
+            if ((s not in done or s == step) and group and done.isdisjoint(group)
+                    and group not in groups):
+                groups.append(group)
         rank = self._rank
         missing = tuple([s for s in self.required[step] if s not in done])
         one_of = tuple(sorted(groups, key=lambda g: rank[g[0]]))
