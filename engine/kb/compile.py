@@ -195,7 +195,7 @@ def _check_journey(spec: JourneyMapFile, doc: Document, known_sources: set[str],
         problems.append(Diagnostic(
             "journey-cycle", f"the journey loops: {' --> '.join(cycle)}", doc.loc(first),
             expected="prerequisites that lead back to the first contact, never in a circle",
-            hint="remove one of these 'after' links"))
+            hint="remove one of these 'after' or 'after_any' links"))
     return len(problems) == before
 
 
