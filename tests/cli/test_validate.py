@@ -40,7 +40,7 @@ def test_strict_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--kb", str(LINT_KB), "--strict", "--format", "json")
     data = json.loads(out)
     assert code == 1 and data["ok"] is False
-    assert (data["errors"], data["warnings"]) == (0, 10)
+    assert (data["errors"], data["warnings"]) == (0, 12)
     assert {d["severity"] for d in data["diagnostics"]} == {"warning"}
 
 
@@ -53,7 +53,8 @@ def test_strict_passes_a_clean_kb(tmp_path: Path, capsys: pytest.CaptureFixture[
     kb_dir = shutil.copytree(SMALL_KB, tmp_path / "kb")
     rules = kb_dir / "rules" / "main.yaml"
     text = rules.read_text(encoding="utf-8")
-    rules.write_text(text.replace("        - completed_steps: {excludes: landing_pages}\n", ""),
+    rules.write_text(text.replace("        - completed_steps: {excludes: landing_pages}\n",
+                                  "        - monthly_budget: {exists: true}\n"),
                      encoding="utf-8")
     code, out, err = run(capsys, "--kb", str(kb_dir), "--strict")
     assert (code, err) == (0, "")
