@@ -24,7 +24,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_warnings_are_printed_and_pass(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--kb", str(LINT_KB))
     assert code == 0
-    assert out.startswith("ok: 13 rules, 1 journey maps, 2 playbook entries (kb ")
+    assert out.startswith("ok: 14 rules, 1 journey maps, 2 playbook entries (kb ")
     assert out.endswith("; 12 warning(s)\n")
     assert err.count(": warning[") == 10 and "error[" not in err
 
@@ -32,7 +32,7 @@ def test_warnings_are_printed_and_pass(capsys: pytest.CaptureFixture[str]) -> No
 def test_strict_fails_on_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--kb", str(LINT_KB), "--strict")
     assert code == 1
-    assert out.startswith("failed (--strict): 12 warning(s) in 13 rules, 1 journey maps")
+    assert out.startswith("failed (--strict): 12 warning(s) in 14 rules, 1 journey maps")
     assert "warning[band-overlap] rule 'optimise' overlaps 'urgent'" in err
 
 
