@@ -1,4 +1,4 @@
-"""Holds and any-of prerequisites, on the small test knowledge base with tests/overlays/holds laid
+"""Holds and any-of prerequisites, on the small test knowledge base with tests/data/overlays/holds laid
 over it: a results review follows either launch; SERM (a new service) waits for the review and
 is held while the optimisation rule acts."""
 
@@ -14,7 +14,7 @@ import engine
 from engine.render.graph import dot, mermaid
 from engine.tools.pictures import picture
 
-from .conftest import SMALL_KB, TESTS, overlay, playbook
+from ..conftest import DATA, SMALL_KB, overlay, playbook
 
 AS_OF = dt.date(2026, 11, 1)
 SEO_DONE = ["briefing", "competitor_analysis", "landing_pages", "launch_seo"]
@@ -24,7 +24,7 @@ CPL_OFF = [{"name": "CPL", "target": 1000, "actual": 1120, "higher_is_better": F
 
 @pytest.fixture(scope="module")
 def kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return overlay(SMALL_KB, TESTS / "overlays" / "holds", tmp_path_factory.mktemp("h") / "kb")
+    return overlay(SMALL_KB, DATA / "overlays" / "holds", tmp_path_factory.mktemp("h") / "kb")
 
 
 @pytest.fixture(scope="module")
