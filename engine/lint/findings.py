@@ -29,8 +29,8 @@ from engine.kb.journey import Journey
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language.conditions import Test
 from engine.lint.groups import group_findings
-from engine.lint.reasons import unguaranteed_facts
 from engine.lint.prover import contradicts, top_tests
+from engine.lint.reasons import unguaranteed_facts
 from engine.vocabulary import STEP_KINDS
 
 

@@ -1,6 +1,6 @@
-"""Holds and any-of prerequisites, on the small test knowledge base with tests/data/overlays/holds laid
-over it: a results review follows either launch; SERM (a new service) waits for the review and
-is held while the optimisation rule acts."""
+"""Holds and any-of prerequisites, on the small test knowledge base with
+tests/data/overlays/holds laid over it: a results review follows either launch; SERM (a new
+service) waits for the review and is held while the optimisation rule acts."""
 
 from __future__ import annotations
 
