@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from engine.bounds import MAX_COUNT, MAX_ITEMS, MAX_MAGNITUDE, MAX_MONEY, MIN_KPI_TARGET
 from engine.vocabulary import ActionKind
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -18,13 +19,6 @@ StrictInt = Annotated[int, Field(strict=True)]
 Number = Annotated[float, Field(strict=True)]
 Month = Annotated[int, Field(strict=True, ge=1, le=12)]
 
-# --- bounds: what a person could mean (docs/authoring.md, "Bounds"); every number the engine
-# reads is finite and inside them, so no deviation, template or comparison can overflow.
-MAX_MONEY = 10**12         # roubles: budgets
-MAX_COUNT = 10**6          # counts: contact changes
-MAX_ITEMS = 1_000          # items in one list of a client
-MAX_MAGNITUDE = 10**12     # KPI targets and actuals, thresholds, constants in conditions
-MIN_KPI_TARGET = 1e-6      # the smallest KPI target: a deviation is a ratio to it
 Bounded = Annotated[float, Field(strict=True, gt=-MAX_MAGNITUDE, lt=MAX_MAGNITUDE)]
 
 CompanyStage = Literal["infancy", "growth", "prime", "stability", "aristocracy"]
@@ -116,13 +110,24 @@ class Action(Model):
     rules: tuple[str, ...]
     sources: tuple[str, ...]
     missing: tuple[str, ...] = ()
+    missing_one_of: tuple[tuple[str, ...], ...] = ()  # blocked: groups of which one must be done
 
     def label(self) -> str:
         """The action in the notation of scenario files: ``blocked launch_context_ads
-        (missing: landing_pages)``."""
-        text = f"{self.kind} {self.id}"
-        return text + (f" (missing: {', '.join(self.missing)})" if self.kind == "blocked" else "")
+        (missing: landing_pages)``; an any-of group as ``one of: a | b``."""
+        if self.kind != "blocked":
+            return f"{self.kind} {self.id}"
+        parts = [*self.missing, *(f"one of: {' | '.join(g)}" for g in self.missing_one_of)]
+        return f"{self.kind} {self.id} (missing: {', '.join(parts)})"
 
+
+class Held(Model):
+    """A journey step a matching rule holds back: neither the rules nor the journey propose it."""
+
+    step: str
+    title: str
+    rules: tuple[str, ...]  # the rules that hold it, rank order
+    reason: str  # the reason of the first of them
 
 
 class Recommendation(Model):
@@ -130,6 +135,8 @@ class Recommendation(Model):
     as_of: dt.date
     kb_version: str
     actions: list[Action]
+    held: list[Held] = []  # steps that would have been proposed but a matching rule holds
+    notes: list[str] = []  # what the engine ignored or assumed about the client's input
 
 
 # --- the knowledge base -------------------------------------------------------------------
@@ -166,6 +173,27 @@ class ActionSpec(Model):
         return str(getattr(self, self.kind))
 
 
+class HoldSpec(Model):
+    """What a rule holds back while it matches: steps by id, by category or by phase (each one
+    name or a list), and why."""
+
+    step: Id | list[Id] = []
+    category: Id | list[Id] = []
+    phase: Id | list[Id] = []
+    reason: Text
+
+    def names(self, what: str) -> list[str]:
+        """The names held by ``what`` ("step", "category" or "phase"), as a list."""
+        value = getattr(self, what)
+        return [value] if isinstance(value, str) else list(value)
+
+    @model_validator(mode="after")
+    def _something(self) -> HoldSpec:
+        if not (self.step or self.category or self.phase):
+            raise ValueError("a hold names at least one step, category or phase")
+        return self
+
+
 class Rule(Model):
     id: Id
     title: Text
@@ -175,10 +203,12 @@ class Rule(Model):
     group: Id | None = None
     when: dict[str, Any]
     then: Annotated[list[ActionSpec], Field(min_length=1)]
+    hold: HoldSpec | None = None
 
 
 class Threshold(Model):
     value: Annotated[int, Field(strict=True)] | Number  # ints stay ints: days, months
+    unit: Literal["days", "months", "percent", "rub"] | None = None  # how a reason writes it
     sources: Annotated[list[SourceId], Field(min_length=1)]
     description: Annotated[str, Field(min_length=1)]
 
@@ -237,7 +267,9 @@ class Step(Model):
     id: Id
     title: Text
     phase: Id
-    after: list[Id] = []
+    category: Id = "operational"  # operational, new_service, sales, contract, ... (holds use it)
+    after: list[Id] = []  # every one of these first
+    after_any: list[Id] = []  # and at least one of these
     repeatable: Annotated[bool, Field(strict=True)] = False
     on_demand: Annotated[bool, Field(strict=True)] = False  # only rules propose it
     sources: Annotated[list[SourceId], Field(min_length=1)]

@@ -4,6 +4,7 @@ a broken expectation names the case that broke."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -44,3 +45,61 @@ def test_a_broken_bundled_expectation_fails_playbook_test(tmp_path: Path) -> Non
     result = playbook("test", "--kb", str(tmp_path), str(path))
     assert result.returncode == 1
     assert "FAIL" in result.stdout and "expected upsell optimise_campaigns" in result.stdout
+
+
+# --- advice an account director would sign (issue 10) ---------------------------------------
+
+NB = "\u00a0"
+SALES_DONE = ["qualification", "briefing"]
+
+
+def test_a_client_in_sales_sees_the_next_sales_step_above_the_guides() -> None:
+    rec = engine.recommend({"id": "c", "project_type": "lead_gen", "temperament": "choleric",
+                            "completed_steps": SALES_DONE}, as_of=dt.date(2026, 10, 15))
+    kinds = [(a.kind, a.id) for a in rec.actions]
+    assert kinds.index(("next_step", "proposal")) < kinds.index(
+        ("communication", "temperament_choleric"))
+
+
+def test_the_small_request_quotes_the_clients_own_budget_in_russian_typography() -> None:
+    rec = engine.recommend({"id": "c", "project_type": "marketplace", "monthly_budget": 9500},
+                           as_of=dt.date(2026, 10, 15), lang="ru")
+    warning = next(a for a in rec.actions if a.id == "small_request_not_small_client")
+    assert f"9{NB}500{NB}₽" in warning.reason and "5 000" not in warning.reason
+
+
+def test_a_deviation_just_past_the_band_is_written_precisely() -> None:
+    done = ["qualification", "briefing", "proposal", "contract_signed", "payment_received",
+            "handoff", "access_granted", "kickoff_call", "analytics_setup", "kpi_agreed",
+            "site_audit", "competitor_analysis", "landing_pages", "launch_context_ads"]
+    client = {"id": "c", "project_type": "lead_gen", "completed_steps": done,
+              "campaign_launched_on": dt.date(2026, 9, 1),
+              "kpis": [{"name": "CPL", "target": 1000, "actual": 1154,
+                        "higher_is_better": False}]}
+    en = engine.recommend(client, as_of=dt.date(2026, 10, 15))
+    ru = engine.recommend(client, as_of=dt.date(2026, 10, 15), lang="ru")
+    assert "CPL is 15.4% worse than target, past the 15% edge" in \
+        next(a.reason for a in en.actions if a.id == "kpi_beyond_band")
+    assert f"CPL хуже цели на 15,4{NB}%" in \
+        next(a.reason for a in ru.actions if a.id == "kpi_beyond_band")
+
+
+def test_journey_titles_are_plain() -> None:
+    """The situation is the reason's job: no title says when or why."""
+    kb = engine.default_kb()
+    for journey in kb.journeys.values():
+        for step in journey.spec.steps:
+            title = step.title.en.lower()
+            assert not any(word in title for word in (" if ", " once ", "quarterly",
+                                                      "(seasonal")), (journey.project_type,
+                                                                      step.id, title)
+
+
+def test_every_canonical_step_that_applies_is_on_its_journey() -> None:
+    kb = engine.default_kb()
+    seo = {"site_structure", "launch_seo", "site_speed", "snippets", "mobile_optimisation"}
+    for project_type in ("marketplace", "monobrand", "lead_gen", "web_development"):
+        assert seo <= kb.journeys[project_type].step_ids, project_type
+    assert {"prototype", "mvp_release", "discovery_backlog"} <= \
+        kb.journeys["web_development"].step_ids
+    assert {"content_marketing", "display_campaign", "serm"} <= kb.journeys["monobrand"].step_ids

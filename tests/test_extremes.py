@@ -12,8 +12,9 @@ from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 import engine
+from engine.bounds import MAX_COUNT, MAX_MAGNITUDE, MAX_MONEY, MIN_KPI_TARGET
 from engine.errors import ClientError
-from engine.models import MAX_COUNT, MAX_MAGNITUDE, MAX_MONEY, MIN_KPI_TARGET, Client
+from engine.models import Client
 from engine.render import reporter
 from engine.render.text import explanation_summary
 from engine.runtime.derived import derive

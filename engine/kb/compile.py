@@ -15,14 +15,12 @@ from engine.kb.files import Parsed, shown
 from engine.kb.index import build_index
 from engine.kb.journey import Journey, find_cycle
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
+from engine.kb.rule_check import RuleContext, check_sources, holdable
 from engine.language import facts as factlib
-from engine.language import templates
-from engine.language import when as parser
 from engine.language.conditions import tests
 from engine.language.document import Document, PathKey
 from engine.matchers import build
 from engine.models import JournalSettings, JourneyMapFile, Rule
-from engine.vocabulary import LANGUAGES, STEP_KINDS
 
 DOMAIN_SOURCES = tuple(f"K{i:02d}" for i in range(1, 59))
 Item = tuple[str, Any, Document, PathKey]  # (id, value, where it was written)
@@ -51,15 +49,16 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
     entries = unique(((e.id, e, d, ("entries", i)) for d, f in parsed.playbooks
                       for i, e in enumerate(f.entries)), "playbook entry", problems)
     for _, entry, doc, key in entries.values():
-        _check_sources(entry.sources, known_sources, doc, (*key, "sources"), problems)
+        check_sources(entry.sources, known_sources, doc, (*key, "sources"), problems)
     steps = {s.id for _, f in parsed.journeys for s in f.steps}  # also of broken maps
     registry = factlib.registry({f.project_type for _, f in parsed.journeys},
                                 section["services"], steps,
                                 {k: v[1] for k, v in section["facts"].items()})
     for _, threshold, doc, key in section["thresholds"].values():
-        _check_sources(threshold.sources, known_sources, doc, (*key, "sources"), problems)
+        check_sources(threshold.sources, known_sources, doc, (*key, "sources"), problems)
     ctx = RuleContext(registry, {k: v[1].value for k, v in section["thresholds"].items()},
                       steps, set(entries), known_sources, problems)
+    ctx.holdable = holdable(f for _, f in parsed.journeys)
     compiled = [ctx.compile(rule, doc, key) for rule, doc, key in _rules(parsed, problems)]
     journal = _journal(parsed, {r.id for _, f in parsed.rules for r in f.rules}, problems)
     problems[:] = without_echoes(problems, parsed.unsure)
@@ -97,7 +96,8 @@ def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> Know
         services=frozenset(parts.registry["main_channel"].values),
         matcher=build(matcher, [r.tree for r in ranked], {n: i for i, n in enumerate(slots)}),
         slots=slots, index=build_index(ranked, parts.journeys, playbook,
-                                       parts.ctx.thresholds, parts.registry),
+                                       parts.ctx.thresholds, parts.registry,
+                                       {k: t.unit for k, t in thresholds.items()}),
         used_facts=frozenset(parts.ctx.used_facts),
         used_thresholds=frozenset(parts.ctx.used_thresholds),
         locations=_locations(ranked, {"threshold": parts.section["thresholds"],
@@ -163,16 +163,6 @@ def _rules(parsed: Parsed, problems: list[Diagnostic]) -> list[tuple[Rule, Docum
     return [(rule, doc, key) for _, rule, doc, key in items.values()]
 
 
-def _check_sources(ids: Iterable[str], known: set[str], doc: Document, key: PathKey,
-                   problems: list[Diagnostic]) -> None:
-    for i, source in enumerate(ids):
-        if source not in known:
-            problems.append(Diagnostic(
-                "unknown-source", f"unknown source '{source}'", doc.loc((*key, i)),
-                expected="a domain item id from the sources catalogue (K01-K58)",
-                hint=did_you_mean(source, known)))
-
-
 def _journeys(parsed: Parsed, known_sources: set[str],
               problems: list[Diagnostic]) -> dict[str, Journey]:
     maps = unique(((f.project_type, f, d, ("project_type",)) for d, f in parsed.journeys),
@@ -190,79 +180,25 @@ def _check_journey(spec: JourneyMapFile, doc: Document, known_sources: set[str],
     steps = unique(((s.id, s, doc, ("steps", i)) for i, s in enumerate(spec.steps)),
                    "step", problems)
     for _, step, _, key in steps.values():
-        _check_sources(step.sources, known_sources, doc, (*key, "sources"), problems)
-        for j, prerequisite in enumerate(step.after):
-            if prerequisite not in steps:
-                problems.append(Diagnostic(
-                    "unknown-prerequisite", f"step '{step.id}' waits for unknown step "
-                    f"'{prerequisite}'", doc.loc((*key, "after", j)),
-                    expected=f"a step of the {spec.project_type} journey",
-                    hint=did_you_mean(prerequisite, steps)))
+        check_sources(step.sources, known_sources, doc, (*key, "sources"), problems)
+        for field in ("after", "after_any"):
+            for j, prerequisite in enumerate(getattr(step, field)):
+                if prerequisite not in steps:
+                    problems.append(Diagnostic(
+                        "unknown-prerequisite", f"step '{step.id}' waits for unknown step "
+                        f"'{prerequisite}'", doc.loc((*key, field, j)),
+                        expected=f"a step of the {spec.project_type} journey",
+                        hint=did_you_mean(prerequisite, steps)))
+        if len(step.after_any) == 1:
+            problems.append(Diagnostic(
+                "lone-any-of", f"step '{step.id}' has a single step in 'after_any'",
+                doc.loc((*key, "after_any")), expected="two or more alternatives",
+                hint="move it to 'after'"))
     cycle = find_cycle(spec)
     if cycle:
         first = steps[cycle[0]][3]
         problems.append(Diagnostic(
             "journey-cycle", f"the journey loops: {' --> '.join(cycle)}", doc.loc(first),
             expected="prerequisites that lead back to the first contact, never in a circle",
-            hint="remove one of these 'after' links"))
+            hint="remove one of these 'after' or 'after_any' links"))
     return len(problems) == before
-
-
-class RuleContext:
-    """Type-checks rules against the facts, thresholds, steps and playbook entries."""
-
-    def __init__(self, registry: dict[str, Any], thresholds: dict[str, float], steps: set[str],
-                 entries: set[str], sources: set[str], problems: list[Diagnostic]) -> None:
-        self.registry, self.thresholds = registry, thresholds
-        self.steps, self.entries, self.sources = steps, entries, sources
-        self.problems = problems
-        self.used_facts: set[str] = set()
-        self.used_thresholds: set[str] = set()
-
-    def compile(self, rule: Rule, doc: Document, key: PathKey) -> CompiledRule | None:
-        before = len(self.problems)
-        ctx = parser.Context(doc, self.registry, self.thresholds)
-        tree = parser.parse(rule.when, (*key, "when"), ctx)
-        self.problems.extend(ctx.problems)
-        self.used_facts |= ctx.used_facts
-        self.used_thresholds |= ctx.used_thresholds
-        _check_sources(rule.sources, self.sources, doc, (*key, "sources"), self.problems)
-        self._check_actions(rule, doc, key)
-        reason = {lang: self._template(rule, lang, doc, key) for lang in LANGUAGES}
-        if len(self.problems) > before:
-            return None
-        return CompiledRule(rule, tree, reason, doc.loc(key))  # type: ignore[arg-type]
-
-    def _check_actions(self, rule: Rule, doc: Document, key: PathKey) -> None:
-        for i, action in enumerate(rule.then):
-            where = doc.loc((*key, "then", i, action.kind))
-            if action.kind in STEP_KINDS and action.target not in self.steps:
-                self.problems.append(Diagnostic(
-                    "unknown-step", f"unknown journey step '{action.target}'", where,
-                    expected="a step id of a journey map", hint=did_you_mean(action.target,
-                                                                             self.steps)))
-            if action.kind == "communication" and action.target not in self.entries:
-                self.problems.append(Diagnostic(
-                    "unknown-playbook-entry", f"unknown playbook entry '{action.target}'",
-                    where, expected="an entry id from playbooks/",
-                    hint=did_you_mean(action.target, self.entries)))
-
-    def _template(self, rule: Rule, lang: str, doc: Document,
-                  key: PathKey) -> templates.Template | None:
-        where = doc.loc((*key, "reason", lang))
-        try:
-            template = templates.parse(rule.reason.get(lang))
-        except templates.TemplateError as exc:
-            self.problems.append(Diagnostic("bad-template", str(exc), where,
-                                            expected="text with {fact} or {$threshold}"))
-            return None
-        for kind, name in template.names():
-            known = self.thresholds if kind == "threshold" else self.registry
-            if name not in known:
-                self.problems.append(Diagnostic(
-                    "bad-template", f"the reason names unknown {kind} '{name}'", where,
-                    expected=f"a {kind} name", hint=did_you_mean(name, known)))
-            elif kind == "threshold":
-                self.used_thresholds.add(name)
-        return template
-

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, cast
 
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
-from engine.language.fact_types import FactType
+from engine.language.fact_types import FactType, Unit
 from engine.language.templates import Bound
 from engine.models import Action, PlaybookEntry
 from engine.vocabulary import LANGUAGES, STEP_KINDS, ActionKind, Language
@@ -61,6 +61,8 @@ class Index:
     facts: Mapping[str, FactType]
     rules_by_id: dict[str, CompiledRule]
     all_steps: frozenset[str]  # of every journey
+    holds: dict[str, dict[str, frozenset[str]]]  # project type -> rule id -> steps it holds
+    units: dict[str, Unit | None]  # threshold -> its unit, for the reasons
     _views: dict[tuple[str, str], View] = field(default_factory=dict, compare=False, repr=False)
     _lock: Any = field(default_factory=threading.RLock, compare=False, repr=False)
 
@@ -91,7 +93,7 @@ class Index:
             return View(base.reasons, {
                 r.id: _with_steps(r, base.proposals[r.id], journey, lang, base.reasons[r.id].text)
                 for r in self.rules})
-        reasons = {r.id: r.reason[lang].bind(self.facts, self.thresholds, lang)
+        reasons = {r.id: r.reason[lang].bind(self.facts, self.thresholds, lang, self.units)
                    for r in self.rules}
         return View(reasons, {r.id: tuple(self._other(r, kind, target, lang, reasons[r.id].text)
                                           for kind, target in r.actions) for r in self.rules})
@@ -107,14 +109,27 @@ class Index:
 
 def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
                 playbook: Mapping[str, PlaybookEntry], thresholds: Mapping[str, float],
-                facts: Mapping[str, FactType]) -> Index:
+                facts: Mapping[str, FactType],
+                units: Mapping[str, Unit | None] | None = None) -> Index:
     rule_titles = {lang: {r.id: r.spec.title.get(lang) for r in rules} for lang in LANGUAGES}
     playbook_titles = {lang: {i: e.title.get(lang) for i, e in playbook.items()}
                        for lang in LANGUAGES}
     return Index(tuple(rules), dict(journeys),
                  {"warning": rule_titles, "communication": playbook_titles}, dict(thresholds),
                  dict(facts), {r.id: r for r in rules},
-                 frozenset(s for j in journeys.values() for s in j.steps))
+                 frozenset(s for j in journeys.values() for s in j.steps),
+                 {pt: {r.id: held_steps(r, j) for r in rules if r.spec.hold is not None}
+                  for pt, j in journeys.items()}, dict(units or {}))
+
+
+def held_steps(rule: CompiledRule, journey: Journey) -> frozenset[str]:
+    """The steps of ``journey`` a rule's hold stands for: named, or of a held category or phase."""
+    hold = rule.spec.hold
+    if hold is None:
+        return frozenset()
+    steps, categories, phases = (set(hold.names(w)) for w in ("step", "category", "phase"))
+    return frozenset(s for s, step in journey.steps.items()
+                     if s in steps or step.category in categories or step.phase in phases)
 
 
 def _with_steps(rule: CompiledRule, base: Proposals, journey: Journey, lang: Language,
@@ -132,6 +147,7 @@ def _proposal(rule: CompiledRule, kind: str, target: str, title: str,
     ordered = tuple(sorted(rule.source_set))
     action = None if reason is None else Action.trusted(
         {"kind": kind, "id": target, "title": title, "reason": reason,
-         "priority": rule.priority, "rules": (rule.id,), "sources": ordered, "missing": ()})
+         "priority": rule.priority, "rules": (rule.id,), "sources": ordered, "missing": (),
+         "missing_one_of": ()})
     return Proposal(cast(ActionKind, kind), target, title, rule.priority, rule.id,
                     rule.source_set, ordered, action)

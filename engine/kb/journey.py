@@ -27,8 +27,9 @@ CACHE_SIZE = 4096  # distinct sets of done steps remembered per journey
 class Waiting(NamedTuple):
     """What a step waits for, for one set of done steps."""
 
-    missing: tuple[str, ...]  # every step it waits for (transitively), in journey order
-    ready: tuple[str, ...]  # those of them that can start now
+    missing: tuple[str, ...]  # every step it needs (transitively, through all-of), journey order
+    one_of: tuple[tuple[str, ...], ...]  # any-of groups none of whose steps is done
+    ready: tuple[str, ...]  # the missing steps and group members that can start now
     not_yet: dict[str, str]  # language -> "Not yet: first ..." with the missing steps' titles
 
 
@@ -42,22 +43,37 @@ class Journey:
         position = {s.id: i for i, s in enumerate(spec.steps)}
         graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(self.steps)
-        graph.add_edges_from((p, s.id) for s in spec.steps for p in s.after)
+        graph.add_edges_from((p, s.id) for s in spec.steps for p in (*s.after, *s.after_any))
         self.order: tuple[str, ...] = tuple(
             nx.lexicographical_topological_sort(graph, key=position.__getitem__))
-        rank = {step: i for i, step in enumerate(self.order)}
-        self.prerequisites = {s.id: frozenset(s.after) for s in spec.steps}
+        rank: dict[str, int] = {step: i for i, step in enumerate(self.order)}
+        self._rank = rank
+        self.prerequisites = {s.id: frozenset(s.after) for s in spec.steps}  # all of these
+        self.any_of = {s.id: tuple(sorted(s.after_any, key=rank.__getitem__)) for s in spec.steps}
+        self.categories = {s.id: s.category for s in spec.steps}
         self.on_demand = frozenset(s.id for s in spec.steps if s.on_demand)
         self.sources = {s.id: frozenset(s.sources) for s in spec.steps}
         self.priorities = {s.id: spec.default_priority if s.priority is None else s.priority
                            for s in spec.steps}
         self.titles = {lang: {s.id: s.title.get(lang) for s in spec.steps} for lang in LANGUAGES}
         self.ancestors = {step: tuple(sorted(nx.ancestors(graph, step), key=rank.__getitem__))
-                          for step in self.order}
-        self._proposable = tuple((s, self.prerequisites[s]) for s in self.order
-                                 if s not in self.on_demand)
+                          for step in self.order}  # through all-of and any-of links
+        self.required = {step: self._required(step, rank) for step in self.order}
+        self._proposable = tuple((s, self.prerequisites[s], frozenset(self.any_of[s]))
+                                 for s in self.order if s not in self.on_demand)
         self._texts()
         self._memo: dict[tuple[str, frozenset[str]], Any] = {}
+
+    def _required(self, step: str, rank: dict[str, int]) -> tuple[str, ...]:
+        """The steps ``step`` needs whatever path is taken: its all-of ancestors."""
+        seen: set[str] = set()
+        todo = list(self.prerequisites[step])
+        while todo:
+            p = todo.pop()
+            if p not in seen:
+                seen.add(p)
+                todo.extend(self.prerequisites[p])
+        return tuple(sorted(seen, key=rank.__getitem__))
 
     def _texts(self) -> None:
         """Texts recommend() writes for this journey, per language: they depend on nothing else."""
@@ -71,7 +87,8 @@ class Journey:
         self.next_actions = {lang: {s: Action.trusted({  # the journey's own proposals, built once
             "kind": "next_step", "id": s, "title": self.titles[lang][s], "reason": reason,
             "priority": self.priorities[s], "rules": (), "sources": tuple(sorted(self.sources[s])),
-            "missing": ()}) for s in self.order} for lang, reason in self.next_reason.items()}
+            "missing": (), "missing_one_of": ()}) for s in self.order}
+            for lang, reason in self.next_reason.items()}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Journey) and self.spec == other.spec
@@ -95,7 +112,10 @@ class Journey:
         return self.spec.project_type
 
     def is_ready(self, step: str, done: Collection[str]) -> bool:
-        return self.prerequisites[step] <= frozenset(done)
+        """Every all-of prerequisite done, and one of the any-of ones (if it has any)."""
+        done = _frozen(done)
+        any_of = self.any_of[step]
+        return self.prerequisites[step] <= done and (not any_of or not done.isdisjoint(any_of))
 
     def frontier(self, done: Collection[str]) -> tuple[str, ...]:
         """Steps not done whose prerequisites are all done, in journey order; on-demand steps
@@ -113,13 +133,28 @@ class Journey:
         return self._remembered((step, done), lambda: self._waits_for(step, done))  # type: ignore[no-any-return]
 
     def _open_steps(self, done: frozenset[str]) -> tuple[str, ...]:
-        return tuple([s for s, after in self._proposable if s not in done and after <= done])
+        return tuple([s for s, after, any_of in self._proposable if s not in done
+                      and after <= done and (not any_of or not done.isdisjoint(any_of))])
 
     def _waits_for(self, step: str, done: frozenset[str]) -> Waiting:
-        missing = tuple([s for s in self.ancestors[step] if s not in done])
-        return Waiting(missing, tuple([s for s in missing if self.prerequisites[s] <= done]),
-                       {lang: i18n.say("not_yet", lang, missing=", ".join([q[s] for s in missing]))
-                        for lang, q in self.quoted.items()})
+        """All-of prerequisites are followed back transitively; an any-of group none of whose
+        steps is done is reported as a group (which of its steps to do is the team's choice)."""
+        groups: list[tuple[str, ...]] = []
+        for s in (step, *self.required[step]):
+            group = self.any_of[s]
+            if ((s not in done or s == step) and group and done.isdisjoint(group)
+                    and group not in groups):
+                groups.append(group)
+        rank = self._rank
+        missing = tuple([s for s in self.required[step] if s not in done])
+        one_of = tuple(sorted(groups, key=lambda g: rank[g[0]]))
+        candidates = {*missing, *(m for g in one_of for m in g if m not in done)}
+        ready = tuple(sorted((s for s in candidates if self.is_ready(s, done)),
+                             key=rank.__getitem__))
+        return Waiting(missing, one_of, ready, {
+            lang: i18n.say("not_yet", lang, missing=i18n.listing(
+                [q[s] for s in missing], [[q[s] for s in g] for g in one_of], lang))
+            for lang, q in self.quoted.items()})
 
     def phases(self) -> dict[str, list[str]]:
         """Steps per phase, phases in order of first appearance in journey order."""
@@ -141,7 +176,7 @@ def find_cycle(spec: JourneyMapFile) -> list[str] | None:
     first: dict[str, Step] = {}
     for step in spec.steps:
         first.setdefault(step.id, step)
-    edges = [(p, s.id) for s in first.values() for p in s.after if p in first]
+    edges = [(p, s.id) for s in first.values() for p in (*s.after, *s.after_any) if p in first]
     graph: nx.DiGraph[str] = nx.DiGraph(edges)
     try:
         edges = nx.find_cycle(graph)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-from engine.models import MAX_MAGNITUDE
+from engine.bounds import MAX_MAGNITUDE
 
 Kind = Literal["bool", "int", "number", "text", "enum", "list", "date"]
 Unit = Literal["", "percent", "rub", "days", "months"]

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import get_args as _args
 
+from engine.bounds import MAX_COUNT, MAX_MONEY
 from engine.language.fact_types import FactType, enum, list_of
 from engine.models import (
-    MAX_COUNT,
-    MAX_MONEY,
     SERVICES,
     Activity,
     CompanyStage,

@@ -19,11 +19,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Пока рано: сначала {missing}.",
     },
     "quoted": {"en": "\u201c{text}\u201d", "ru": "\u00ab{text}\u00bb"},
+    "foreign_step": {
+        "en": "The completed step '{step}' is not on the {journey} journey, so it was ignored.",
+        "ru": "Выполненного шага «{step}» нет на карте «{journey}», поэтому он не учтён.",
+    },
+    "one_of": {"en": "one of {steps}", "ru": "одно из: {steps}"},
+    "or": {"en": " or ", "ru": " или "},
 }
 
 
 def say(key: str, lang: str, **values: str) -> str:
     return MESSAGES[key][lang].format(**values)
+
+
+def listing(steps: list[str], groups: list[list[str]], lang: str) -> str:
+    """Missing steps, then each any-of group: ``A, B, one of C or D``."""
+    return ", ".join([*steps, *(say("one_of", lang, steps=MESSAGES["or"][lang].join(g))
+                                for g in groups)])
 
 
 def sentence(text: str) -> str:

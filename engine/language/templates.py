@@ -1,23 +1,24 @@
 """Reason templates: text with ``{fact}`` and ``{$threshold}`` placeholders, nothing more.
 
 Templates are parsed once at load; rendering only looks names up, so no author text can reach
-attribute access, indexing or format specs. Numbers are written for people: ``12%``,
-``150 000 ₽``.
+attribute access, indexing or format specs. Numbers are written for people by
+engine/language/numbers.py: ``12%``, ``14,000 ₽``, ``59 days``; ``12 %``, ``14 000 ₽``,
+``59 дней`` in Russian. A threshold with a ``unit`` is written with it (``{$stats_days}``:
+``14 days``).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.language.fact_types import FactType
+from engine.language import numbers
+from engine.language.fact_types import FactType, Unit
 
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 NAME = re.compile(r"^\$?[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
-EXACT_INT = 2**53  # ints below this format as floats without rounding
 WORDS = {"en": {True: "yes", False: "no", None: "n/a"},
          "ru": {True: "да", False: "нет", None: "н/д"}}
 
@@ -34,20 +35,23 @@ class Template:
         return [p for p in self.parts if isinstance(p, tuple)]
 
     def render(self, facts: Mapping[str, Any], types: Mapping[str, FactType],
-               thresholds: Mapping[str, float], lang: str) -> str:
+               thresholds: Mapping[str, float], lang: str,
+               units: Mapping[str, Unit | None] | None = None) -> str:
         """The text for ``facts``; recommend() binds once per knowledge base (``bind``)."""
-        return self.bind(types, thresholds, lang).render(facts)
+        return self.bind(types, thresholds, lang, units).render(facts)
 
     def bind(self, types: Mapping[str, FactType], thresholds: Mapping[str, float],
-             lang: str) -> Bound:
-        """This template for one knowledge base and language: thresholds already written out."""
+             lang: str, units: Mapping[str, Unit | None] | None = None) -> Bound:
+        """This template for one knowledge base and language: thresholds already written out,
+        with their units (``units``: threshold name -> unit)."""
         parts: list[str | tuple[str, FactType]] = []
         for part in self.parts:
             if isinstance(part, tuple) and part[0] == "fact":
                 parts.append((part[1], types[part[1]]))
                 continue
             text = part if isinstance(part, str) else humanise(
-                thresholds[part[1]], FactType("number"), lang)
+                thresholds[part[1]], FactType("number", unit=(units or {}).get(part[1]) or ""),
+                lang)
             last = parts[-1] if parts else None
             if isinstance(last, str):
                 parts[-1] = last + text
@@ -101,12 +105,12 @@ def humanise(value: Any, ftype: FactType, lang: str) -> str:
     if not isinstance(value, (int, float)):
         return str(value)
     if ftype.unit == "percent":
-        whole = value if isinstance(value, int) or not math.isfinite(value) or abs(
-            value) < 10 else round(value)
-        return f"{_number(whole, 1)}%"
+        return numbers.percent(value, lang)
     if ftype.unit == "rub":
-        return f"{_number(value, 0)} ₽"
-    return _number(value, 2)
+        return numbers.roubles(value, lang)
+    if ftype.unit in ("days", "months"):
+        return numbers.counted(value, ftype.unit, lang)
+    return numbers.decimal(value, lang)
 
 
 def _sorted(values: Any) -> list[Any]:
@@ -115,20 +119,3 @@ def _sorted(values: Any) -> list[Any]:
     except TypeError:  # values of different types: ordered by their text
         return sorted(values, key=str)
 
-
-def _number(value: float, digits: int) -> str:
-    """Grouped by thousands with spaces, at most ``digits`` decimals, no trailing zeros.
-
-    Never raises: the model bounds every number a template can meet, and a number beyond them
-    (a custom fact of a caller who skipped validation) is written in scientific notation.
-    """
-    if isinstance(value, int) and -EXACT_INT < value < EXACT_INT:  # exact as a float too
-        return f"{value:,}".replace(",", " ")
-    try:
-        number = float(value)
-    except OverflowError:
-        return "-inf" if value < 0 else "inf"
-    if not math.isfinite(number) or abs(number) >= 10**15:
-        return f"{number:.3g}"
-    text = f"{number:,.{digits}f}".replace(",", " ")
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -17,6 +17,7 @@ the knowledge base compiles (``engine.check``, and ``KnowledgeBase.warnings`` of
   "unreachable" means cut off from the journey's start: such a step is proposed from the first
   day, out of any order, which is a forgotten ``after``.
 - ``unused-playbook-entry``, ``unused-fact``, ``unused-threshold``: defined, never referred to.
+- ``unguaranteed-fact``: a reason names a fact the rule may match without (engine/lint/reasons.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language.conditions import Test
 from engine.lint.groups import group_findings
 from engine.lint.prover import contradicts, top_tests
+from engine.lint.reasons import unguaranteed_facts
 from engine.vocabulary import STEP_KINDS
 
 
@@ -39,7 +41,7 @@ def lint(kb: KnowledgeBase) -> list[Diagnostic]:
     resolved to numbers in the trees).
     """
     found = [*group_findings(kb), *action_findings(kb), *unreachable_steps(kb),
-             *unused(kb)]
+             *unused(kb), *unguaranteed_facts(kb)]
     return sorted(found, key=sort_key)
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from engine.language import numbers
 from engine.language.conditions import SYMBOL, Test
 from engine.language.fact_types import FactType
-from engine.language.templates import humanise
-from engine.render.words import CONDITION_WORDS, UNITS
+from engine.render.words import CONDITION_WORDS
 from engine.tools.explain import Unmet
 
 NUMBER = FactType("number")
@@ -57,7 +57,8 @@ def show(value: Any, ftype: FactType, lang: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (int, float)):
-        return humanise(value, NUMBER, lang) + UNITS.get(ftype.unit, "")
+        unit = {"percent": numbers.PERCENT[lang], "rub": numbers.ROUBLES}.get(ftype.unit, "")
+        return numbers.decimal(value, lang) + unit
     return str(value)
 
 

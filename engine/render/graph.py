@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import textwrap
 
-from engine.render.words import LEGEND
+from engine.render.words import LEGEND, ONE_OF
 from engine.tools.pictures import STATUSES, Picture, Status, StepBox
 
 WRAP = 24  # characters per line of a step title
@@ -51,6 +51,7 @@ def mermaid(pic: Picture) -> str:
         out += [f'    {_mid(s.id)}["{_mermaid_label(s)}"]' for s in phase.steps]
         out.append("  end")
     out += [f"  {_mid(a)} --> {_mid(b)}" for a, b in pic.edges]
+    out += [f"  {_mid(a)} -. {ONE_OF} .-> {_mid(b)}" for a, b in pic.any_edges]
     if pic.client_id is not None:
         out += _mermaid_statuses(pic)
     return "\n".join(out) + "\n"
@@ -103,6 +104,8 @@ def dot(pic: Picture) -> str:
         out += [f'    "{s.id}" [{_dot_node(s)}];' for s in phase.steps]
         out.append("  }")
     out += [f'  "{a}" -> "{b}";' for a, b in pic.edges]
+    out += [f'  "{a}" -> "{b}" [style=dashed, label="{ONE_OF}", fontsize=9];'
+            for a, b in pic.any_edges]
     return "\n".join(out) + "\n}\n"
 
 

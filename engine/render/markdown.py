@@ -7,7 +7,14 @@ from collections.abc import Iterable, Sequence
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Action
 from engine.render.output import Output
-from engine.render.text import Named, TextReporter, explanation_summary, heading
+from engine.render.text import (
+    Named,
+    TextReporter,
+    explanation_summary,
+    heading,
+    notes_text,
+    waiting_for,
+)
 from engine.render.words import COVERAGE_HEADER, HEADERS, KIND_LABEL
 from engine.tools.coverage import Coverage
 from engine.tools.explain import Explanation
@@ -38,13 +45,16 @@ def recommendations(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
         lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(_cell(c) for c in _cells(a, lang, explain)) + " |"
                   for a in rec.actions]
+        notes = notes_text(rec, lang, "- ")
+        lines += ["", notes.rstrip("\n")] if notes else []
         lines.append("")
     return "\n".join(lines)
 
 
 def _cells(a: Action, lang: str, explain: bool) -> list[str]:
     h = HEADERS[lang]
-    why = a.reason + (f" ({h[6]}: {', '.join(a.missing)})" if a.missing and explain else "")
+    waits = waiting_for(a, lang)
+    why = a.reason + (f" ({h[6]}: {waits})" if waits and explain else "")
     cells = [str(a.priority), KIND_LABEL[lang][a.kind], f"{a.title} (`{a.id}`)", why,
              ", ".join(a.sources)]
     if explain:

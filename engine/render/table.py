@@ -12,7 +12,14 @@ from rich.text import Text
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Action, Recommendation
 from engine.render.output import Output
-from engine.render.text import Named, TextReporter, explanation_summary, heading
+from engine.render.text import (
+    Named,
+    TextReporter,
+    explanation_summary,
+    heading,
+    notes_text,
+    waiting_for,
+)
 from engine.render.words import HEADERS, KIND_LABEL
 from engine.tools.explain import Explanation
 
@@ -45,6 +52,7 @@ def table(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
             console.print(f"  {h[8]}\n")
             continue
         console.print(_actions(rec, kb, lang, explain))
+        console.print(Text(notes_text(rec, lang)), end="")
         console.print()
     return buffer.getvalue()
 
@@ -63,7 +71,8 @@ def _actions(rec: Recommendation, kb: KnowledgeBase, lang: str, explain: bool) -
 
 def _cells(a: Action, kb: KnowledgeBase, lang: str, explain: bool) -> list[str]:
     h = HEADERS[lang]
-    why = a.reason + (f"\n{h[6]}: {', '.join(a.missing)}" if a.missing and explain else "")
+    waits = waiting_for(a, lang)
+    why = a.reason + (f"\n{h[6]}: {waits}" if waits and explain else "")
     cells = [str(a.priority), KIND_LABEL[lang][a.kind], f"{a.title}\n{a.id}", why,
              ", ".join(a.sources)]
     if explain:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from engine.errors import Diagnostic
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.models import Recommendation
+from engine.models import Action, Held, Recommendation
 from engine.render.conditions import unmet_text
 from engine.render.output import Output
 from engine.render.words import EXPLAIN_LABELS, HEADERS, TEST_COVERAGE
@@ -81,6 +81,7 @@ def explanation_text(items: Sequence[Explained], lang: str = "en") -> str:
                 lines.append(words[status])
                 lines += [line for r in outcomes for line in _outcome_lines(r, words, lang)]
         lines += _blocked_lines(ex, words) + _group_lines(ex, words) + _dropped_lines(ex, words)
+        lines += _held_lines(ex, words)
         lines.append("")
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -130,6 +131,30 @@ def _dropped_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
     return lines
 
 
+def waiting_for(a: Action, lang: str) -> str:
+    """The missing steps of a blocked action, any-of groups as ``one of a / b``."""
+    one_of = EXPLAIN_LABELS[lang]["one_of"]
+    return ", ".join([*a.missing, *(one_of.format(steps=" / ".join(g))
+                                    for g in a.missing_one_of)])
+
+
+def notes_text(rec: Recommendation, lang: str, bullet: str = "") -> str:
+    """What the engine ignored in the client's input, one line each (empty if nothing)."""
+    label = EXPLAIN_LABELS[lang]["note"]
+    return "".join(f"{bullet}{label}: {note}\n" for note in rec.notes)
+
+
+def _held_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
+    lines = [words["held"]] if ex.held else []
+    return lines + ["  " + held_text(h, words) for h in ex.held]
+
+
+def held_text(h: Held, words: dict[str, str]) -> str:
+    """``serm (Offer SERM): held by optimise_in_band: why``."""
+    return words["held_by"].format(step=h.step, title=h.title, rules=", ".join(h.rules),
+                                   why=h.reason)
+
+
 def explanation_summary(ex: Explanation, lang: str = "en", bullet: str = "") -> str:
     """After a client's table in ``dry-run --explain``: the rules that fired and were suppressed."""
     words = EXPLAIN_LABELS[lang]
@@ -140,6 +165,7 @@ def explanation_summary(ex: Explanation, lang: str = "en", bullet: str = "") -> 
               for r in ex.rules if r.status == "suppressed"]
     lines += [f"{words['dropped']}: " + words["asked_for"].format(rule=d.rule, step=d.step,
                                                                   why=d.why) for d in ex.dropped]
+    lines += [f"{words['held']}: {held_text(h, words)}" for h in ex.held]
     return "".join(f"{bullet}{line}\n" for line in lines) + "\n"
 
 

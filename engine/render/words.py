@@ -29,6 +29,8 @@ EXPLAIN_LABELS = {
            "ready": "ready now", "waits": "waits for {steps}", "groups": "exclusive groups",
            "group": "{group}: {winner} won", "lost": "suppressed: {rules}",
            "dropped": "dropped steps", "asked_for": "{rule} asked for {step}: {why}",
+           "held": "held back", "held_by": "{step} ({title}): held by {rules}: {why}",
+           "one_of": "one of {steps}", "note": "note",
            "rules_fired": "rules fired", "none": "none"},
     "ru": {"fired": "сработали", "suppressed": "подавлены", "not_matched": "не сработали",
            "produced": "дали", "won_by": "в группе {group} победило {winner}",
@@ -36,6 +38,8 @@ EXPLAIN_LABELS = {
            "ready": "можно начинать", "waits": "ждёт {steps}",
            "groups": "взаимоисключающие группы", "group": "{group}: победило {winner}",
            "lost": "подавлены: {rules}", "dropped": "отброшенные шаги",
+           "held": "придержаны", "held_by": "{step} ({title}): придерживает {rules}: {why}",
+           "one_of": "одно из: {steps}", "note": "примечание",
            "asked_for": "{rule} просит {step}: {why}", "rules_fired": "сработавшие правила",
            "none": "нет"},
 }
@@ -62,7 +66,7 @@ CONDITION_WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-UNITS = {"percent": "%", "rub": " ₽"}
+ONE_OF = "one of"  # the label of an any-of arrow in a journey picture
 
 LEGEND: dict[StepStatus, str] = {"done": "done", "next": "next: recommended now",
                              "blocked": "blocked: waits for a prerequisite", "todo": "later"}

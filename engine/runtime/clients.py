@@ -55,10 +55,8 @@ def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,
         unknown(("services", i), service, kb.services, "service")
     if client.main_channel is not None:
         unknown(("main_channel",), client.main_channel, kb.services, "service")
-    journey = kb.journeys.get(client.project_type or "")
-    steps = journey.steps.keys() if journey else kb.index.all_steps
-    for i, step in enumerate(client.completed_steps):
-        unknown(("completed_steps", i), step, steps, "journey step")
+    for i, step in enumerate(client.completed_steps):  # a step of another journey is a note
+        unknown(("completed_steps", i), step, kb.index.all_steps, "journey step")
     for name, value in client.facts.items():
         problems.extend(_custom_fact(name, value, kb, doc, (*key, "facts", name)))
     return problems
@@ -66,13 +64,12 @@ def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,
 
 def _plainly_known(client: Client, kb: KnowledgeBase) -> bool:
     """The fast path: every value is known and there are no custom facts to type-check."""
-    journey = kb.journeys.get(client.project_type or "")
-    if client.facts or (client.project_type is not None and journey is None):
+    if client.facts or (client.project_type is not None
+                        and client.project_type not in kb.journeys):
         return False
-    steps = journey.step_ids if journey else kb.index.all_steps
     return (kb.services.issuperset(client.services or ())
             and (client.main_channel is None or client.main_channel in kb.services)
-            and steps.issuperset(client.completed_steps))
+            and kb.index.all_steps.issuperset(client.completed_steps))
 
 
 def _custom_fact(name: str, value: Any, kb: KnowledgeBase, doc: Document,

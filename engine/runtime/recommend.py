@@ -9,6 +9,9 @@ sets kind and reason, their rules and sources add up (the frontier only widens p
 sources). Actions are ordered by priority (desc), then kind (warning, blocked, next_step,
 upsell, communication), then id.
 
+Holds (engine/runtime/holds.py): a held step is proposed by nobody (``Recommendation.held``);
+done steps the client's journey lacks are reported in ``Recommendation.notes``.
+
 Planning is linear in the proposals: each action is one mutable draft while it is planned
 (``_Draft``), every proposal of it adds to the draft in O(1), and the drafts are ordered and
 built into Actions once, at the end. A draft that no other proposal changed hands back the
@@ -30,6 +33,8 @@ from engine.language import phrases as i18n
 from engine.models import Action, Client, Recommendation
 from engine.runtime.clients import coerce
 from engine.runtime.derived import derive
+from engine.runtime.groups import resolve_groups
+from engine.runtime.holds import Holds
 from engine.vocabulary import KIND_ORDER, LANGUAGES, STEP_KINDS, ActionKind, Language
 
 
@@ -61,6 +66,7 @@ class _Draft:
     ordered: tuple[str, ...] | None  # the sources sorted, while no proposal added any
     missing: tuple[str, ...]
     built: Action | None  # the action as prepared, while no other proposal changed it
+    one_of: tuple[tuple[str, ...], ...] = ()  # blocked: any-of groups none of which is done
 
     def add(self, kind: ActionKind, reason: str, priority: int, rule: str,
             sources: frozenset[str]) -> None:
@@ -83,7 +89,7 @@ class _Draft:
             "kind": self.kind, "id": self.id, "title": self.title, "reason": self.reason,
             "priority": self.priority, "rules": tuple(self.rules),
             "sources": self.ordered if self.ordered is not None else tuple(sorted(self.sources)),
-            "missing": self.missing})
+            "missing": self.missing, "missing_one_of": self.one_of})
 
     def order(self) -> tuple[int, int, str]:
         """The documented order: priority (desc), then kind, then id."""
@@ -106,6 +112,12 @@ class _Planner:
         self.view = kb.index.view(self.lang, self.journey.project_type if self.journey else "")
         self.drafts: dict[tuple[str, str], _Draft] = {}
         self.dropped: dict[str, str] = {}  # "rule_id:step" -> why the step was not proposed
+        self.holds = Holds({}, (), self.dropped)
+
+    def hold(self, kb: KnowledgeBase, matched: list[CompiledRule]) -> None:
+        """The steps the matching rules hold back, before any rule acts."""
+        by_rule = kb.index.holds.get(self.journey.project_type if self.journey else "", {})
+        self.holds = Holds(by_rule, matched, self.dropped)
 
     def propose(self, key: tuple[str, str], p: Proposal, reason: str) -> None:
         draft = self.drafts.get(key)
@@ -132,30 +144,34 @@ class _Planner:
             self.dropped[f"{rule.id}:{target}"] = why
             return
         assert journey is not None and p is not None
-        if journey.prerequisites[target] <= done:
+        if self.holds and self.holds.stops(target, rule):
+            return
+        if journey.is_ready(target, done):
             self.propose(("step", target), p, reason)
         else:
             self.blocked(rule, journey, target, reason)
 
     def blocked(self, rule: CompiledRule, journey: Journey, target: str, reason: str) -> None:
         """A step waiting for others: blocked, and its missing prerequisites that are ready."""
-        missing, ready, not_yet = journey.waiting(target, self.done)
+        missing, one_of, ready, not_yet = journey.waiting(target, self.done)
         lang = self.lang
         self.guard("blocked", target, rule, journey,
-                   f"{i18n.sentence(reason)} {not_yet[lang]}", missing)
+                   f"{i18n.sentence(reason)} {not_yet[lang]}", missing, one_of)
         first = journey.needed_before[lang][target]
         for m in ready:
-            self.guard("next_step", m, rule, journey, first)
+            if not (self.holds and self.holds.stops(m, rule)):
+                self.guard("next_step", m, rule, journey, first)
 
     def guard(self, kind: ActionKind, step: str, rule: CompiledRule, journey: Journey, reason: str,
-              missing: tuple[str, ...] = ()) -> None:
+              missing: tuple[str, ...] = (), one_of: tuple[tuple[str, ...], ...] = ()) -> None:
         """A step the journey guard adds on a rule's behalf: its sources join the rule's."""
         key = ("blocked" if kind == "blocked" else "step", step)
         sources = rule.source_set | journey.sources[step]
         draft = self.drafts.get(key)
         if draft is None:
             self.drafts[key] = _Draft(kind, step, journey.titles[self.lang][step], reason,
-                                      rule.priority, [rule.id], sources, None, missing, None)
+                                      rule.priority, [rule.id], sources, None, missing, None,
+                                      one_of)
         else:
             draft.add(kind, reason, rule.priority, rule.id, sources)
 
@@ -167,6 +183,8 @@ class _Planner:
             return
         built = journey.next_actions[self.lang]
         for step in journey.frontier(self.done):
+            if self.holds and self.holds.stops(step):
+                continue
             draft = self.drafts.get(("step", step))
             if draft is None:
                 a = built[step]
@@ -231,8 +249,9 @@ def plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: str = "en") ->
     facts = derive(client, as_of)
     values = list(map(facts.get, kb.slots))
     matched = [kb.rules[i] for i in kb.matcher.match(values, client.id)]
-    acting, suppressed = _resolve_groups(matched)
+    acting, suppressed = resolve_groups(matched)
     planner = _Planner(kb, client, lang)
+    planner.hold(kb, matched)
     reasons = planner.view.reasons
     for rule in acting:
         planner.act(rule, reasons[rule.id].render(facts))
@@ -244,21 +263,19 @@ def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
                     outcome: _Outcome) -> Recommendation:
     return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
                                    "kb_version": kb.version,
-                                   "actions": outcome.planner.actions()})
+                                   "actions": outcome.planner.actions(),
+                                   "held": outcome.planner.holds.report(outcome.planner.journey,
+                                                                        outcome.planner.lang),
+                                   "notes": _notes(kb, client, outcome.planner.lang)})
 
 
-def _resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], dict[str, str]]:
-    winners: dict[str, str] = {}
-    acting, suppressed = [], {}
-    for rule in matched:  # rank order: the first of a group wins
-        group = rule.group
-        if group is not None and group in winners:
-            suppressed[rule.id] = winners[group]
-            continue
-        if group is not None:
-            winners[group] = rule.id
-        acting.append(rule)
-    return acting, suppressed
+def _notes(kb: KnowledgeBase, client: Client, lang: str) -> list[str]:
+    """What the engine ignored in the client's input: done steps this journey does not have."""
+    journey = kb.journeys.get(client.project_type or "")
+    if journey is None or journey.step_ids.issuperset(client.completed_steps):
+        return []
+    return [i18n.say("foreign_step", lang, step=step, journey=journey.spec.title.get(lang))
+            for step in client.completed_steps if step not in journey.step_ids]
 
 
 def _not_proposable(step: str, journey: Journey | None, done: frozenset[str]) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language.conditions import All, AnyOf, Node, Test, holds
 from engine.language.fact_types import FactType
-from engine.models import Client, Recommendation
+from engine.models import Client, Held, Recommendation
 from engine.runtime.clients import coerce
 from engine.runtime.recommend import Evaluation, evaluate
 from engine.vocabulary import RULE_STATUSES, RuleStatus
@@ -90,6 +90,7 @@ class Explanation:
     blocked: tuple[BlockedStep, ...]
     dropped: tuple[Dropped, ...]
     lang: str = "en"  # of the titles; render/ writes the rest in it
+    held: tuple[Held, ...] = ()  # steps matching rules hold back, with the rules and why
 
     def only(self, rule_id: str) -> Explanation:
         """The parts of this explanation about one rule; KeyError if there is no such rule."""
@@ -112,7 +113,8 @@ def explain(kb: KnowledgeBase, client: Client | Mapping[str, Any], as_of: dt.dat
     dropped = tuple(Dropped(key.split(":", 1)[0], key.split(":", 1)[1], why)
                     for key, why in evaluation.dropped.items())
     return Explanation(client.id, rec.as_of, kb.version, tuple(outcomes),
-                       _groups(kb, evaluation), _blocked(kb, client, rec), dropped, lang)
+                       _groups(kb, evaluation), _blocked(kb, client, rec), dropped, lang,
+                       tuple(rec.held))
 
 
 def _outcome(kb: KnowledgeBase, rule: CompiledRule, evaluation: Evaluation,

@@ -40,6 +40,7 @@ class Picture:
     edges: tuple[tuple[str, str], ...]  # (prerequisite, step), in journey order
     client_id: str | None = None
     as_of: dt.date | None = None
+    any_edges: tuple[tuple[str, str], ...] = ()  # (one of the step's any-of list, step)
 
 
 
@@ -56,8 +57,9 @@ def picture(kb: KnowledgeBase, project_type: str, client: Client | None = None,
         for phase, steps in journey.phases().items())
     edges = tuple((p, s) for s in journey.order for p in journey.order
                   if p in journey.prerequisites[s])
+    any_edges = tuple((p, s) for s in journey.order for p in journey.any_of[s])
     return Picture(project_type, journey.spec.title.get(lang), phases, edges,
-                   client.id if client is not None else None, day)
+                   client.id if client is not None else None, day, any_edges)
 
 
 def statuses(kb: KnowledgeBase, client: Client, as_of: dt.date | None,

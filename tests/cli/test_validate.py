@@ -24,15 +24,15 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_warnings_are_printed_and_pass(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--kb", str(LINT_KB))
     assert code == 0
-    assert out.startswith("ok: 13 rules, 1 journey maps, 2 playbook entries (kb ")
-    assert out.endswith("; 10 warning(s)\n")
-    assert err.count(": warning[") == 10 and "error[" not in err
+    assert out.startswith("ok: 14 rules, 1 journey maps, 2 playbook entries (kb ")
+    assert out.endswith("; 12 warning(s)\n")
+    assert err.count(": warning[") == 12 and "error[" not in err
 
 
 def test_strict_fails_on_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--kb", str(LINT_KB), "--strict")
     assert code == 1
-    assert out.startswith("failed (--strict): 10 warning(s) in 13 rules, 1 journey maps")
+    assert out.startswith("failed (--strict): 12 warning(s) in 14 rules, 1 journey maps")
     assert "warning[band-overlap] rule 'optimise' overlaps 'urgent'" in err
 
 
@@ -40,7 +40,7 @@ def test_strict_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--kb", str(LINT_KB), "--strict", "--format", "json")
     data = json.loads(out)
     assert code == 1 and data["ok"] is False
-    assert (data["errors"], data["warnings"]) == (0, 10)
+    assert (data["errors"], data["warnings"]) == (0, 12)
     assert {d["severity"] for d in data["diagnostics"]} == {"warning"}
 
 
@@ -53,7 +53,8 @@ def test_strict_passes_a_clean_kb(tmp_path: Path, capsys: pytest.CaptureFixture[
     kb_dir = shutil.copytree(SMALL_KB, tmp_path / "kb")
     rules = kb_dir / "rules" / "main.yaml"
     text = rules.read_text(encoding="utf-8")
-    rules.write_text(text.replace("        - completed_steps: {excludes: landing_pages}\n", ""),
+    rules.write_text(text.replace("        - completed_steps: {excludes: landing_pages}\n",
+                                  "        - monthly_budget: {exists: true}\n"),
                      encoding="utf-8")
     code, out, err = run(capsys, "--kb", str(kb_dir), "--strict")
     assert (code, err) == (0, "")

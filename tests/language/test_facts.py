@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from engine.bounds import MAX_MONEY
 from engine.language.fact_types import FactType, enum, list_of
 from engine.language.facts import registry
-from engine.models import MAX_MONEY, SERVICES, FactDecl
+from engine.models import SERVICES, FactDecl
 
 
 def decl(kind: str, *values: str) -> FactDecl:

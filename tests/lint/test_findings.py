@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 import engine
+from engine.language.conditions import All, AnyOf, Test
+from engine.lint.reasons import guaranteed
 from engine.render.text import diagnostics as diagnostics_text
 
 from ..conftest import DATA, SMALL_KB, golden
@@ -30,7 +32,8 @@ def test_the_loaded_kb_keeps_its_warnings() -> None:
     kb = engine.load(LINT_KB)
     assert sorted({w.code for w in kb.warnings}) == [
         "always-blocked", "band-gap", "band-overlap", "never-proposed", "shadowed-rule",
-        "unreachable-step", "unused-fact", "unused-playbook-entry", "unused-threshold"]
+        "unguaranteed-fact", "unreachable-step", "unused-fact", "unused-playbook-entry",
+        "unused-threshold"]
 
 
 def test_a_kb_with_errors_is_not_linted(tmp_path: Path) -> None:
@@ -42,8 +45,21 @@ def test_a_kb_with_errors_is_not_linted(tmp_path: Path) -> None:
     assert kb is None and {p.severity for p in problems} == {"error"}
 
 
-def test_the_small_test_kb_has_one_finding() -> None:
-    assert [w.code for w in engine.load(SMALL_KB).warnings] == ["always-blocked"]
+def test_a_reason_names_only_facts_its_rule_guarantees() -> None:
+    """Present on every path of the condition: all adds up, any keeps what all branches share,
+    ``missing`` guarantees nothing, facts derived together come together."""
+    tree = All((Test("kpi_deviation_pct", "gt", 10),
+                AnyOf((Test("nps", "lte", 6), All((Test("nps", "gt", 8),
+                                                   Test("client_since", "exists")))))))
+    assert guaranteed(tree) == {"kpi_deviation_pct", "worst_kpi", "kpi_met", "nps",
+                                "nps_category"}
+    assert guaranteed(AnyOf((Test("nps", "missing"), Test("nps", "gt", 8)))) == frozenset()
+
+
+def test_the_small_test_kb_has_two_findings() -> None:
+    """Its ads warning names the budget, which a client asking for ads may not have given."""
+    assert [w.code for w in engine.load(SMALL_KB).warnings] == ["always-blocked",
+                                                                "unguaranteed-fact"]
 
 
 def test_a_step_for_project_types_without_it(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ def test_plain_data_of_every_shape() -> None:
         "p": {"name": "x", "tags": ["a", "b"], "on": "2026-01-02"},
         "t": [1, [2]],
         "a": {"kind": "upsell", "id": "serm", "title": "Offer SERM", "reason": "r",
-              "priority": 50, "rules": ["grow"], "sources": ["K08"], "missing": []}}
+              "priority": 50, "rules": ["grow"], "sources": ["K08"], "missing": [],
+              "missing_one_of": []}}
 
 
 def test_a_document_is_utf8_indented_and_ends_with_a_newline() -> None:

@@ -78,7 +78,7 @@ def test_reasons_carry_the_clients_figures_in_both_languages(
     assert next(a.reason for a in en.actions if a.id == "optimise_campaigns") == \
         "CPL is 12% worse than target"
     assert next(a.reason for a in ru.actions if a.id == "optimise_campaigns") == \
-        "CPL хуже цели на 12%"
+        "CPL хуже цели на 12\u00a0%"
     assert next(a.title for a in ru.actions if a.id == "optimise_campaigns") == \
         "Оптимизировать кампании"
 

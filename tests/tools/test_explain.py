@@ -157,7 +157,7 @@ def test_explanations_are_json_ready(small_kb: engine.KnowledgeBase) -> None:
 def test_explanations_in_russian(small_kb: engine.KnowledgeBase) -> None:
     ex = explain(small_kb, ADS_FIRST, AS_OF, lang="ru")
     assert unmet_texts(ex)["optimise_in_band"] == (
-        "kpi_deviation_pct = 15.4%, правило требует от 10% до 15%")
+        "kpi_deviation_pct = 15,4\u00a0%, правило требует от 10\u00a0% до 15\u00a0%")
     assert ex.rules[0].title == "Сначала посадочные"
 
 
@@ -171,7 +171,7 @@ MONEY = FactType("number", unit="rub")
     (Test("nps", "gt", 8), 3, FactType("int"), "nps is 3, rule wants > 8"),
     (Test("nps", "lt", 3), 3, FactType("int"), "nps is 3, rule wants < 3"),
     (Test("monthly_budget", "gte", 100000), 50000.5, MONEY,
-     "monthly_budget is 50 000.5 ₽, rule wants >= 100 000 ₽"),
+     "monthly_budget is 50,000.5\u00a0₽, rule wants >= 100,000\u00a0₽"),
     (Test("kpi_deviation_pct", "outside", (10, 15)), 12.25, FactType("number", unit="percent"),
      "kpi_deviation_pct is 12.25%, rule wants below 10% or above 15%"),
     (Test("temperament", "one_of", ("choleric", "sanguine")), "phlegmatic", FactType("enum"),

@@ -1,0 +1,65 @@
+"""Numbers written for people, in each language, by Babel's CLDR data.
+
+``14 000 ₽`` and ``5,6 %`` in Russian (decimal comma, non-breaking spaces), ``14,000 ₽`` and
+``5.6%`` in English; counted units take the plural form the language's rules pick (``1 day``,
+``2 days``; ``1 день``, ``2 дня``, ``5 дней``).
+
+A deviation is written precisely enough that a sentence comparing it with a whole-number
+threshold stays true: one decimal, or two when one decimal would round it onto a whole number
+it is not (``15.04%`` is never ``15%``, ``29.96%`` never ``30%``).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from functools import cache
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+NBSP = "\u00a0"
+# unit -> language -> CLDR plural category -> word
+UNIT_WORDS: dict[str, dict[str, dict[str, str]]] = {
+    "days": {"en": {"one": "day", "other": "days"},
+             "ru": {"one": "день", "few": "дня", "many": "дней", "other": "дня"}},
+    "months": {"en": {"one": "month", "other": "months"},
+               "ru": {"one": "месяц", "few": "месяца", "many": "месяцев", "other": "месяца"}},
+}
+PERCENT = {"en": "%", "ru": NBSP + "%"}
+ROUBLES = NBSP + "₽"
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def decimal(value: float, lang: str, digits: int = 2) -> str:
+    """Grouped by thousands as the language does, at most ``digits`` decimals."""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    return str(format_decimal(exact, format=pattern, locale=lang, decimal_quantization=True))
+
+
+def precise_digits(value: float) -> int:
+    """One decimal, or two if one would land on a whole number the value is not."""
+    if not math.isfinite(value):
+        return 0
+    one = round(value, 1)
+    return 2 if one == int(one) and round(value, 2) != one else 1
+
+
+def percent(value: float, lang: str) -> str:
+    return decimal(value, lang, precise_digits(value)) + PERCENT[lang]
+
+
+def roubles(value: float, lang: str) -> str:
+    return decimal(value, lang, 0) + ROUBLES
+
+
+def counted(value: float, unit: str, lang: str) -> str:
+    """``59 days`` / ``59 дней``: the number and the unit's word in the right plural form."""
+    words = UNIT_WORDS[unit][lang]
+    form = _locale(lang).plural_form(value)
+    return f"{decimal(value, lang)}{NBSP if lang == 'ru' else ' '}{words.get(form, words['other'])}"
