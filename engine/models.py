@@ -93,6 +93,16 @@ class Client(Model):
 
 # --- the recommendation -------------------------------------------------------------------
 
+class Details(Model):
+    """The playbook entry an action brings along, in the recommendation's language: for a
+    communication action its own entry, for a journey step the checklist the step names."""
+
+    entry: str
+    title: str
+    summary: str
+    items: tuple[str, ...]
+
+
 class Action(Model):
     """One piece of advice. Immutable all the way down (tuples, not lists), so the actions
     that depend on nothing but the knowledge base are built once and shared."""
@@ -105,13 +115,13 @@ class Action(Model):
     rules: tuple[str, ...]
     sources: tuple[str, ...]
     missing: tuple[str, ...] = ()
+    details: Details | None = None
 
     def label(self) -> str:
         """The action in the notation of scenario files: ``blocked launch_context_ads
         (missing: landing_pages)``."""
         text = f"{self.kind} {self.id}"
         return text + (f" (missing: {', '.join(self.missing)})" if self.kind == "blocked" else "")
-
 
 
 class Recommendation(Model):
@@ -206,6 +216,8 @@ class Step(Model):
     on_demand: Annotated[bool, Field(strict=True)] = False  # only rules propose it
     sources: Annotated[list[SourceId], Field(min_length=1)]
     priority: Annotated[int, Field(strict=True, ge=0, le=1000)] | None = None
+    checklist: Annotated[Id | None, Field(
+        description="a playbook entry the step brings along when it is proposed")] = None
 
 
 class JourneyMapFile(Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+ENGINE_VERSION = "0.1.0"  # the package's version, as in pyproject.toml (a test keeps them equal)
+
 ActionKind = Literal["next_step", "upsell", "communication", "warning", "blocked"]
 ACTION_KINDS: tuple[ActionKind, ...] = (  # in the documented output order
     "warning", "blocked", "next_step", "upsell", "communication")

@@ -15,7 +15,8 @@ from types import ModuleType
 from engine.errors import DiagnosticsError, MatcherUnavailable
 from engine.render import reporter
 
-COMMANDS = ("dry_run", "validate", "test", "explain", "graph", "schema", "coverage", "impact")
+COMMANDS = ("dry_run", "show", "validate", "test", "explain", "graph", "schema", "coverage",
+            "impact")
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except DiagnosticsError as exc:
         fmt = "json" if getattr(args, "format", None) == "json" else "text"
-        output = reporter(fmt).diagnostics(exc.diagnostics)
+        output = reporter(fmt).diagnostics(exc.diagnostics)  # json: the error document
         sys.stderr.write(output.err)
         sys.stdout.write(output.out)
         return 1

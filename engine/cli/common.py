@@ -10,6 +10,7 @@ from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.load import load
 from engine.matchers import NAMES
 from engine.render import Output
+from engine.vocabulary import ACTION_KINDS
 
 
 def add_kb(parser: argparse.ArgumentParser) -> None:
@@ -43,3 +44,20 @@ def emit(output: Output) -> None:
     """Write a reporter's output: errors first, so a pipe reading both keeps their order."""
     sys.stderr.write(output.err)
     sys.stdout.write(output.out)
+
+
+def kinds(text: str) -> frozenset[str]:
+    """``--kind warning,next_step``: action kinds, comma-separated."""
+    found = frozenset(k.strip() for k in text.split(",") if k.strip())
+    unknown = sorted(found - set(ACTION_KINDS))
+    if unknown or not found:
+        raise argparse.ArgumentTypeError(
+            f"unknown action kind '{', '.join(unknown) or text}': expected "
+            f"{', '.join(ACTION_KINDS)}, comma-separated")
+    return found
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return int(text)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import Diagnostic, Location, did_you_mean
+from engine.kb.details import build_details
 from engine.kb.files import Parsed
 from engine.kb.index import build_index
 from engine.kb.journey import Journey, find_cycle
@@ -51,6 +52,7 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
                       for i, e in enumerate(f.entries)), "playbook entry", problems)
     for _, entry, doc, key in entries.values():
         _check_sources(entry.sources, known_sources, doc, (*key, "sources"), problems)
+    _check_checklists(parsed, set(entries), problems)
     steps = {s.id for _, f in parsed.journeys for s in f.steps}  # also of broken maps
     registry = factlib.registry({f.project_type for _, f in parsed.journeys},
                                 section["services"], steps,
@@ -95,9 +97,20 @@ def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> Know
                                        parts.ctx.thresholds, parts.registry),
         used_facts=frozenset(parts.ctx.used_facts),
         used_thresholds=frozenset(parts.ctx.used_thresholds),
+        details=build_details(parts.journeys, playbook),
         locations=_locations(ranked, {"threshold": parts.section["thresholds"],
                                       "fact": parts.section["facts"], "entry": parts.entries},
                              parts.parsed))
+
+
+def _check_checklists(parsed: Parsed, entries: set[str], problems: list[Diagnostic]) -> None:
+    """A step's ``checklist:`` names a playbook entry."""
+    problems.extend(Diagnostic(
+        "unknown-playbook-entry", f"unknown playbook entry '{step.checklist}'",
+        doc.loc(("steps", i, "checklist")), expected="an entry id from playbooks/",
+        hint=did_you_mean(step.checklist, entries))
+        for doc, spec in parsed.journeys for i, step in enumerate(spec.steps)
+        if step.checklist is not None and step.checklist not in entries)
 
 
 def _locations(rules: Iterable[CompiledRule], items: dict[str, dict[str, Item]],

@@ -84,3 +84,8 @@ Encoded: **{encoded} of {total}**.
 | item | what | rules | journey steps | playbook entries |
 |---|---|---|---|---|
 """
+
+GROUP_WORDS = {  # a group of actions shown as one row (engine/render/groups.py)
+    "en": {"contact": "How to work with this contact", "journey_map": "journey map"},
+    "ru": {"contact": "Как работать с этим контактом", "journey_map": "карта пути"},
+}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from engine.kb.bundled import default_kb
+from engine.kb.details import with_details
 from engine.kb.index import Prepared
 from engine.kb.journey import Journey
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
@@ -206,7 +207,9 @@ def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
                     outcome: _Outcome) -> Recommendation:
     return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
                                    "kb_version": kb.version,
-                                   "actions": outcome.planner.actions()})
+                                   "actions": with_details(outcome.planner.actions(),
+                                                           kb.details, outcome.planner.lang,
+                                                           client.project_type)})
 
 
 def _resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], dict[str, str]]:

@@ -154,4 +154,5 @@ def test_cli_writes_every_schema(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_cli_needs_a_kind(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 1
     assert capsys.readouterr().err == ("playbook schema: name a kind (rules, journey, playbook, "
-                                       "scenario, client, impact) or give --write DIR\n")
+                                       "scenario, client, impact, recommendation, errors) or "
+                                       "give --write DIR\n")
