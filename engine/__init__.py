@@ -19,9 +19,21 @@ from engine.kb.knowledge_base import KnowledgeBase
 from engine.lint import check, load
 from engine.models import Action, Client, Recommendation
 from engine.runtime.recommend import recommend
+from engine.vocabulary import ENGINE_VERSION as __version__
 
 __all__ = [
-    "Action", "Client", "ClientError", "Diagnostic", "DiagnosticsError", "KnowledgeBase",
-    "KnowledgeBaseError", "MatcherUnavailable", "Recommendation", "check", "default_kb", "load",
+    "Action",
+    "Client",
+    "ClientError",
+    "Diagnostic",
+    "DiagnosticsError",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "MatcherUnavailable",
+    "Recommendation",
+    "__version__",
+    "check",
+    "default_kb",
+    "load",
     "recommend",
 ]
