@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import Diagnostic, Location, did_you_mean
-from engine.kb.details import build_details
 from engine.kb.files import Parsed
 from engine.kb.index import build_index
 from engine.kb.journey import Journey, find_cycle
@@ -97,7 +96,6 @@ def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> Know
                                        parts.ctx.thresholds, parts.registry),
         used_facts=frozenset(parts.ctx.used_facts),
         used_thresholds=frozenset(parts.ctx.used_thresholds),
-        details=build_details(parts.journeys, playbook),
         locations=_locations(ranked, {"threshold": parts.section["thresholds"],
                                       "fact": parts.section["facts"], "entry": parts.entries},
                              parts.parsed))

@@ -39,7 +39,11 @@ def build_details(journeys: Mapping[str, Journey],
 
 def with_details(actions: Iterable[Action], table: DetailsTable, lang: str,
                  project_type: str | None) -> list[Action]:
-    """The planned actions, each with the playbook content it brings along (or None)."""
+    """The planned actions, each with the playbook content it brings along (or None).
+
+    The actions the index prepared already carry it (and stay shared between recommendations);
+    those the planner built from fields get it here."""
     found = table.get((lang, project_type or ""), table.get((lang, ""), {}))
-    return [Action.trusted({**a.__dict__, "details": found.get((a.kind, a.id))})
+    return [a if "details" in a.__dict__ else
+            Action.trusted({**a.__dict__, "details": found.get((a.kind, a.id))})
             for a in actions]

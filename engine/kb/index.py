@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.kb.details import DetailsTable, build_details
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language.fact_types import FactType
-from engine.models import Action, PlaybookEntry
+from engine.models import Action, Details, PlaybookEntry
 from engine.vocabulary import LANGUAGES, STEP_KINDS
 
 # An Action; or its fields, the reason still to fill in; or None: a step the journey lacks.
@@ -32,6 +33,7 @@ class Index:
     playbook_titles: Titles
     prepared: dict[tuple[str, str], dict[str, tuple[Prepared, ...]]]  # (lang, project type)
     all_steps: frozenset[str]  # of every journey
+    details: DetailsTable  # the playbook content actions bring along (engine/kb/details.py)
 
 
 def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
@@ -43,17 +45,20 @@ def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
     playbook_titles = {lang: {i: e.title.get(lang) for i, e in playbook.items()}
                        for lang in LANGUAGES}
     titles = {"warning": rule_titles, "communication": playbook_titles}
+    details = build_details(journeys, playbook)
     prepared = {(lang, pt): {rule.id: tuple(
-        _prepare(rule, kind, target, journeys.get(pt), lang, titles, reasons[lang][rule.id].text)
+        _prepare(rule, kind, target, journeys.get(pt), lang, titles, reasons[lang][rule.id].text,
+                 details[lang, pt])
         for kind, target in rule.actions) for rule in rules}
         for lang in LANGUAGES for pt in ("", *journeys)}
     return Index(dict(thresholds), {r.id: r for r in rules}, reasons, rule_titles,
                  playbook_titles, prepared,
-                 frozenset(s for j in journeys.values() for s in j.steps))
+                 frozenset(s for j in journeys.values() for s in j.steps), details)
 
 
 def _prepare(rule: CompiledRule, kind: str, target: str, journey: Journey | None, lang: str,
-             titles: dict[str, Titles], reason: str | None) -> Prepared:
+             titles: dict[str, Titles], reason: str | None,
+             details: Mapping[tuple[str, str], Details]) -> Prepared:
     if kind in STEP_KINDS:
         if journey is None or target not in journey.steps:
             return None
@@ -62,5 +67,6 @@ def _prepare(rule: CompiledRule, kind: str, target: str, journey: Journey | None
         title = titles[kind][lang][rule.id if kind == "warning" else target]
     fields = {"kind": kind, "id": target, "title": title, "reason": reason,
               "priority": rule.priority, "rules": (rule.id,),
-              "sources": tuple(sorted(rule.source_set)), "missing": ()}
+              "sources": tuple(sorted(rule.source_set)), "missing": (),
+              "details": details.get((kind, target))}
     return fields if reason is None else Action.trusted(fields)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import Diagnostic, Location
-from engine.kb.details import DetailsTable
 from engine.kb.index import Index
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
@@ -36,7 +35,6 @@ class KnowledgeBase:
     used_thresholds: frozenset[str] = frozenset()
     warnings: tuple[Diagnostic, ...] = ()  # lint findings, when loaded through engine.load
     locations: dict[str, Location] = field(default_factory=dict)  # "kind:id" -> where written
-    details: DetailsTable = field(default_factory=dict, repr=False)  # see engine/kb/details.py
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self.index.rules_by_id[rule_id]

@@ -44,7 +44,8 @@ def _group(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool
     facts = " · ".join([", ".join(advice.kinds(group, lang)), str(group.priority),
                         ", ".join(group.sources)])
     lines = [f"- {what} — {facts}", ""]
-    for title, reason, details in advice.sections(group, view.brief):
+    for title, text, details in advice.sections(group, view.brief):
+        reason = text.replace("\n", " ")  # one paragraph of the list item
         lines += [f"  **{title}**: {reason}" if title else f"  {reason}", ""]
         for entry in details:
             first, *items = advice.details_lines(entry, "- ", titled=not title)

@@ -62,7 +62,8 @@ def table(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en", view: Vie
             out.print(_row(group, lang, widths, header=i == 0))
             below = _below(group, kb, lang, view, explain)
             if below.plain:
-                out.print(Padding(below, (0, 0, 0, widths[0] + widths[1] + 2 * GAP)))
+                out.print(Padding(below, (0, 0, 1 if group is not found[-1] else 0,
+                                          widths[0] + widths[1] + 2 * GAP)))
         out.print()
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
@@ -112,4 +113,5 @@ def _below(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool
         lines = [f"{HEADERS[lang][5]}: " + ", ".join(advice.rules(group, kb, lang)),
                  *advice.waiting(group, lang)]
         text.append("\n" + "".join(line + "\n" for line in lines), style="dim")
+    text.rstrip()
     return text[1:] if text.plain.startswith("\n") else text

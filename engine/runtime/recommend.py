@@ -208,7 +208,8 @@ def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
     return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
                                    "kb_version": kb.version,
                                    "actions": with_details(outcome.planner.actions(),
-                                                           kb.details, outcome.planner.lang,
+                                                           kb.index.details,
+                                                           outcome.planner.lang,
                                                            client.project_type)})
 
 

@@ -36,7 +36,8 @@ def test_an_action_whose_reason_names_facts_keeps_its_fields_reason_left_out(
     warning, step = small_kb.index.prepared["en", "lead_gen"]["ads_first_warning"]
     assert warning == {"kind": "warning", "id": "ads_before_landing_pages",
                        "title": "Landing pages before ads", "reason": None, "priority": 90,
-                       "rules": ("ads_first_warning",), "sources": ("K28",), "missing": ()}
+                       "rules": ("ads_first_warning",), "sources": ("K28",), "missing": (),
+                       "details": None}
     assert step == {**warning, "kind": "next_step", "id": "launch_context_ads",
                     "title": "Launch contextual ads"}
     assert small_kb.index.reasons["en"]["ads_first_warning"].text is None

@@ -18,7 +18,7 @@ from engine.render.json import recommendations
 from engine.tools import schemas
 from engine.tools.generate import random_clients
 
-from .conftest import TESTS, playbook
+from ..conftest import TESTS, playbook
 
 ROOT = TESTS.parent
 EXAMPLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").iterdir())
