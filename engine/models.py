@@ -98,6 +98,16 @@ class Client(Model):
 
 # --- the recommendation -------------------------------------------------------------------
 
+class Details(Model):
+    """The playbook entry an action brings along, in the recommendation's language: for a
+    communication action its own entry, for a journey step the checklist the step names."""
+
+    entry: str
+    title: str
+    summary: str
+    items: tuple[str, ...]
+
+
 class Action(Model):
     """One piece of advice. Immutable all the way down (tuples, not lists), so the actions
     that depend on nothing but the knowledge base are built once and shared."""
@@ -111,6 +121,7 @@ class Action(Model):
     sources: tuple[str, ...]
     missing: tuple[str, ...] = ()
     missing_one_of: tuple[tuple[str, ...], ...] = ()  # blocked: groups of which one must be done
+    details: Details | None = None
 
     def label(self) -> str:
         """The action in the notation of scenario files: ``blocked launch_context_ads
@@ -274,6 +285,8 @@ class Step(Model):
     on_demand: Annotated[bool, Field(strict=True)] = False  # only rules propose it
     sources: Annotated[list[SourceId], Field(min_length=1)]
     priority: Annotated[int, Field(strict=True, ge=0, le=1000)] | None = None
+    checklist: Annotated[Id | None, Field(
+        description="a playbook entry the step brings along when it is proposed")] = None
 
 
 class JourneyMapFile(Model):

@@ -53,10 +53,10 @@ def overlay(base: Path, extra: Path, target: Path) -> Path:
     return target
 
 
-def playbook(*args: str, cwd: Path | None = None,
-             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def playbook(*args: str, cwd: Path | None = None, stdin: str | None = None,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The installed `playbook` command, run as a user runs it: a real subprocess."""
     exe = shutil.which("playbook", path=str(Path(sys.executable).parent))
     assert exe, "the playbook console script is installed with the package"
     return subprocess.run([exe, *args], cwd=cwd or TESTS.parent, input=stdin,
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, env=env)

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help 
                            "Writes nothing."),
     "run": ("run", "Run a portfolio (YAML, JSON, JSON Lines, CSV, Parquet or stdin) through "
                    "all cores or a Dask cluster; bad clients become error records."),
+    "show": ("show", "Print one playbook entry: its summary and items, in a language."),
     "validate": ("validate", "Check the whole knowledge base and report every problem at once."),
     "test": ("test", "Run the scenarios written next to the rules (rules/*.test.yaml)."),
     "explain": ("explain", "Explain, rule by rule, why a client gets what it gets."),

@@ -121,3 +121,20 @@ def write_file(path: Path, data: bytes | str) -> None:
             path.write_bytes(data)
     except OSError as exc:
         raise UserMistake(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def kinds(text: str) -> frozenset[str]:
+    """``--kind warning,next_step``: action kinds, comma-separated."""
+    found = frozenset(k.strip() for k in text.split(",") if k.strip())
+    unknown = sorted(found - set(ACTION_KINDS))
+    if unknown or not found:
+        raise argparse.ArgumentTypeError(
+            f"unknown action kind '{', '.join(unknown) or text}': expected "
+            f"{', '.join(ACTION_KINDS)}, comma-separated")
+    return found
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return int(text)

@@ -1,6 +1,10 @@
 """Show what would be recommended for each client, and why. Writes nothing.
 
-Client files are YAML or JSON: one client (a mapping) or a list of clients.
+Client files are YAML or JSON: one client (a mapping) or a list of clients. One row per piece
+of advice: what one rule proposed with one reason, the journey's own next steps, the guides on
+how to talk to the contact; under it the playbook content it brings (--brief leaves it out).
+--format json prints the document of `playbook schema recommendation`: every action, each with
+its group, and the clients that failed with their errors.
 """
 
 from __future__ import annotations
@@ -8,14 +12,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from engine.cli.common import add_format, add_kb, add_matcher, date, emit, load_kb
-from engine.errors import Diagnostic
-from engine.models import Client
-from engine.render import TextReporter, reporter
-from engine.runtime.clients import read_clients
+from engine.cli.common import (
+    add_format,
+    add_kb,
+    add_matcher,
+    date,
+    emit,
+    kinds,
+    load_kb,
+    positive,
+)
+from engine.render import reporter
+from engine.render.groups import View
 from engine.runtime.recommend import recommend
+from engine.tools.batch import read_batch
 from engine.tools.explain import explain
-from engine.vocabulary import LANGUAGES
+from engine.vocabulary import ACTION_KINDS, LANGUAGES
 
 NAME = "dry-run"
 
@@ -31,20 +43,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="list the rules behind each action, with where they are written")
     parser.add_argument("--lang", choices=LANGUAGES, default="en",
                         help="language of titles and reasons (default: en)")
+    parser.add_argument("--brief", action="store_true",
+                        help="leave out the playbook content under each row")
+    parser.add_argument("--kind", type=kinds, metavar="KIND[,KIND...]",
+                        help=f"only actions of these kinds ({', '.join(ACTION_KINDS)})")
+    parser.add_argument("--top", type=positive, metavar="N",
+                        help="only the first N rows (groups of actions) of each client")
     add_matcher(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     kb = load_kb(args)
-    clients: list[Client] = []
-    problems: list[Diagnostic] = []
-    for path in args.clients:
-        found, bad = read_clients(path, kb)
-        clients += found
-        problems += bad
+    batch = read_batch(args.clients, kb)
+    clients = batch.clients
     recs = [recommend(c, kb=kb, as_of=args.as_of, lang=args.lang) for c in clients]
     named = [(r, c.name) for r, c in zip(recs, clients, strict=True)]
     explained = [explain(kb, c, args.as_of, args.lang) for c in clients] if args.explain else None
-    emit(TextReporter().diagnostics(problems))
-    emit(reporter(args.format).recommendations(named, kb, args.lang, explained))
-    return 1 if problems else 0
+    view = View(brief=args.brief, kinds=args.kind, top=args.top)
+    emit(reporter(args.format).recommendations(named, kb, args.lang, explained, view,
+                                               batch.failed))
+    return 1 if batch.failed else 0

@@ -50,6 +50,7 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
                       for i, e in enumerate(f.entries)), "playbook entry", problems)
     for _, entry, doc, key in entries.values():
         check_sources(entry.sources, known_sources, doc, (*key, "sources"), problems)
+    _check_checklists(parsed, set(entries), problems)
     steps = {s.id for _, f in parsed.journeys for s in f.steps}  # also of broken maps
     registry = factlib.registry({f.project_type for _, f in parsed.journeys},
                                 section["services"], steps,
@@ -118,6 +119,16 @@ def _empty(parsed: Parsed) -> list[Diagnostic]:
                        expected=f"at least one {what} in {folder}/*.yaml",
                        hint="start from a copy of the bundled knowledge base")
             for folder, what in missing]
+
+
+def _check_checklists(parsed: Parsed, entries: set[str], problems: list[Diagnostic]) -> None:
+    """A step's ``checklist:`` names a playbook entry."""
+    problems.extend(Diagnostic(
+        "unknown-playbook-entry", f"unknown playbook entry '{step.checklist}'",
+        doc.loc(("steps", i, "checklist")), expected="an entry id from playbooks/",
+        hint=did_you_mean(step.checklist, entries))
+        for doc, spec in parsed.journeys for i, step in enumerate(spec.steps)
+        if step.checklist is not None and step.checklist not in entries)
 
 
 def _locations(rules: Iterable[CompiledRule], items: dict[str, dict[str, Item]],

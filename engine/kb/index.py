@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
+from engine.kb.details import DetailsTable, build_details
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language.fact_types import FactType, Unit
@@ -63,6 +64,7 @@ class Index:
     all_steps: frozenset[str]  # of every journey
     holds: dict[str, dict[str, frozenset[str]]]  # project type -> rule id -> steps it holds
     units: dict[str, Unit | None]  # threshold -> its unit, for the reasons
+    details: DetailsTable  # the playbook content actions bring along (engine/kb/details.py)
     _views: dict[tuple[str, str], View] = field(default_factory=dict, compare=False, repr=False)
     _lock: Any = field(default_factory=threading.RLock, compare=False, repr=False)
 
@@ -119,7 +121,8 @@ def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
                  dict(facts), {r.id: r for r in rules},
                  frozenset(s for j in journeys.values() for s in j.steps),
                  {pt: {r.id: held_steps(r, j) for r in rules if r.spec.hold is not None}
-                  for pt, j in journeys.items()}, dict(units or {}))
+                  for pt, j in journeys.items()}, dict(units or {}),
+                 build_details(journeys, playbook))
 
 
 def held_steps(rule: CompiledRule, journey: Journey) -> frozenset[str]:

@@ -14,11 +14,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.errors import Diagnostic
+from engine.kb.details import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.models import Recommendation
+from engine.models import PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text
+from engine.render.groups import ALL, View, selected
 from engine.render.output import Output
 from engine.render.text import Explained, Named, TextReporter
+from engine.tools.batch import Failed
+from engine.tools.contract import header
 from engine.tools.explain import Explanation, RuleOutcome, Unmet
 from engine.tools.pictures import Picture
 from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
@@ -50,16 +54,33 @@ def diagnostics(problems: Iterable[Diagnostic]) -> list[dict[str, object]]:
     return [d.as_dict() for d in problems]
 
 
-def recommendations(recs: Sequence[Recommendation],
-                    explanations: Sequence[Explanation] | None = None) -> list[dict[str, Any]]:
-    explained = {e.client_id: explanation(e) for e in explanations or ()}
+def versioned(data: Mapping[str, Any]) -> str:
+    """A JSON document of the CLI: format_version and engine_version first."""
+    return document({**header(), **data})
+
+
+def errors(problems: Iterable[Diagnostic]) -> str:
+    """The error document (``playbook schema errors``)."""
+    return versioned({"errors": diagnostics(problems)})
+
+
+def recommendations(recs: Sequence[Recommendation], kb: KnowledgeBase,
+                    explanations: Sequence[Explanation] | None = None, view: View = ALL,
+                    failed: Sequence[Failed] = ()) -> dict[str, Any]:
+    """The document of ``playbook schema recommendation``: every action (of the kinds and rows
+    asked for), each with the number of the group it is shown in."""
     items = []
-    for rec in recs:
+    for i, rec in enumerate(recs):
         item = rec.model_dump(mode="json")
+        number = {id(a): g.number for g in selected(rec, kb, view) for a in g.actions}
+        item["actions"] = [{**a.model_dump(mode="json"), "group": number[id(a)]}
+                           for a in rec.actions if id(a) in number]
         if explanations is not None:
-            item["explanation"] = explained.get(rec.client_id)
+            item["explanation"] = explanation(explanations[i])
         items.append(item)
-    return items
+    return {"recommendations": items,
+            "failed": [{"path": f.path, "client_id": f.client_id,
+                        "errors": diagnostics(f.errors)} for f in failed]}
 
 
 def explanation(ex: Explanation) -> dict[str, Any]:
@@ -85,7 +106,7 @@ def _unmet(unmet: Unmet, lang: str) -> dict[str, Any]:
 
 def picture(pic: Picture) -> dict[str, Any]:
     data: dict[str, Any] = plain(pic)
-    return data
+    return {**header(), **data}
 
 
 def test_run(run: TestRun) -> dict[str, Any]:
@@ -120,26 +141,32 @@ class JsonReporter(TextReporter):
     name = "json"
 
     def diagnostics(self, problems: Sequence[Diagnostic]) -> Output:
-        return Output(document(diagnostics(problems)))
+        return Output(errors(problems))
 
     def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
-                        explanations: Sequence[Explanation] | None = None) -> Output:
-        return Output(document(recommendations([rec for rec, _ in named], explanations)))
+                        explanations: Sequence[Explanation] | None = None,
+                        view: View = ALL, failed: Sequence[Failed] = ()) -> Output:
+        recs = [rec for rec, _ in named]
+        return Output(versioned(recommendations(recs, kb, explanations, view, failed)))
 
     def explanations(self, items: Sequence[Explained], lang: str) -> Output:
-        return Output(document([explanation(ex) for ex, _ in items]))
+        return Output(versioned({"explanations": [explanation(ex) for ex, _ in items]}))
 
     def test_run(self, run: TestRun) -> Output:
-        return Output(document({**test_run(run), **self._kb()}))
+        return Output(versioned({**test_run(run), **self._kb()}))
 
     def _kb(self) -> dict[str, Any]:
         return {"kb": self.source} if self.source is not None else {}
+
+    def playbook_entry(self, entry: PlaybookEntry, lang: str) -> Output:
+        return Output(versioned({"entry": {"kind": entry.kind, "sources": entry.sources,
+                                           **entry_details(entry, lang).model_dump(mode="json")}}))
 
     def validation(self, kb: KnowledgeBase | None, problems: Sequence[Diagnostic],
                    strict: bool) -> Output:
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
-        return Output(document({
+        return Output(versioned({
             "ok": not (errors or (strict and warnings)), "kb_version": kb.version if kb else None,
             "errors": errors, "warnings": warnings, "diagnostics": diagnostics(problems),
             **self._kb()}))

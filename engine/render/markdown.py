@@ -5,17 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.models import Action
-from engine.render.output import Output
-from engine.render.text import (
-    Named,
-    TextReporter,
-    explanation_summary,
-    heading,
-    notes_text,
-    waiting_for,
-)
-from engine.render.words import COVERAGE_HEADER, HEADERS, KIND_LABEL
+from engine.render import advice
+from engine.render.groups import ALL, Group, View, selected
+from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
+from engine.render.words import COVERAGE_HEADER, HEADERS
 from engine.tools.coverage import Coverage
 from engine.tools.explain import Explanation
 
@@ -23,47 +16,47 @@ from engine.tools.explain import Explanation
 class MarkdownReporter(TextReporter):
     name = "markdown"
 
-    def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
-                        explanations: Sequence[Explanation] | None = None) -> Output:
+    def advice(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
+               explanations: Sequence[Explanation] | None, view: View) -> str:
         if explanations is None:
-            return Output(recommendations(named, kb, lang))
-        return Output("".join(recommendations([item], kb, lang, explain=True) + "\n"
-                              + explanation_summary(ex, lang, bullet="- ")
-                              for item, ex in zip(named, explanations, strict=True)))
+            return recommendations(named, kb, lang, view)
+        return "".join(recommendations([item], kb, lang, view, explain=True) + "\n"
+                       + explanation_summary(ex, lang, bullet="- ")
+                       for item, ex in zip(named, explanations, strict=True))
 
 
 def recommendations(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
-                    explain: bool = False) -> str:
-    h = HEADERS[lang]
+                    view: View = ALL, explain: bool = False) -> str:
+    """Per client a heading and a list: one item per group of actions, the reason and the
+    playbook content as paragraphs under it."""
     lines: list[str] = []
     for rec, name in named:
         lines += [f"## {heading(rec, kb, lang, name)}", ""]
-        if not rec.actions:
-            lines += [h[8], ""]
-            continue
-        columns = [h[0], h[1], h[2], h[3], h[4], *((h[5],) if explain else ())]
-        lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(_cell(c) for c in _cells(a, lang, explain)) + " |"
-                  for a in rec.actions]
+        found = selected(rec, kb, view)
+        lines += [line for group in found for line in _group(group, kb, lang, view, explain)]
+        if not found:
+            lines += [HEADERS[lang][8], ""]
         notes = notes_text(rec, lang, "- ")
-        lines += ["", notes.rstrip("\n")] if notes else []
-        lines.append("")
+        lines += [notes.rstrip("\n"), ""] if notes else []
     return "\n".join(lines)
 
 
-def _cells(a: Action, lang: str, explain: bool) -> list[str]:
-    h = HEADERS[lang]
-    waits = waiting_for(a, lang)
-    why = a.reason + (f" ({h[6]}: {waits})" if waits and explain else "")
-    cells = [str(a.priority), KIND_LABEL[lang][a.kind], f"{a.title} (`{a.id}`)", why,
-             ", ".join(a.sources)]
+def _group(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool) -> list[str]:
+    what = ", ".join(f"**{title}** (`{ident}`)" for title, ident in advice.members(group, lang))
+    facts = " · ".join([", ".join(advice.kinds(group, lang)), str(group.priority),
+                        ", ".join(group.sources)])
+    lines = [f"- {what} — {facts}", ""]
+    for title, text, details in advice.sections(group, view.brief):
+        reason = text.replace("\n", " ")  # one paragraph of the list item
+        lines += [f"  **{title}**: {reason}" if title else f"  {reason}", ""]
+        for entry in details:
+            first, *items = advice.details_lines(entry, "- ", titled=not title)
+            lines += [f"  *{first}*", *(f"  {item}" for item in items), ""]
     if explain:
-        cells.append(", ".join(f"`{r}`" for r in a.rules) or "journey map")
-    return cells
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+        lines += [f"  {HEADERS[lang][5]}: " + ", ".join(advice.rules(group, kb, lang)), ""]
+        lines += [f"  {line}" for line in advice.waiting(group, lang)]
+        lines += [""] if group.missing else []
+    return lines
 
 
 def coverage(cov: Coverage) -> str:

@@ -1,85 +1,118 @@
-"""Recommendations as a table for the terminal (rich). The only module that imports rich."""
+"""Recommendations as a table for the terminal (rich). The only module that imports rich.
+
+The console is rich's own: its width comes from COLUMNS, the terminal, or 80 for a pipe; colour
+is on for a terminal and follows NO_COLOR and FORCE_COLOR. One row per group of actions
+(engine/render/groups.py), its playbook content under the reason unless ``--brief``.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 
+from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.models import Action, Recommendation
-from engine.render.output import Output
-from engine.render.text import (
-    Named,
-    TextReporter,
-    explanation_summary,
-    heading,
-    notes_text,
-    waiting_for,
-)
+from engine.render import advice
+from engine.render.groups import ALL, Group, View, selected
+from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
 from engine.render.words import HEADERS, KIND_LABEL
 from engine.tools.explain import Explanation
 
 KIND_STYLE = {"warning": "bold red", "blocked": "yellow", "next_step": "green",
               "upsell": "cyan", "communication": "magenta"}
-WIDTH = 120
 
 
 class TableReporter(TextReporter):
     name = "table"
 
-    def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
-                        explanations: Sequence[Explanation] | None = None) -> Output:
+    def advice(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
+               explanations: Sequence[Explanation] | None, view: View) -> str:
         if explanations is None:
-            return Output(table(named, kb, lang))
-        return Output("".join(table([item], kb, lang, explain=True)
-                              + explanation_summary(ex, lang)
-                              for item, ex in zip(named, explanations, strict=True)))
+            return table(named, kb, lang, view=view)
+        return "".join(table([item], kb, lang, view, explain=True)
+                       + explanation_summary(ex, lang)
+                       for item, ex in zip(named, explanations, strict=True))
 
 
-def table(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
+def console(buffer: io.StringIO) -> Console:
+    """A console writing into ``buffer`` as rich would write to this process's stdout."""
+    probe = Console(highlight=False)
+    return Console(file=buffer, width=probe.width, force_terminal=probe.is_terminal,
+                   color_system=probe.color_system, no_color=probe.no_color,  # type: ignore[arg-type]
+                   highlight=False, soft_wrap=False, emoji=False)
+
+
+def table(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en", view: View = ALL,
           explain: bool = False) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=WIDTH, force_terminal=False, color_system=None,
-                      highlight=False, soft_wrap=False)
-    h = HEADERS[lang]
+    out = console(buffer)
     for rec, name in named:
-        console.print(Text(heading(rec, kb, lang, name), style="bold"))
-        if not rec.actions:
-            console.print(f"  {h[8]}\n")
+        out.print(Text(heading(rec, kb, lang, name), style="bold"))
+        found = selected(rec, kb, view)
+        if not found:
+            out.print(f"  {HEADERS[lang][8]}\n")
             continue
-        console.print(_actions(rec, kb, lang, explain))
-        console.print(Text(notes_text(rec, lang)), end="")
-        console.print()
-    return buffer.getvalue()
+        widths = _widths(out.width, lang)
+        for i, group in enumerate(found):
+            out.print(_row(group, lang, widths, header=i == 0))
+            below = _below(group, kb, lang, view, explain)
+            if below.plain:
+                out.print(Padding(below, (0, 0, 1 if group is not found[-1] else 0,
+                                          widths[0] + widths[1] + 2 * GAP)))
+        out.print(Text(notes_text(rec, lang)), end="")
+        out.print()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
-def _actions(rec: Recommendation, kb: KnowledgeBase, lang: str, explain: bool) -> Table:
-    h = HEADERS[lang]
-    grid = Table(show_lines=False, expand=False, pad_edge=False)
-    for column in (h[0], h[1], h[2], h[3], h[4], *((h[5],) if explain else ())):
-        grid.add_column(column, overflow="fold")
-    for a in rec.actions:
-        row = [Text(c) for c in _cells(a, kb, lang, explain)]  # author text is never markup
-        row[1].stylize(KIND_STYLE[a.kind])
-        grid.add_row(*row)
+GAP = 2  # between columns: one space of padding, one of the box's divider
+
+
+def _widths(total: int, lang: str) -> tuple[int, int, int, int, int]:
+    """prio, kind, what, why, sources: what and why share what the others leave."""
+    prio = max(len(HEADERS[lang][0]), 4)
+    kind = max(len(label) for label in KIND_LABEL[lang].values())
+    sources = max(len(HEADERS[lang][4]), 9)
+    rest = max(total - prio - kind - sources - 5 * GAP, 20)
+    what = rest * 9 // 20
+    return prio, kind, what, rest - what, sources
+
+
+def _row(group: Group, lang: str, widths: tuple[int, ...], header: bool) -> Table:
+    grid = Table(box=box.SIMPLE_HEAD, show_header=header, pad_edge=False,
+                 padding=(0, 1, 0, 0), collapse_padding=True, show_edge=False)
+    for title, width in zip(HEADERS[lang][:5], widths, strict=True):
+        grid.add_column(title, width=width, overflow="fold")
+    style = KIND_STYLE[group.actions[0].kind]
+    what = Text()
+    for i, (title, ident) in enumerate(advice.members(group, lang)):
+        what.append(("\n" if i else "") + title, style="bold")
+        what.append("\n" + ident, style="dim")
+    why = "" if group.key == "contact" else "\n".join(group.reasons)
+    grid.add_row(Text(str(group.priority)), Text("\n".join(advice.kinds(group, lang)), style),
+                 what, Text(why), Text(", ".join(group.sources)))
     return grid
 
 
-def _cells(a: Action, kb: KnowledgeBase, lang: str, explain: bool) -> list[str]:
-    h = HEADERS[lang]
-    waits = waiting_for(a, lang)
-    why = a.reason + (f"\n{h[6]}: {waits}" if waits and explain else "")
-    cells = [str(a.priority), KIND_LABEL[lang][a.kind], f"{a.title}\n{a.id}", why,
-             ", ".join(a.sources)]
+def _below(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool) -> Text:
+    """Under the row, as wide as the terminal: each guide's reason (the contact's row), the
+    playbook content, and with --explain the rules and what blocked steps wait for."""
+    text = Text()  # author text is appended as text, never parsed as markup
+    for title, reason, details in advice.sections(group, view.brief):
+        if title:
+            text.append(f"\n{title}\n", style="bold")
+            text.append(reason + "\n")
+        for entry in details:
+            first, *items = advice.details_lines(entry, titled=not title)
+            text.append(("" if title else "\n") + first + "\n", style="italic")
+            text.append("".join(item + "\n" for item in items))
     if explain:
-        cells.append("\n".join(rule_line(kb, r) for r in a.rules) or "journey map")
-    return cells
-
-
-def rule_line(kb: KnowledgeBase, rule_id: str) -> str:
-    where = kb.locations.get(f"rule:{rule_id}")
-    return f"{rule_id} ({where})" if where else rule_id
+        lines = [f"{HEADERS[lang][5]}: " + ", ".join(advice.rules(group, kb, lang)),
+                 *advice.waiting(group, lang)]
+        text.append("\n" + "".join(line + "\n" for line in lines), style="dim")
+    text.rstrip()
+    return text[1:] if text.plain.startswith("\n") else text

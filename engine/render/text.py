@@ -10,11 +10,14 @@ import textwrap
 from collections.abc import Iterable, Sequence
 
 from engine.errors import Diagnostic
+from engine.kb.details import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.models import Action, Held, Recommendation
+from engine.models import Action, Held, PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text
+from engine.render.groups import ALL, View
 from engine.render.output import Output
 from engine.render.words import EXPLAIN_LABELS, HEADERS, TEST_COVERAGE
+from engine.tools.batch import Failed
 from engine.tools.explain import Explanation, RuleOutcome, Unmet
 from engine.tools.scenario_results import CaseResult, Coverage, TestRun
 
@@ -35,7 +38,14 @@ class TextReporter:
         return Output(err=diagnostics(problems))
 
     def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
-                        explanations: Sequence[Explanation] | None = None) -> Output:
+                        explanations: Sequence[Explanation] | None = None,
+                        view: View = ALL, failed: Sequence[Failed] = ()) -> Output:
+        """Recommendations for people; the clients that failed go to standard error."""
+        return Output(self.advice(named, kb, lang, explanations, view),
+                      diagnostics(d for f in failed for d in f.errors))
+
+    def advice(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
+               explanations: Sequence[Explanation] | None, view: View) -> str:
         raise NotImplementedError(self.name)
 
     def explanations(self, items: Sequence[Explained], lang: str) -> Output:
@@ -43,6 +53,15 @@ class TextReporter:
 
     def test_run(self, run: TestRun) -> Output:
         return Output(test_run_text(run), diagnostics(run.problems))
+
+    def playbook_entry(self, entry: PlaybookEntry, lang: str) -> Output:
+        """``playbook show``: one playbook entry in one language."""
+        details = entry_details(entry, lang)
+        head = f"{details.title} ({entry.id}) · {entry.kind} · {', '.join(entry.sources)}"
+        lines = [head, "", *textwrap.wrap(details.summary, WIDTH), ""]
+        lines += [line for item in details.items for line in textwrap.wrap(
+            item, WIDTH, initial_indent="• ", subsequent_indent="  ")]
+        return Output("\n".join(lines).rstrip("\n") + "\n")
 
     def validation(self, kb: KnowledgeBase | None, problems: Sequence[Diagnostic],
                    strict: bool) -> Output:

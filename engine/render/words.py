@@ -129,3 +129,8 @@ PORTFOLIO_WORDS = {
            "clients": "клиентов", "urgent": "самые срочные действия", "client": "клиент",
            "prio": "приор.", "action": "действие", "none": "нет", "progress": "клиенты"},
 }
+
+GROUP_WORDS = {  # a group of actions shown as one row (engine/render/groups.py)
+    "en": {"contact": "How to work with this contact", "journey_map": "journey map"},
+    "ru": {"contact": "Как работать с этим контактом", "journey_map": "карта пути"},
+}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from engine.errors import ClientError, Diagnostic, did_you_mean, one_of, quoted, shown
+from engine.errors import ClientError, Diagnostic, Location, did_you_mean, one_of, quoted, shown
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.model_errors import diagnostics
 from engine.kb.source import read
@@ -88,17 +88,36 @@ def _custom_fact(name: str, value: Any, kb: KnowledgeBase, doc: Document,
     return []
 
 
-def read_clients(path: Path, kb: KnowledgeBase) -> tuple[list[Client], list[Diagnostic]]:
-    """Every client in a YAML or JSON file (one mapping, or a list of them)."""
+class ClientItem(NamedTuple):
+    """One client of a client file: the client, or the problems that kept it out."""
+
+    client: Client | None
+    location: Location
+    client_id: str | None  # as written, even when the client is bad
+    problems: list[Diagnostic]
+
+
+def read_items(path: Path, kb: KnowledgeBase) -> tuple[list[ClientItem], list[Diagnostic]]:
+    """Every client in a YAML or JSON file (one mapping, or a list of them), each with where it
+    is written; the problems of the file as a whole apart."""
     doc, problems = read(path)
     if problems:
         return [], problems
     items = doc.data if isinstance(doc.data, list) else [doc.data]
-    clients: list[Client] = []
+    found: list[ClientItem] = []
     for i, item in enumerate(items):
         key: PathKey = (i,) if isinstance(doc.data, list) else ()
+        written = item.get("id") if isinstance(item, Mapping) else None
+        client_id = written if isinstance(written, str) else None
         try:
-            clients.append(coerce(item, kb, doc, key))
+            found.append(ClientItem(coerce(item, kb, doc, key), doc.loc(key), client_id, []))
         except ClientError as exc:
-            problems.extend(exc.diagnostics)
-    return clients, problems
+            found.append(ClientItem(None, doc.loc(key), client_id, list(exc.diagnostics)))
+    return found, []
+
+
+def read_clients(path: Path, kb: KnowledgeBase) -> tuple[list[Client], list[Diagnostic]]:
+    """Every good client in a YAML or JSON file, and the problems of the others."""
+    items, problems = read_items(path, kb)
+    return ([i.client for i in items if i.client is not None],
+            problems + [p for i in items for p in i.problems])

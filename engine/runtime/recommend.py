@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
 from engine.kb.bundled import default_kb
+from engine.kb.details import with_details
 from engine.kb.index import Proposal
 from engine.kb.journey import Journey
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
@@ -263,7 +264,10 @@ def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
                     outcome: _Outcome) -> Recommendation:
     return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
                                    "kb_version": kb.version,
-                                   "actions": outcome.planner.actions(),
+                                   "actions": with_details(outcome.planner.actions(),
+                                                           kb.index.details,
+                                                           outcome.planner.lang,
+                                                           client.project_type),
                                    "held": outcome.planner.holds.report(outcome.planner.journey,
                                                                         outcome.planner.lang),
                                    "notes": _notes(kb, client, outcome.planner.lang)})

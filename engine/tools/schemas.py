@@ -36,6 +36,10 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "client": ("engine.models", "Client", "client file: one client or a list of clients"),
     "impact": ("engine.tools.impact", "ImpactReport", "output of playbook impact --format json"),
     "mapping": ("engine.portfolio.mapping", "Mapping", "CRM mapping file (playbook run --map)"),
+    "recommendation": ("engine.tools.contract", "RecommendationDocument",
+                       "dry-run JSON output (playbook dry-run --format json)"),
+    "errors": ("engine.tools.contract", "ErrorDocument",
+               "error document: what --format json prints when a mistake stops a command"),
 }
 ID = r"[a-z][a-z0-9_]*"
 THRESHOLD_REF = {"type": "string", "pattern": rf"^\${ID}$",

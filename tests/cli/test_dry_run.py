@@ -32,6 +32,14 @@ def client_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table as a pipe 100 columns wide shows it: no colour, the same width everywhere."""
+    monkeypatch.setenv("COLUMNS", "100")
+    for name in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def dry_run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["dry-run", "--kb", str(SMALL_KB), "--as-of", "2026-11-01", *args])
     out, err = capsys.readouterr()
@@ -55,7 +63,7 @@ def test_dry_run_json_of_a_json_client(tmp_path: Path, capsys: pytest.CaptureFix
     path = tmp_path / "c.json"
     path.write_text(json.dumps({"id": "j", "project_type": "lead_gen"}), encoding="utf-8")
     code, out, _ = dry_run(capsys, str(path), "--format", "json")
-    data = json.loads(out)
+    data = json.loads(out)["recommendations"]
     assert code == 0 and data[0]["client_id"] == "j"
     assert data[0]["actions"][0]["id"] == "briefing" and data[0]["as_of"] == "2026-11-01"
 

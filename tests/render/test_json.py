@@ -34,7 +34,7 @@ def test_plain_data_of_every_shape() -> None:
         "t": [1, [2]],
         "a": {"kind": "upsell", "id": "serm", "title": "Offer SERM", "reason": "r",
               "priority": 50, "rules": ["grow"], "sources": ["K08"], "missing": [],
-              "missing_one_of": []}}
+              "missing_one_of": [], "details": None}}
 
 
 def test_a_document_is_utf8_indented_and_ends_with_a_newline() -> None:
@@ -54,11 +54,12 @@ def test_validation_ok_and_strict(small_kb: engine.KnowledgeBase) -> None:
     assert (broken["ok"], broken["kb_version"], broken["errors"]) == (False, None, 1)
 
 
-def test_diagnostics_go_to_standard_output_as_a_list() -> None:
+def test_diagnostics_go_to_standard_output_as_the_error_document() -> None:
     output = JsonReporter().diagnostics([BROKEN])
-    assert output.err == "" and json.loads(output.out) == [{
-        "severity": "error", "code": "unknown-fact", "message": "unknown fact 'npss'",
-        "path": "rules/a.yaml", "line": 9, "col": 11, "expected": None, "hint": None}]
+    assert output.err == "" and json.loads(output.out) == {
+        "format_version": "1", "engine_version": engine.__version__, "errors": [{
+            "severity": "error", "code": "unknown-fact", "message": "unknown fact 'npss'",
+            "path": "rules/a.yaml", "line": 9, "col": 11, "expected": None, "hint": None}]}
 
 
 def test_a_test_run() -> None:

@@ -1,4 +1,4 @@
-"""Recommendations as Markdown: a section and a table per client, cells escaped."""
+"""Recommendations as Markdown: a section per client, a list item per group of actions."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from .sample import BLOCKED, WARNING, recommendation, two_clients
 MD_EN = (
     "## acme (Acme) · as of 2026-11-01 · kb VER\n"
     "\n"
-    "| prio | kind | what | why | sources |\n"
-    "|---|---|---|---|---|\n"
-    "| 90 | warning | Watch [bold]out[/bold] (`w1`) | a \\| b c | K28, K01 |\n"
-    "| 90 | blocked | Go (`ads`) | waits | K26 |\n"
+    "- **Watch [bold]out[/bold]** (`w1`) — warning · 90 · K01, K28\n"
+    "\n"
+    "  a | b c\n"
+    "\n"
+    "- **Go** (`ads`) — blocked · 90 · K26\n"
+    "\n"
+    "  waits\n"
     "\n"
     "## e · as of 2026-11-01 · kb VER\n"
     "\n"
@@ -25,15 +28,23 @@ MD_EN = (
 MD_RU_EXPLAIN = (
     "## acme · на дату 2026-11-01 · kb VER\n"
     "\n"
-    "| приор. | тип | что | почему | основания | правила |\n"
-    "|---|---|---|---|---|---|\n"
-    "| 90 | предупреждение | Watch [bold]out[/bold] (`w1`) | a \\| b c | K28, K01 | "
-    "`ads_first_warning` |\n"
-    "| 90 | заблокировано | Go (`ads`) | waits (ждёт: landing_pages) | K26 | journey map |\n"
+    "- **Watch [bold]out[/bold]** (`w1`) — предупреждение · 90 · K01, K28\n"
+    "\n"
+    "  a | b c\n"
+    "\n"
+    "  правила: ads_first_warning (rules/main.yaml:21:5)\n"
+    "\n"
+    "- **Go** (`ads`) — заблокировано · 90 · K26\n"
+    "\n"
+    "  waits\n"
+    "\n"
+    "  правила: карта пути\n"
+    "\n"
+    "  ads — ждёт: landing_pages\n"
 )
 
 
-def test_a_section_per_client_pipes_escaped_and_lines_joined(kb: engine.KnowledgeBase) -> None:
+def test_a_section_per_client_an_item_per_group_lines_joined(kb: engine.KnowledgeBase) -> None:
     named = two_clients(kb)
     assert recommendations(named, kb).replace(kb.version, "VER") == MD_EN
 

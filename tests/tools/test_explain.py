@@ -222,7 +222,7 @@ def test_explain_one_rule_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     path = client_file(tmp_path, ADS_FIRST)
     assert main(["explain", path, "--kb", "tests/data/small_kb", "--as-of", "2026-11-01",
                  "--rule", "optimise_in_band", "--format", "json"]) == 0
-    (data,) = json.loads(capsys.readouterr().out)
+    (data,) = json.loads(capsys.readouterr().out)["explanations"]
     assert [r["id"] for r in data["rules"]] == ["optimise_in_band"]
     assert data["rules"][0]["status"] == "not_matched"
 
@@ -262,7 +262,7 @@ def test_dry_run_explain_json_has_an_explanation_per_client(
     path = client_file(tmp_path, ADS_FIRST, {"id": "other"})
     assert main(["dry-run", path, "--kb", str(SMALL_KB), "--as-of", "2026-11-01",
                  "--explain", "--format", "json"]) == 0
-    first, second = json.loads(capsys.readouterr().out)
+    first, second = json.loads(capsys.readouterr().out)["recommendations"]
     assert first["explanation"]["client_id"] == "ads_first"
     assert first["explanation"]["rules"][0]["status"] == "fired"
     assert second["explanation"]["blocked"] == []
@@ -272,4 +272,4 @@ def test_dry_run_without_explain_has_no_explanation(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = client_file(tmp_path, ADS_FIRST)
     assert main(["dry-run", path, "--kb", str(SMALL_KB), "--format", "json"]) == 0
-    assert "explanation" not in json.loads(capsys.readouterr().out)[0]
+    assert "explanation" not in json.loads(capsys.readouterr().out)["recommendations"][0]

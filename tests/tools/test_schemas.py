@@ -159,7 +159,8 @@ def test_cli_writes_every_schema(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_cli_needs_a_kind(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 1
     assert capsys.readouterr().err == ("playbook schema: name a kind (rules, journey, playbook, "
-                                       "scenario, client, impact, mapping) or give --write DIR\n")
+                                       "scenario, client, impact, mapping, recommendation, "
+                                       "errors) or give --write DIR\n")
 
 
 def test_a_knowledge_base_schema_lists_its_names(small_kb: engine.KnowledgeBase) -> None:
