@@ -5,11 +5,15 @@ the same data as tuples of strings and ints pickles about ten times faster. Work
 ``to_wire(rec)``; the receiver calls ``from_wire(wire)`` and gets a Recommendation equal to
 ``rec``. The layout, positional (docs/performance.md shows it too)::
 
-    ("rec/1", client_id, as_of, kb_version, actions)
+    ("rec/2", client_id, as_of, kb_version, actions, held, notes)
         as_of:   the date as ISO text, "2026-10-15"
         actions: a tuple of actions, in the recommendation's order, each
-                 (kind, id, title, reason, priority, rules, sources, missing)
-                 priority an int; rules, sources and missing tuples of str
+                 (kind, id, title, reason, priority, rules, sources, missing, missing_one_of,
+                  details)
+                 priority an int; rules, sources and missing tuples of str; missing_one_of a
+                 tuple of tuples of str; details None or (entry, title, summary, items)
+        held:    a tuple of (step, title, rules, reason)
+        notes:   a tuple of str
 
 The first item names the layout and its version; ``from_wire`` refuses any other. The form is
 also JSON as is: ``json.dumps(to_wire(rec))`` writes arrays for the tuples, and ``from_wire``
@@ -22,18 +26,22 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from engine.models import Action, Recommendation
+from engine.models import Action, Details, Held, Recommendation
 
-WIRE_VERSION = "rec/1"
-WireAction = tuple[str, str, str, str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-Wire = tuple[str, str, str, str, tuple[WireAction, ...]]
+WIRE_VERSION = "rec/2"
+Wire = tuple[Any, ...]
 
 
 def to_wire(rec: Recommendation) -> Wire:
     """The recommendation as plain tuples (see the module's docstring for the layout)."""
     return (WIRE_VERSION, rec.client_id, rec.as_of.isoformat(), rec.kb_version,
-            tuple([(a.kind, a.id, a.title, a.reason, a.priority, a.rules, a.sources, a.missing)
-                   for a in rec.actions]))
+            tuple([(a.kind, a.id, a.title, a.reason, a.priority, a.rules, a.sources, a.missing,
+                    a.missing_one_of, _details(a.details)) for a in rec.actions]),
+            tuple([(h.step, h.title, h.rules, h.reason) for h in rec.held]), tuple(rec.notes))
+
+
+def _details(d: Details | None) -> tuple[Any, ...] | None:
+    return None if d is None else (d.entry, d.title, d.summary, d.items)
 
 
 def from_wire(wire: Sequence[Any]) -> Recommendation:
@@ -41,17 +49,23 @@ def from_wire(wire: Sequence[Any]) -> Recommendation:
 
     The wire form is trusted to come from ``to_wire``: only its version is checked.
     """
-    if len(wire) != 5 or wire[0] != WIRE_VERSION:
+    if len(wire) != 7 or wire[0] != WIRE_VERSION:
         raise ValueError(f"not a recommendation in wire form {WIRE_VERSION!r}: "
                          f"it starts with {wire[0] if wire else None!r}")
-    _, client_id, as_of, kb_version, actions = wire
+    _, client_id, as_of, kb_version, actions, held, notes = wire
     return Recommendation.trusted({
         "client_id": client_id, "as_of": dt.date.fromisoformat(as_of), "kb_version": kb_version,
-        "actions": [_action(a) for a in actions]})
+        "actions": [_action(a) for a in actions],
+        "held": [Held.trusted({"step": s, "title": t, "rules": tuple(r), "reason": why})
+                 for s, t, r, why in held], "notes": list(notes)})
 
 
 def _action(a: Sequence[Any]) -> Action:
-    kind, id_, title, reason, priority, rules, sources, missing = a
+    kind, id_, title, reason, priority, rules, sources, missing, one_of, details = a
     return Action.trusted({"kind": kind, "id": id_, "title": title, "reason": reason,
                            "priority": priority, "rules": tuple(rules),
-                           "sources": tuple(sources), "missing": tuple(missing)})
+                           "sources": tuple(sources), "missing": tuple(missing),
+                           "missing_one_of": tuple(tuple(g) for g in one_of),
+                           "details": None if details is None else Details.trusted({
+                               "entry": details[0], "title": details[1],
+                               "summary": details[2], "items": tuple(details[3])})})
