@@ -23,7 +23,7 @@ from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language.fact_types import FactType, Unit
 from engine.language.templates import Bound
-from engine.models import Action, PlaybookEntry
+from engine.models import Action, Details, PlaybookEntry
 from engine.vocabulary import LANGUAGES, STEP_KINDS, ActionKind, Language
 
 Titles = dict[str, dict[str, str]]  # language -> id -> title
@@ -93,7 +93,8 @@ class Index:
             base = self.view(lang, "")
             journey = self.journeys[project_type]
             return View(base.reasons, {
-                r.id: _with_steps(r, base.proposals[r.id], journey, lang, base.reasons[r.id].text)
+                r.id: _with_steps(r, base.proposals[r.id], journey, lang, base.reasons[r.id].text,
+                                  self.details[lang, project_type])
                 for r in self.rules})
         reasons = {r.id: r.reason[lang].bind(self.facts, self.thresholds, lang, self.units)
                    for r in self.rules}
@@ -106,7 +107,8 @@ class Index:
         if kind in STEP_KINDS:
             return None
         title = self.titles[kind][lang][rule.id if kind == "warning" else target]
-        return _proposal(rule, kind, target, title, reason)
+        return _proposal(rule, kind, target, title, reason,
+                         self.details[lang, ""].get((kind, target)))
 
 
 def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
@@ -136,21 +138,22 @@ def held_steps(rule: CompiledRule, journey: Journey) -> frozenset[str]:
 
 
 def _with_steps(rule: CompiledRule, base: Proposals, journey: Journey, lang: Language,
-                reason: str | None) -> Proposals:
+                reason: str | None, details: Mapping[tuple[str, str], Details]) -> Proposals:
     """A rule's proposals for one journey: its steps filled in where the journey has them."""
     if all(p is not None for p in base):
         return base
     return tuple(p if p is not None or target not in journey.steps
-                 else _proposal(rule, kind, target, journey.titles[lang][target], reason)
+                 else _proposal(rule, kind, target, journey.titles[lang][target], reason,
+                                details.get((kind, target)))
                  for (kind, target), p in zip(rule.actions, base, strict=True))
 
 
 def _proposal(rule: CompiledRule, kind: str, target: str, title: str,
-              reason: str | None) -> Proposal:
+              reason: str | None, details: Details | None) -> Proposal:
     ordered = tuple(sorted(rule.source_set))
     action = None if reason is None else Action.trusted(
         {"kind": kind, "id": target, "title": title, "reason": reason,
          "priority": rule.priority, "rules": (rule.id,), "sources": ordered, "missing": (),
-         "missing_one_of": ()})
+         "missing_one_of": (), "details": details})
     return Proposal(cast(ActionKind, kind), target, title, rule.priority, rule.id,
                     rule.source_set, ordered, action)

@@ -98,8 +98,9 @@ def test_prepared_actions_are_shared_between_recommendations(
 def test_building_again_from_the_same_inputs_gives_an_equal_index(
         small_kb: engine.KnowledgeBase) -> None:
     values = {name: t.value for name, t in small_kb.thresholds.items()}
+    units = {name: t.unit for name, t in small_kb.thresholds.items()}
     again = build_index(small_kb.rules, small_kb.journeys, small_kb.playbook, values,
-                        small_kb.facts)
+                        small_kb.facts, units)
     assert again == small_kb.index
     assert again.view("ru", "lead_gen") == small_kb.index.view("ru", "lead_gen")
 

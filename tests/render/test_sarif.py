@@ -43,7 +43,8 @@ def test_sarif_of_a_clean_knowledge_base_has_its_warnings(
     assert main(["validate", "--kb", str(SMALL_KB), "--format", "sarif"]) == 0
     log = json.loads(capsys.readouterr().out)
     assert list(jsonschema.Draft4Validator(SARIF_SCHEMA).iter_errors(log)) == []
-    assert [r["level"] for r in log["runs"][0]["results"]] == ["warning"]
+    assert [(r["level"], r["ruleId"]) for r in log["runs"][0]["results"]] == [
+        ("warning", "always-blocked"), ("warning", "unguaranteed-fact")]
 
 
 def test_json_says_which_knowledge_base_was_used(broken_kb: Path,
