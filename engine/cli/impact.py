@@ -1,8 +1,10 @@
 """Show how a knowledge-base change alters the advice for a portfolio, before it is merged.
 
 Runs the base knowledge base (--base: a folder, or a git ref of the repository holding --kb,
-read without touching the work tree) and the new one (--kb, default: the bundled one) over the
-same clients, and reports the clients affected, the actions added, removed and changed, by kind,
+read without touching the work tree) and the new one (--kb, default: the one you stand in) over
+the same clients (files read as `playbook run` reads them, with --map for a CRM export, or the
+clients of the last run recorded in a journal with --from-journal), on --workers processes,
+and reports the clients affected, the actions added, removed and changed, by kind,
 by rule and by segment (project type and every --by fact), then each affected client.
 
 Exit codes: 0 done (whether or not anything changed), 1 bad input, 2 internal error,
@@ -15,15 +17,17 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 from engine.cli.common import add_kb, date, emit, load_kb
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, DiagnosticsError, UserMistake
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.load import load
-from engine.models import Client
+from engine.portfolio.cells import Cells
+from engine.portfolio.mapping import DEFAULT, read_mapping
+from engine.portfolio.readers import read_all
 from engine.render import TextReporter
 from engine.render import impact as reports
-from engine.runtime.clients import read_clients
 from engine.tools.impact import ImpactReport, impact
 from engine.tools.kb_at_ref import load_at_ref
 from engine.vocabulary import LANGUAGES
@@ -33,8 +37,14 @@ GATE_TRIPPED = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("clients", nargs="+", metavar="CLIENT_FILE", type=Path,
-                        help="client files (.yaml, .yml or .json): one client or a list")
+    parser.add_argument("clients", nargs="*", metavar="CLIENTS",
+                        help="client files (.yaml .yml .json .jsonl .csv .parquet), '-' for stdin")
+    parser.add_argument("--map", type=Path, metavar="MAP.yaml",
+                        help="CRM mapping file (see `playbook run`)")
+    parser.add_argument("--from-journal", metavar="PATH_OR_URL",
+                        help="compare over the clients of the last run recorded in this journal")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="processes to recommend on (default: 1)")
     parser.add_argument("--base", required=True, metavar="KB_OR_REF",
                         help="the knowledge base before the change: a folder, or a git ref")
     add_kb(parser)
@@ -54,11 +64,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if bool(args.clients) == bool(args.from_journal) or args.workers < 1:
+        raise UserMistake("give client files or --from-journal (one of them), and --workers 1 "
+                          "or more")
     new = load_kb(args)
     base = _base(args.base, new)
-    clients, problems = _clients(args.clients, new)
+    clients, problems = (_journal_clients(args.from_journal) if args.from_journal
+                         else _clients(args, new))
     emit(TextReporter().diagnostics(problems))
-    report = impact(base, new, clients, args.as_of or dt.date.today(), args.by, args.lang)
+    report = impact(base, new, clients, args.as_of or dt.date.today(), args.by, args.lang,
+                    args.workers)
     sys.stdout.write({"text": reports.text, "markdown": reports.markdown,
                       "json": reports.json}[args.format](report))
     if problems:
@@ -72,14 +87,36 @@ def _base(spec: str, new: KnowledgeBase) -> KnowledgeBase:
     return load_at_ref(spec, new.root, new.matcher.name)
 
 
-def _clients(paths: list[Path], kb: KnowledgeBase) -> tuple[list[Client], list[Diagnostic]]:
-    clients: list[Client] = []
+def _clients(args: argparse.Namespace, kb: KnowledgeBase) -> tuple[list[Any], list[Diagnostic]]:
+    """The clients of the files, read as `playbook run` reads them; records that cannot be
+    read are reported (the others are still compared)."""
+    mapping = DEFAULT
+    if args.map is not None:
+        found, mistakes = read_mapping(args.map)
+        if found is None:
+            raise DiagnosticsError(mistakes)
+        mapping = found
+    clients: list[Any] = []
     problems: list[Diagnostic] = []
-    for path in paths:
-        found, bad = read_clients(path, kb)
-        clients += found
-        problems += bad
+    for record in read_all(args.clients, Cells(mapping, kb)):
+        if record.problems:
+            problems += record.problems
+        else:
+            clients.append(record.data)
     return clients, problems
+
+
+def _journal_clients(target: str) -> tuple[list[Any], list[Diagnostic]]:
+    try:
+        from engine import journal  # the optional extra, only when asked
+    except ImportError:
+        raise UserMistake("--from-journal needs the 'journal' extra: "
+                          "pip install 'playbook-engine[journal]'") from None
+    with journal.open(target) as book:
+        clients = book.clients()
+    if not clients:
+        raise UserMistake(f"the journal {target} has no complete run with its clients' facts")
+    return clients, []
 
 
 def _tripped(report: ImpactReport, args: argparse.Namespace) -> bool:

@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import Field
 
-from engine.errors import ClientError, Diagnostic
+from engine.errors import Diagnostic
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Action, Client, Model
-from engine.runtime.recommend import recommend
+from engine.portfolio.run import Outcome, recommend_many
 from engine.vocabulary import KIND_ORDER
 
 FORMAT_VERSION = 1
 COMPARED = ("priority", "reason", "title", "missing", "sources", "rules")
 Change = Literal["added", "removed", "changed"]
 Key = tuple[str, str]  # (kind, id) within one client
+Facts = Client | Mapping[str, Any]  # a client as the library or a portfolio file gives it
 
 
 class ActionChange(Model):
@@ -101,23 +102,26 @@ def diff(client_id: str, before: Sequence[Action], after: Sequence[Action]
     return sorted(changes, key=lambda c: (KIND_ORDER[c.kind], c.id))
 
 
-def impact(base: KnowledgeBase, new: KnowledgeBase, clients: Iterable[Client],
-           as_of: dt.date, by: Sequence[str] = (), lang: str = "en") -> ImpactReport:
-    """Recommend with both knowledge bases for every client and compare."""
+def impact(base: KnowledgeBase, new: KnowledgeBase, clients: Sequence[Facts],
+           as_of: dt.date, by: Sequence[str] = (), lang: str = "en",
+           workers: int = 1) -> ImpactReport:
+    """Recommend with both knowledge bases for every client (through the portfolio path, on
+    ``workers`` processes) and compare."""
+    def run(kb: KnowledgeBase) -> Iterator[Outcome]:
+        return recommend_many(clients, kb=kb, as_of=as_of, lang=lang, workers=workers)
+
     seen, changes, errors = [], [], []
-    for client in clients:
-        try:
-            before = recommend(client, kb=base, as_of=as_of, lang=lang).actions
-            after = recommend(client, kb=new, as_of=as_of, lang=lang).actions
-        except ClientError as exc:
-            errors.append(_error(client, exc.diagnostics))
+    for client, old, now in zip(clients, run(base), run(new), strict=True):
+        if old.recommendation is None or now.recommendation is None:
+            errors.append(_error(old.client_id or now.client_id, old.errors or now.errors))
             continue
         seen.append(client)
-        changes += diff(client.id, before, after)
+        changes += diff(now.recommendation.client_id, old.recommendation.actions,
+                        now.recommendation.actions)
     return summarise(base, new, as_of, seen, changes, by, errors)
 
 
-def summarise(base: KnowledgeBase, new: KnowledgeBase, as_of: dt.date, clients: list[Client],
+def summarise(base: KnowledgeBase, new: KnowledgeBase, as_of: dt.date, clients: list[Facts],
               changes: list[ActionChange], by: Sequence[str],
               errors: list[dict[str, Any]]) -> ImpactReport:
     totals = Tally()
@@ -139,7 +143,7 @@ def summarise(base: KnowledgeBase, new: KnowledgeBase, as_of: dt.date, clients: 
         errors=errors)
 
 
-def segments(clients: Sequence[Client], affected: set[str],
+def segments(clients: Sequence[Facts], affected: set[str],
              facts: Sequence[str]) -> list[Segment]:
     """For each fact and value: how many clients have it and how many of them are affected."""
     found = []
@@ -148,22 +152,27 @@ def segments(clients: Sequence[Client], affected: set[str],
         for client in clients:
             value = fact_value(client, fact)
             total[value] += 1
-            hit[value] += client.id in affected
+            hit[value] += _id(client) in affected
         found += [Segment(fact=fact, value=v, clients=n, affected=hit[v])
                   for v, n in total.items()]
     return sorted(found, key=lambda s: (-s.pct, -s.affected, s.fact, s.value))
 
 
-def fact_value(client: Client, fact: str) -> str:
+def fact_value(client: Facts, fact: str) -> str:
     """A client's value of a field or ``facts.NAME`` as text; ``(missing)`` when unknown."""
+    data = client.model_dump() if isinstance(client, Client) else client
     if fact.startswith("facts."):
-        value = client.facts.get(fact.removeprefix("facts."))
+        value = (data.get("facts") or {}).get(fact.removeprefix("facts."))
     else:
-        value = getattr(client, fact, None)
+        value = data.get(fact)
     if value is None or value == []:
         return "(missing)"
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def _error(client: Client, problems: Sequence[Diagnostic]) -> dict[str, Any]:
-    return {"client_id": client.id, "errors": [d.as_dict() for d in problems]}
+def _id(client: Facts) -> str:
+    return client.id if isinstance(client, Client) else str(client.get("id"))
+
+
+def _error(client_id: str | None, problems: Sequence[Diagnostic]) -> dict[str, Any]:
+    return {"client_id": client_id, "errors": [d.as_dict() for d in problems]}

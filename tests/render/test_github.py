@@ -16,7 +16,8 @@ def test_github_annotations(broken_kb: Path, capsys: pytest.CaptureFixture[str])
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == (
         "::error file=rules/main.yaml,line=18,col=18,title=unknown-operator::operator '>=' is "
-        "unknown%0Aexpected: for 'nps' (a whole number from 0 to 10): one of 'between', 'eq', 'exists', 'gt', "
+        "unknown%0Aexpected: for 'nps' (a whole number from 0 to 10): one of 'between', 'eq', "
+        "'exists', 'gt', "
         "'gte', 'lt', 'lte', 'missing', 'ne', 'none_of', 'one_of'%0Ahint: did you mean 'gte'? "
         "(`>=` is written 'gte' here)")
     assert len([line for line in lines if line.startswith("::error ")]) == 5

@@ -125,3 +125,32 @@ def test_a_git_ref_base_is_read_without_touching_the_work_tree(tmp_path: Path) -
                    str(ROOT / "examples" / "lead_gen_kpi_off.yaml"))
     assert bad.returncode == 1 and "error[bad-base] cannot read the knowledge base at git ref" \
         in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_workers_a_crm_export_and_the_journals_clients_give_the_same_report(
+        tmp_path: Path) -> None:
+    new_dir = copy_kb(tmp_path / "new")
+    move_band(new_dir)
+    crm = ROOT / "examples" / "crm"
+    common = ["impact", "--base", str(ROOT), "--kb", str(new_dir), "--as-of", "2026-10-15",
+              "--format", "json"]
+    one = playbook(*common, str(crm / "export.csv"), "--map", str(crm / "mapping.yaml"))
+    two = playbook(*common, str(crm / "export.csv"), "--map", str(crm / "mapping.yaml"),
+                   "--workers", "2")
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    assert one.stdout == two.stdout and json.loads(one.stdout)["clients"] > 0
+    journal = tmp_path / "journal.sqlite"
+    recorded = playbook("run", str(crm / "export.csv"), "--map", str(crm / "mapping.yaml"),
+                        "--as-of", "2026-10-15", "--journal", str(journal),
+                        "--out", str(tmp_path / "out.jsonl"))
+    assert recorded.returncode == 0, recorded.stderr
+    from_journal = playbook(*common, "--from-journal", str(journal))
+    assert from_journal.returncode == 0, from_journal.stderr
+    assert json.loads(from_journal.stdout) == json.loads(one.stdout)
+
+
+def test_clients_or_a_journal_must_be_given() -> None:
+    result = playbook("impact", "--base", str(ROOT))
+    assert result.returncode == 1
+    assert result.stderr.endswith("playbook impact: give client files or --from-journal (one of "
+                                  "them), and --workers 1 or more\n")
