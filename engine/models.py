@@ -6,11 +6,12 @@ Every model is frozen and forbids unknown keys, so a typo is an error naming the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from engine.bounds import MAX_COUNT, MAX_ITEMS, MAX_MAGNITUDE, MAX_MONEY, MIN_KPI_TARGET
+from engine.model_base import Model as Model
 from engine.vocabulary import ActionKind
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -29,32 +30,6 @@ DecisionSystem = Literal["owner", "manager_and_owner", "committee"]
 Importance = Literal["key", "regular", "low"]
 SERVICES = ("seo", "context_ads", "serm", "content_marketing", "display_campaign",
             "retargeting", "audience_targeting", "analytics", "web_development")
-
-
-# Frozen models are written once, in trusted(), straight through pydantic's own slots.
-_new, _set = object.__new__, object.__setattr__
-_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    @classmethod
-    def trusted(cls, data: dict[str, Any]) -> Self:
-        """An instance of data the engine built and typed itself, without validating it again.
-
-        Equal to ``model_validate(data)`` for such data (pinned by tests/test_models.py) at a
-        fraction of the cost of validation or of ``model_construct``: recommend() is a hot path.
-        Every field must be given.
-        """
-        obj = _new(cls)
-        _set(obj, "__dict__", data)
-        _set_fields(obj, set(data))
-        _set_extra(obj, None)
-        _set_private(obj, None)
-        return obj
 
 
 # --- the client ---------------------------------------------------------------------------

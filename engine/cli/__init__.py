@@ -22,9 +22,9 @@ from engine.version import __version__
 COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help line)
     "dry-run": ("dry_run", "Show what would be recommended for each client, and why. "
                            "Writes nothing."),
-    "run": ("run", "Run a portfolio (YAML, JSON, JSON Lines, CSV, Parquet or stdin) through "
-                   "all cores or a Dask cluster; bad clients become error records."),
-    "show": ("show", "Print one playbook entry: its summary and items, in a language."),
+    "run": ("run", "Recommend for a whole portfolio: a CRM export in, every client's advice "
+                   "out."),
+    "show": ("show", "Print one playbook entry: its title, kind, sources, summary and items."),
     "validate": ("validate", "Check the whole knowledge base and report every problem at once."),
     "test": ("test", "Run the scenarios written next to the rules (rules/*.test.yaml)."),
     "explain": ("explain", "Explain, rule by rule, why a client gets what it gets."),

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -57,6 +58,8 @@ def key(root: Path, *parts: str) -> str | None:
         digest.update(f"{part}\0".encode())
     for kind, path in knowledge_files(root):
         try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                return None  # a FIFO or device: never read it here, let the loader refuse it
             data = path.read_bytes()
         except OSError:
             return None  # an unreadable file: let the loader report it
