@@ -123,7 +123,7 @@ def _portfolio(args: argparse.Namespace, kb: KnowledgeBase, cells: Cells) -> Sum
                 step()
 
         if args.journal:
-            _record(args, kb, cells, as_of, advised())
+            _record(args, kb, cells, as_of, advised(), summary)
         else:
             for _ in advised():
                 pass
@@ -132,9 +132,9 @@ def _portfolio(args: argparse.Namespace, kb: KnowledgeBase, cells: Cells) -> Sum
 
 
 def _record(args: argparse.Namespace, kb: KnowledgeBase, cells: Cells, as_of: dt.date,
-            pairs: Iterator[tuple[Any, Recommendation]]) -> None:
+            pairs: Iterator[tuple[Any, Recommendation]], summary: Summary) -> None:
     """Record the run in the journal and print what changed (stdout, or stderr when the
-    results go to stdout)."""
+    results go to stdout; with --format json, inside the summary's document)."""
     from engine import journal  # the optional extra, only when asked
     from engine.render.journal import run_summary_text
 
@@ -143,6 +143,9 @@ def _record(args: argparse.Namespace, kb: KnowledgeBase, cells: Cells, as_of: dt
     with journal.open(args.journal) as book:
         done = book.record(pairs, as_of=as_of, kb_version=kb.version, input_digest=digest,
                            policy=kb.journal)
+    if args.format == "json":
+        summary.journal = done.as_dict()
+        return
     shown = run_summary_text(done, args.lang)
     (sys.stderr if args.out == "-" else sys.stdout).write(shown)
 

@@ -35,6 +35,7 @@ class Summary:
     warnings: Counter[str] = field(default_factory=Counter)
     warning_titles: dict[str, str] = field(default_factory=dict)
     _urgent: list[tuple[int, int, Urgent]] = field(default_factory=list)
+    journal: dict[str, Any] | None = None  # with --journal: what the run changed in it
 
     def add(self, record: Record, result: Result) -> None:
         self.read += 1
@@ -75,4 +76,5 @@ class Summary:
                 "actions_by_kind": {k: self.kinds[k] for k in ACTION_KINDS},
                 "top_warnings": [{"id": w, "title": t, "clients": n}
                                  for w, t, n in self.top_warnings()],
-                "most_urgent": [u.__dict__ for u in self.urgent()]}
+                "most_urgent": [u.__dict__ for u in self.urgent()],
+                **({"journal": self.journal} if self.journal is not None else {})}

@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import TypeVar
 
 from engine.journal import Advice, ChangeRecord, Counts, HistoryEntry, InboxItem, RunSummary
-from engine.render.json import document as to_json
+from engine.render.json import versioned
 from engine.render.words import JOURNAL as WORDS
 from engine.render.words import KIND_LABEL
 
@@ -105,8 +105,9 @@ def advice_text(advice: Advice, lang: str = "en") -> str:
 
 
 def records_json(records: Sequence[ChangeRecord | InboxItem | HistoryEntry]) -> str:
-    return to_json([r.as_dict() for r in records])
+    """One record per piece of advice, under ``records``, after the contract's header."""
+    return versioned({"records": [r.as_dict() for r in records]})
 
 
 def one_json(item: RunSummary | Advice) -> str:
-    return to_json(item.as_dict())
+    return versioned(item.as_dict())

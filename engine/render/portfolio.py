@@ -16,7 +16,7 @@ from rich.text import Text
 from engine.errors import Diagnostic
 from engine.portfolio.records import Record
 from engine.portfolio.summary import Summary
-from engine.render.json import document
+from engine.render.json import versioned
 from engine.render.text import diagnostics
 from engine.render.words import KIND_LABEL
 from engine.render.words import PORTFOLIO_WORDS as WORDS
@@ -71,7 +71,7 @@ def summary_markdown(summary: Summary, lang: str = "en") -> str:
 
 
 def summary_json(summary: Summary) -> str:
-    return document(summary.as_dict())
+    return versioned(summary.as_dict())
 
 
 STEP = 100

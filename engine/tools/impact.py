@@ -21,9 +21,10 @@ from engine.errors import Diagnostic
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Action, Client, Model
 from engine.portfolio.run import Outcome, recommend_many
+from engine.tools.contract import FormatVersion
+from engine.version import __version__ as ENGINE_VERSION
 from engine.vocabulary import KIND_ORDER
 
-FORMAT_VERSION = 1
 COMPARED = ("priority", "reason", "title", "missing", "sources", "rules")
 Change = Literal["added", "removed", "changed"]
 Key = tuple[str, str]  # (kind, id) within one client
@@ -67,7 +68,8 @@ class Segment(Model):
 
 
 class ImpactReport(Model):
-    format_version: int = FORMAT_VERSION
+    format_version: FormatVersion = "1"  # the JSON contract's version (engine/tools/contract.py)
+    engine_version: str = ENGINE_VERSION
     base_kb: str
     new_kb: str
     as_of: dt.date

@@ -318,7 +318,7 @@ def test_a_run_is_recorded_in_the_journal_once(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert "was recorded before (2026-10-15" in again.stdout and "nothing added" in again.stdout
     inbox = playbook("inbox", "--journal", str(journal), "--format", "json")
-    assert len(json.loads(inbox.stdout)) == actions
+    assert len(json.loads(inbox.stdout)["records"]) == actions
 
 
 def test_a_journal_needs_client_files_not_stdin(tmp_path: Path) -> None:

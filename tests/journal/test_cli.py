@@ -33,7 +33,9 @@ def playbook(*args: str) -> tuple[int, str, str]:
 def as_json(*args: str) -> Any:
     code, out, err = playbook(*args, "--format", "json")
     assert code == 0, err
-    return json.loads(out)
+    doc = json.loads(out)
+    assert (doc.pop("format_version"), doc.pop("engine_version")) == ("1", engine.__version__)
+    return doc.get("records", doc)
 
 
 @pytest.fixture
