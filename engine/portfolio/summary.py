@@ -60,10 +60,6 @@ class Summary:
             elif entry[:2] > self._urgent[0][:2]:
                 heapq.heapreplace(self._urgent, entry)
 
-    @property
-    def succeeded(self) -> int:
-        return self.read - self.failed
-
     def urgent(self) -> list[Urgent]:
         return [u for _, _, u in sorted(self._urgent, key=lambda e: e[:2], reverse=True)]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.models import Details
+from engine.models import Action, Details
 from engine.render.groups import Group
 from engine.render.words import EXPLAIN_LABELS, GROUP_WORDS, HEADERS, KIND_LABEL
 
@@ -42,11 +42,17 @@ def details_lines(details: Details, bullet: str = "• ", titled: bool = True) -
 
 
 def waiting(group: Group, lang: str) -> list[str]:
-    """What each blocked step waits for; an any-of group as ``one of a / b``."""
+    """What each blocked step of the group waits for."""
+    return [f"{a.id} — {HEADERS[lang][6]}: {waiting_for(a, lang)}"
+            for a in group.actions if a.missing or a.missing_one_of]
+
+
+def waiting_for(a: Action, lang: str) -> str:
+    """The missing steps of a blocked action, any-of groups as ``one of a / b``."""
     one_of = EXPLAIN_LABELS[lang]["one_of"]
-    return [f"{a.id} — {HEADERS[lang][6]}: " + ", ".join(
-        [*a.missing, *(one_of.format(steps=" / ".join(g)) for g in a.missing_one_of)])
-        for a in group.actions if a.missing or a.missing_one_of]
+    return ", ".join([*a.missing, *(one_of.format(steps=" / ".join(g))
+                                    for g in a.missing_one_of)])
+
 
 
 def rules(group: Group, kb: KnowledgeBase, lang: str) -> list[str]:

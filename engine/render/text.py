@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from engine.errors import Diagnostic
 from engine.kb.details import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.models import Action, Held, PlaybookEntry, Recommendation
+from engine.models import Held, PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text
 from engine.render.groups import ALL, View
 from engine.render.output import Output
@@ -148,13 +148,6 @@ def _dropped_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
     lines += ["  " + words["asked_for"].format(rule=d.rule, step=d.step, why=d.why)
               for d in ex.dropped]
     return lines
-
-
-def waiting_for(a: Action, lang: str) -> str:
-    """The missing steps of a blocked action, any-of groups as ``one of a / b``."""
-    one_of = EXPLAIN_LABELS[lang]["one_of"]
-    return ", ".join([*a.missing, *(one_of.format(steps=" / ".join(g))
-                                    for g in a.missing_one_of)])
 
 
 def notes_text(rec: Recommendation, lang: str, bullet: str = "") -> str:
