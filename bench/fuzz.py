@@ -1,6 +1,6 @@
 """The long fuzz run: mutants of the bundled knowledge base and of the example clients.
 
-    python bench/fuzz.py [--cases 100000] [--seed 17] [--kb-share 0.1]
+    python bench/fuzz.py [--cases 100000] [--seed 17] [--kb-share 0.1] [--jobs 2]
 
 Not a test: prints counts. A share of the cases (--kb-share) mutate one file of a copy of the
 bundled knowledge base, load it (compile + lint) and, when it loads, recommend, render and
@@ -8,12 +8,15 @@ explain two clients with it; the others mutate an example client file (YAML or J
 recommend, render and explain it against the bundled knowledge base. Every case must end in
 "ok" (loaded / read and used) or "refused" (KnowledgeBaseError / ClientError diagnostics); any
 other exception is counted as a crash and its first traceback printed. Exit 1 on a crash.
+--jobs N splits the cases into N shards run side by side in processes of their own, shard K
+seeded with (--seed, K): the same arguments give the same cases and counts on any machine.
 The same machinery, with a few thousand cases and hypothesis, is tests/test_fuzz.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import shutil
 import sys
@@ -36,13 +39,12 @@ SOME_CLIENTS: list[dict[str, Any]] = [
                 {"id": "b", "project_type": "lead_gen", "temperament": "choleric"}]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=17)
-    parser.add_argument("--kb-share", type=float, default=0.1)
-    args = parser.parse_args()
-    rnd = random.Random(args.seed)
+Totals = dict[str, Outcome]
+
+
+def shard(cases: int, seed: int, index: int, kb_share: float) -> Totals:
+    """Run ``cases`` cases seeded with (seed, index) on a copy of the bundled knowledge base."""
+    rnd = random.Random(f"{seed}-{index}")
     kb = engine.load()
     totals = {"knowledge base": Outcome(), "client": Outcome()}
     start = time.perf_counter()
@@ -50,21 +52,45 @@ def main() -> int:
         root = Path(tmp) / "kb"
         for folder in FOLDERS:
             shutil.copytree(bundled_root() / folder, root / folder)
-        for i in range(args.cases):
-            if rnd.random() < args.kb_share:
+        for i in range(cases):
+            if rnd.random() < kb_share:
                 totals["knowledge base"].add(kb_case(root, rnd, SOME_CLIENTS))
             else:
                 totals["client"].add(client_case(kb, rnd.choice(CLIENTS), Path(tmp) / "c", rnd))
             if (i + 1) % 5_000 == 0:
-                print(f"  {i + 1} cases, {time.perf_counter() - start:.0f} s: " + "; ".join(
-                    f"{kind} ok {out.ok} refused {out.refused} crashed {len(out.crash or [])}"
-                    for kind, out in totals.items()), flush=True)
+                print(f"  shard {index}: {i + 1} cases, {time.perf_counter() - start:.0f} s: "
+                      + summary(totals), flush=True)
+    return totals
+
+
+def summary(totals: Totals) -> str:
+    return "; ".join(f"{kind} ok {out.ok} refused {out.refused} crashed {len(out.crash or [])}"
+                     for kind, out in totals.items())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--kb-share", type=float, default=0.1)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    sizes = [args.cases // args.jobs + (k < args.cases % args.jobs) for k in range(args.jobs)]
+    with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
+        shards = pool.starmap(shard, [(n, args.seed, k, args.kb_share)
+                                      for k, n in enumerate(sizes)])
+    totals = {"knowledge base": Outcome(), "client": Outcome()}
+    for part in shards:
+        for kind, out in part.items():
+            totals[kind].add(out)
     crashes = 0
     for kind, out in totals.items():
         crashes += len(out.crash or [])
         print(f"{kind} mutants: ok {out.ok}, refused {out.refused}, crashed "
               f"{len(out.crash or [])}")
-    print(f"{args.cases} cases in {time.perf_counter() - start:.0f} s, seed {args.seed}")
+    print(f"{args.cases} cases in {time.perf_counter() - start:.0f} s, seed {args.seed}, "
+          f"{args.jobs} shard(s)")
     for out in totals.values():
         if out.crash:
             print(out.crash[0])

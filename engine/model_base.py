@@ -15,7 +15,7 @@ _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     @classmethod
     def trusted(cls, data: dict[str, Any]) -> Self:

@@ -26,7 +26,6 @@ from engine.render import reporter
 from engine.render.groups import View
 from engine.runtime.recommend import recommend
 from engine.tools.batch import read_batch
-from engine.tools.explain import explain
 from engine.vocabulary import ACTION_KINDS, LANGUAGES
 
 NAME = "dry-run"
@@ -58,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
     clients = batch.clients
     recs = [recommend(c, kb=kb, as_of=args.as_of, lang=args.lang) for c in clients]
     named = [(r, c.name) for r, c in zip(recs, clients, strict=True)]
-    explained = [explain(kb, c, args.as_of, args.lang) for c in clients] if args.explain else None
+    explained = None
+    if args.explain:
+        from engine.tools.explain import explain
+
+        explained = [explain(kb, c, args.as_of, args.lang) for c in clients]
     view = View(brief=args.brief, kinds=args.kind, top=args.top)
     emit(reporter(args.format).recommendations(named, kb, args.lang, explained, view,
                                                batch.failed))

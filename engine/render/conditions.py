@@ -8,13 +8,15 @@ value just past a boundary failed, so nothing is rounded away.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.language import numbers
 from engine.language.conditions import SYMBOL, Test
 from engine.language.fact_types import FactType
 from engine.render.words import CONDITION_WORDS
-from engine.tools.explain import Unmet
+
+if TYPE_CHECKING:
+    from engine.tools.explain import Unmet
 
 NUMBER = FactType("number")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -21,7 +22,9 @@ from engine.render import advice
 from engine.render.groups import ALL, Group, View, selected
 from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
 from engine.render.words import HEADERS, KIND_LABEL
-from engine.tools.explain import Explanation
+
+if TYPE_CHECKING:
+    from engine.tools.explain import Explanation
 
 KIND_STYLE = {"warning": "bold red", "blocked": "yellow", "next_step": "green",
               "upsell": "cyan", "communication": "magenta"}
