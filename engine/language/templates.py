@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.errors import escaped
 from engine.language import numbers
 from engine.language.fact_types import FactType, Unit
 
@@ -97,13 +98,14 @@ def parse(text: str) -> Template:
 
 
 def humanise(value: Any, ftype: FactType, lang: str) -> str:
-    """A fact value as a person would write it."""
+    """A fact value as a person would write it (a control character in a client's text written
+    as an escape: it is never meant for the reader's terminal)."""
     if value is None or isinstance(value, bool):
         return WORDS[lang][value]
     if isinstance(value, (frozenset, set, list, tuple)):
-        return ", ".join(map(str, _sorted(value))) or WORDS[lang][None]
+        return escaped(", ".join(map(str, _sorted(value)))) or WORDS[lang][None]
     if not isinstance(value, (int, float)):
-        return str(value)
+        return escaped(str(value))
     if ftype.unit == "percent":
         return numbers.percent(value, lang)
     if ftype.unit == "rub":

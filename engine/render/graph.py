@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import textwrap
 
+from engine.errors import escaped
 from engine.render.words import LEGEND, ONE_OF
 from engine.tools.pictures import STATUSES, Picture, Status, StepBox
 
@@ -37,7 +38,7 @@ def caption(pic: Picture) -> str:
     text = f"{pic.title} ({pic.project_type})"
     if pic.client_id is not None:
         day = f" on {pic.as_of.isoformat()}" if pic.as_of else ""
-        text += f": client {pic.client_id}{day}"
+        text += f": client {escaped(pic.client_id)}{day}"
     return text
 
 

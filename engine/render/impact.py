@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.errors import escaped
 from engine.render.json import document
 from engine.tools.impact import ActionChange, ImpactReport, Tally
 
@@ -84,7 +85,7 @@ def _client_lines(report: ImpactReport, indent: str,
             client, count = change.client_id, count + 1
             if limit is not None and count > limit:
                 return
-            yield f"{indent}~ client {client}"
+            yield f"{indent}~ client {escaped(client)}"
         yield f"{indent}  {_change_line(change)}"
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import TypeVar
 
+from engine.errors import escaped
 from engine.journal import Advice, ChangeRecord, Counts, HistoryEntry, InboxItem, RunSummary
 from engine.render.json import versioned
 from engine.render.words import JOURNAL as WORDS
@@ -35,8 +36,8 @@ def run_summary_text(summary: RunSummary, lang: str = "en") -> str:
         return w["repeat"].format(**facts) + "\n"
     lines = [w["run"].format(**facts)]
     moved = [s for s in summary.clients if s.counts.new + s.counts.changed + s.counts.resolved]
-    width = max((len(s.client_id) for s in moved), default=0)
-    lines += [f"  {s.client_id:<{width}}  {counts_text(s.counts, lang)}" for s in moved]
+    width = max((len(escaped(s.client_id)) for s in moved), default=0)
+    lines += [f"  {escaped(s.client_id):<{width}}  {counts_text(s.counts, lang)}" for s in moved]
     if len(moved) < len(summary.clients):
         lines.append("  " + w["quiet"].format(n=len(summary.clients) - len(moved)))
     lines.append(f"{w['total']}: {counts_text(summary.total, lang)}")
@@ -57,7 +58,7 @@ def changes_text(records: Sequence[ChangeRecord], lang: str = "en") -> str:
         return w["no_changes"] + "\n"
     lines: list[str] = []
     for client, group in _by_client(sorted(records, key=lambda r: r.client_id)):
-        lines.append(client)
+        lines.append(escaped(client))
         lines += [f"  {MARK[r.change]} {r.priority:>4} {_kind(r.kind, lang)}: {r.title} "
                   f"({r.id})" for r in group]
     total = Counts(**{c: sum(r.change == c for r in records)
@@ -72,7 +73,7 @@ def inbox_text(items: Sequence[InboxItem], lang: str = "en") -> str:
         return w["empty_inbox"] + "\n"
     lines: list[str] = []
     for client, group in _by_client(items):
-        lines.append(client)
+        lines.append(escaped(client))
         lines += [f"  [{w[i.status]}] {i.priority:>4} {_kind(i.kind, lang)}: {i.title} "
                   f"({i.id})" for i in group]
     return "\n".join(lines) + "\n"
@@ -100,7 +101,7 @@ def advice_text(advice: Advice, lang: str = "en") -> str:
         status += " " + w["until"].format(until=advice.snoozed_until)
     if advice.dismiss_reason:
         status += f" ({advice.dismiss_reason})"
-    return w["now"].format(client=advice.client_id, kind=_kind(advice.kind, lang),
+    return w["now"].format(client=escaped(advice.client_id), kind=_kind(advice.kind, lang),
                            id=advice.id, status=status) + "\n"
 
 

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, escaped
 from engine.portfolio.records import Record
 from engine.portfolio.summary import Summary
 from engine.render.json import versioned
@@ -32,7 +32,7 @@ def _sections(summary: Summary, lang: str) -> list[Section]:
     warnings: list[tuple[str, ...]] = [(f"{title} ({wid})", str(n))
                                        for wid, title, n in summary.top_warnings()]
     urgent: list[tuple[str, ...]] = [
-        (u.client_id, str(u.priority), label[u.kind], f"{u.title} ({u.action})")
+        (escaped(u.client_id), str(u.priority), label[u.kind], f"{u.title} ({u.action})")
         for u in summary.urgent()]
     return [(w["kinds"], (w["kind"], w["count"]), kinds),
             (w["warnings"], (w["warning"], w["clients"]), warnings),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, escaped
 from engine.kb.details import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Held, PlaybookEntry, Recommendation
@@ -17,12 +18,14 @@ from engine.render.conditions import unmet_text
 from engine.render.groups import ALL, View
 from engine.render.output import Output
 from engine.render.words import EXPLAIN_LABELS, HEADERS, TEST_COVERAGE
-from engine.tools.batch import Failed
-from engine.tools.explain import Explanation, RuleOutcome, Unmet
-from engine.tools.scenario_results import CaseResult, Coverage, TestRun
+
+if TYPE_CHECKING:  # only annotations: a dry run does not import the explain and test tools
+    from engine.tools.batch import Failed
+    from engine.tools.explain import Explanation, RuleOutcome, Unmet
+    from engine.tools.scenario_results import CaseResult, Coverage, TestRun
 
 Named = tuple[Recommendation, str | None]  # a recommendation and its client's name
-Explained = tuple[Explanation, str | None]
+Explained: TypeAlias = "tuple[Explanation, str | None]"
 WIDTH = 100
 
 
@@ -71,7 +74,7 @@ class TextReporter:
 
 
 def heading(rec: Recommendation, kb: KnowledgeBase, lang: str, name: str | None) -> str:
-    label = f"{rec.client_id} ({name})" if name else rec.client_id
+    label = escaped(f"{rec.client_id} ({name})" if name else rec.client_id)
     return f"{label} · {HEADERS[lang][7]} {rec.as_of.isoformat()} · kb {kb.version}"
 
 

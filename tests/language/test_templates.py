@@ -63,6 +63,12 @@ def test_russian_words() -> None:
     assert humanise(None, INT, "ru") == "н/д" and humanise(False, FactType("bool"), "ru") == "нет"
 
 
+def test_a_client_text_never_reaches_the_terminal_raw() -> None:
+    text = FactType("str")
+    assert humanise("toys\x1b]0;pwned\x07", text, "en") == "toys\\x1b]0;pwned\\x07"
+    assert humanise(frozenset({"a\x1b[2J", "b"}), FactType("list[str]"), "en") == "a\\x1b[2J, b"
+
+
 def test_render_names_facts_and_thresholds() -> None:
     template = parse("{worst_kpi} is {kpi_deviation_pct} off (band {$band}%), {{literal}}")
     text = template.render({"worst_kpi": "CPL", "kpi_deviation_pct": 12.0}, TYPES,
