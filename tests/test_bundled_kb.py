@@ -61,11 +61,12 @@ def test_a_client_in_sales_sees_the_next_sales_step_above_the_guides() -> None:
         ("communication", "temperament_choleric"))
 
 
-def test_the_small_request_quotes_the_clients_own_budget_in_russian_typography() -> None:
-    rec = engine.recommend({"id": "c", "project_type": "marketplace", "monthly_budget": 9500},
-                           as_of=dt.date(2026, 10, 15), lang="ru")
+@pytest.mark.parametrize(("lang", "figure"), [("ru", f"14{NB}000{NB}₽"), ("en", f"14,000{NB}₽")])
+def test_the_small_request_quotes_the_clients_own_budget(lang: str, figure: str) -> None:
+    rec = engine.recommend({"id": "c", "project_type": "marketplace", "monthly_budget": 14000},
+                           as_of=dt.date(2026, 10, 15), lang=lang)
     warning = next(a for a in rec.actions if a.id == "small_request_not_small_client")
-    assert f"9{NB}500{NB}₽" in warning.reason and "5 000" not in warning.reason
+    assert figure in warning.reason and "5 000" not in warning.reason
 
 
 def test_a_deviation_just_past_the_band_is_written_precisely() -> None:
