@@ -128,29 +128,37 @@ class _Planner:
             draft.add(p.kind, reason, p.priority, p.rule, p.sources)
 
     def act(self, rule: CompiledRule, reason: str) -> None:
-        """The actions of one acting rule, in the order written."""
-        for action, p in zip(rule.actions, self.view.proposals[rule.id], strict=True):
-            kind, target = action
-            if kind in STEP_KINDS:
-                self.step(rule, target, p, reason)
-            else:
-                assert p is not None
-                self.propose(action, p, reason)
+        """The actions of one acting rule: its steps, then the rest. When every step the rule
+        proposes is held back, its playbook entries go with them (they say how to do those
+        steps); its warnings stay."""
+        pairs = list(zip(rule.actions, self.view.proposals[rule.id], strict=True))
+        steps = [(target, p) for (kind, target), p in pairs if kind in STEP_KINDS]
+        held = [self.step(rule, target, p, reason) for target, p in steps]
+        for action, p in pairs:
+            if action[0] in STEP_KINDS:
+                continue
+            if held and all(held) and action[0] == "communication":
+                self.dropped[f"{rule.id}:{action[1]}"] = "its steps are held back"
+                continue
+            assert p is not None
+            self.propose(action, p, reason)
 
-    def step(self, rule: CompiledRule, target: str, p: Proposal | None, reason: str) -> None:
-        """A step a rule asks for: proposed, blocked by its prerequisites, or dropped."""
+    def step(self, rule: CompiledRule, target: str, p: Proposal | None, reason: str) -> bool:
+        """A step a rule asks for: proposed, blocked by its prerequisites, or dropped; whether
+        it was held back."""
         journey, done = self.journey, self.done
         why = _not_proposable(target, journey, done)
         if why:
             self.dropped[f"{rule.id}:{target}"] = why
-            return
+            return False
         assert journey is not None and p is not None
         if self.holds and self.holds.stops(target, rule):
-            return
+            return True
         if journey.is_ready(target, done):
             self.propose(("step", target), p, reason)
         else:
             self.blocked(rule, journey, target, reason)
+        return False
 
     def blocked(self, rule: CompiledRule, journey: Journey, target: str, reason: str) -> None:
         """A step waiting for others: blocked, and its missing prerequisites that are ready."""
