@@ -39,9 +39,11 @@ class Group:
     def reasons(self) -> tuple[str, ...]:
         """Each distinct reason once, in the actions' order; a reason that repeats an earlier
         one and adds to it (a blocked step: the rule's reason, then what it waits for) shows
-        only what it adds."""
+        only what it adds; one that an earlier reason already says in full is left out."""
         shown: list[str] = []
         for reason in dict.fromkeys(a.reason for a in self.actions):
+            if any(e.startswith(reason.rstrip(". ")) for e in shown):
+                continue
             for earlier in shown:
                 stem = earlier.rstrip(". ")
                 if reason.startswith(stem):
