@@ -55,14 +55,14 @@ def run(args: argparse.Namespace) -> int:
     kb = load_kb(args)
     batch = read_batch(args.clients, kb)
     clients = batch.clients
-    recs = [recommend(c, kb=kb, as_of=args.as_of, lang=args.lang) for c in clients]
-    named = [(r, c.name) for r, c in zip(recs, clients, strict=True)]
+    named = ((recommend(c, kb=kb, as_of=args.as_of, lang=args.lang), c.name) for c in clients)
     explained = None
     if args.explain:
         from engine.tools.explain import explain
 
-        explained = [explain(kb, c, args.as_of, args.lang) for c in clients]
+        explained = (explain(kb, c, args.as_of, args.lang) for c in clients)
     view = View(brief=args.brief, kinds=args.kind, top=args.top)
-    emit(reporter(args.format).recommendations(named, kb, args.lang, explained, view,
-                                               batch.failed))
+    for piece in reporter(args.format).stream(named, kb, args.lang, explained, view,
+                                              batch.failed):
+        emit(piece)  # client by client: memory does not grow with their number
     return 1 if batch.failed else 0

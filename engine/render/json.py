@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, fields, is_dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from engine.models import PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text
 from engine.render.groups import ALL, View, selected
 from engine.render.output import Output
-from engine.render.text import Explained, Named, TextReporter
+from engine.render.text import Explained, Named, TextReporter, paired
 from engine.tools.batch import Failed
 from engine.tools.contract import header
 from engine.tools.explain import Explanation, RuleOutcome, Unmet
@@ -69,18 +69,45 @@ def recommendations(recs: Sequence[Recommendation], kb: KnowledgeBase,
                     failed: Sequence[Failed] = ()) -> dict[str, Any]:
     """The document of ``playbook schema recommendation``: every action (of the kinds and rows
     asked for), each with the number of the group it is shown in."""
-    items = []
-    for i, rec in enumerate(recs):
-        item = rec.model_dump(mode="json")
-        number = {id(a): g.number for g in selected(rec, kb, view) for a in g.actions}
-        item["actions"] = [{**a.model_dump(mode="json"), "group": number[id(a)]}
-                           for a in rec.actions if id(a) in number]
-        if explanations is not None:
-            item["explanation"] = explanation(explanations[i])
-        items.append(item)
-    return {"recommendations": items,
-            "failed": [{"path": f.path, "client_id": f.client_id,
-                        "errors": diagnostics(f.errors)} for f in failed]}
+    paired_up = paired(((rec, None) for rec in recs), explanations)
+    return {"recommendations": [item(rec, kb, view, ex) for (rec, _), ex in paired_up],
+            "failed": failed_items(failed)}
+
+
+def item(rec: Recommendation, kb: KnowledgeBase, view: View,
+         ex: Explanation | None) -> dict[str, Any]:
+    """One client's entry of that document."""
+    data = rec.model_dump(mode="json")
+    number = {id(a): g.number for g in selected(rec, kb, view) for a in g.actions}
+    data["actions"] = [{**a.model_dump(mode="json"), "group": number[id(a)]}
+                       for a in rec.actions if id(a) in number]
+    if ex is not None:
+        data["explanation"] = explanation(ex)
+    return data
+
+
+def failed_items(failed: Sequence[Failed]) -> list[dict[str, Any]]:
+    return [{"path": f.path, "client_id": f.client_id, "errors": diagnostics(f.errors)}
+            for f in failed]
+
+
+def streamed(key: str, items: Iterable[Any], tail: Mapping[str, Any]) -> Iterator[str]:
+    """The text ``versioned({key: [*items], **tail})`` writes, one item at a time."""
+    head = "".join(f"{_member(k, v)},\n" for k, v in header().items())
+    yield f"{{\n{head}  {json.dumps(key)}: ["
+    count = 0
+    for count, value in enumerate(items, 1):
+        yield ("," if count > 1 else "") + "\n    " + _nested(value, 2)
+    yield ("\n  ]" if count else "]") + "".join(f",\n{_member(k, v)}" for k, v in tail.items())
+    yield "\n}\n"
+
+
+def _member(key: str, value: Any) -> str:
+    return f"  {json.dumps(key, ensure_ascii=False)}: {_nested(value, 1)}"
+
+
+def _nested(value: Any, depth: int) -> str:
+    return document(value).rstrip("\n").replace("\n", "\n" + "  " * depth)
 
 
 def explanation(ex: Explanation) -> dict[str, Any]:
@@ -143,11 +170,13 @@ class JsonReporter(TextReporter):
     def diagnostics(self, problems: Sequence[Diagnostic]) -> Output:
         return Output(errors(problems))
 
-    def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
-                        explanations: Sequence[Explanation] | None = None,
-                        view: View = ALL, failed: Sequence[Failed] = ()) -> Output:
-        recs = [rec for rec, _ in named]
-        return Output(versioned(recommendations(recs, kb, explanations, view, failed)))
+    def stream(self, named: Iterable[Named], kb: KnowledgeBase, lang: str,
+               explanations: Iterable[Explanation] | None = None, view: View = ALL,
+               failed: Sequence[Failed] = ()) -> Iterator[Output]:
+        """The document of ``recommendations``, written one client at a time."""
+        items = (item(rec, kb, view, ex) for (rec, _), ex in paired(named, explanations))
+        for text in streamed("recommendations", items, {"failed": failed_items(failed)}):
+            yield Output(text)
 
     def explanations(self, items: Sequence[Explained], lang: str) -> Output:
         return Output(versioned({"explanations": [explanation(ex) for ex, _ in items]}))

@@ -15,14 +15,15 @@ from engine.tools.explain import Explanation
 
 class MarkdownReporter(TextReporter):
     name = "markdown"
+    separator = "\n"  # a blank line before each client's heading
 
     def advice(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
                explanations: Sequence[Explanation] | None, view: View) -> str:
         if explanations is None:
             return recommendations(named, kb, lang, view)
-        return "".join(recommendations([item], kb, lang, view, explain=True) + "\n"
-                       + explanation_summary(ex, lang, bullet="- ")
-                       for item, ex in zip(named, explanations, strict=True))
+        return self.separator.join(recommendations([item], kb, lang, view, explain=True) + "\n"
+                                   + explanation_summary(ex, lang, bullet="- ")
+                                   for item, ex in zip(named, explanations, strict=True))
 
 
 def recommendations(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",

@@ -7,7 +7,7 @@ for a result shows it as text.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
 from engine.errors import Diagnostic, escaped
@@ -29,6 +29,14 @@ Explained: TypeAlias = "tuple[Explanation, str | None]"
 WIDTH = 100
 
 
+def paired(named: Iterable[Named], explanations: Iterable[Explanation] | None
+           ) -> Iterator[tuple[Named, Explanation | None]]:
+    """Each client's recommendation with its explanation (None when none was asked for)."""
+    if explanations is None:
+        return ((item, None) for item in named)
+    return zip(named, explanations, strict=True)
+
+
 def diagnostics(problems: Iterable[Diagnostic]) -> str:
     return "".join(d.render() + "\n" for d in problems)
 
@@ -40,12 +48,24 @@ class TextReporter:
     def diagnostics(self, problems: Sequence[Diagnostic]) -> Output:
         return Output(err=diagnostics(problems))
 
+    separator = ""  # between two clients' advice
+
     def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
                         explanations: Sequence[Explanation] | None = None,
                         view: View = ALL, failed: Sequence[Failed] = ()) -> Output:
         """Recommendations for people; the clients that failed go to standard error."""
-        return Output(self.advice(named, kb, lang, explanations, view),
-                      diagnostics(d for f in failed for d in f.errors))
+        parts = list(self.stream(named, kb, lang, explanations, view, failed))
+        return Output("".join(p.out for p in parts), "".join(p.err for p in parts))
+
+    def stream(self, named: Iterable[Named], kb: KnowledgeBase, lang: str,
+               explanations: Iterable[Explanation] | None = None, view: View = ALL,
+               failed: Sequence[Failed] = ()) -> Iterator[Output]:
+        """``recommendations`` piece by piece, as each client's advice is made: the failed
+        clients first, then one piece per client (memory does not grow with their number)."""
+        yield Output(err=diagnostics(d for f in failed for d in f.errors))
+        for i, (item, ex) in enumerate(paired(named, explanations)):
+            text = self.advice([item], kb, lang, None if ex is None else [ex], view)
+            yield Output((self.separator if i else "") + text)
 
     def advice(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
                explanations: Sequence[Explanation] | None, view: View) -> str:

@@ -12,6 +12,7 @@ from engine.models import Action
 from engine.render import json as json_render
 from engine.render import reporter
 from engine.render.json import JsonReporter, document, plain
+from engine.tools.batch import Failed
 from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
 
 GAP = Diagnostic("band-gap", "a gap", Location("rules/b.yaml", 2, 5), severity="warning")
@@ -80,3 +81,18 @@ def test_a_test_run() -> None:
             "steps_proposed": {"covered": 0, "total": 0, "uncovered": []},
             "entries_surfaced": {"covered": 0, "total": 1, "uncovered": ["g"]}},
         "diagnostics": [BROKEN.as_dict()]}
+
+
+def test_recommendations_stream_client_by_client_as_one_document(
+        small_kb: engine.KnowledgeBase) -> None:
+    day = dt.date(2026, 10, 15)
+    named = [(engine.recommend({"id": c, "project_type": "lead_gen", "nps": 3}, kb=small_kb,
+                               as_of=day), c) for c in ("a", "b", "c")]
+    failed = [Failed("x.yaml", None, (BROKEN,))]
+    pieces = list(JsonReporter().stream(iter(named), small_kb, "en", failed=failed))
+    whole = json_render.versioned(json_render.recommendations(
+        [rec for rec, _ in named], small_kb, failed=failed))
+    assert "".join(p.out for p in pieces) == whole
+    assert sum("\"kb_version\"" in p.out for p in pieces) == 3  # one piece per client
+    empty = JsonReporter().stream(iter([]), small_kb, "en")
+    assert json.loads("".join(p.out for p in empty))["recommendations"] == []

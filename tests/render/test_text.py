@@ -137,5 +137,6 @@ def test_the_summary_after_a_clients_table(kb: engine.KnowledgeBase) -> None:
 
 
 def test_plain_text_has_no_table_of_recommendations(small_kb: engine.KnowledgeBase) -> None:
+    rec = engine.recommend({"id": "c"}, kb=small_kb, as_of=dt.date(2026, 10, 15))
     with pytest.raises(NotImplementedError, match=r"^text$"):
-        TextReporter().recommendations([], small_kb, "en")
+        TextReporter().recommendations([(rec, None)], small_kb, "en")
