@@ -8,10 +8,10 @@ brings nothing, it cannot be done yet.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from engine.kb.journey import Journey
-from engine.models import Action, Details, PlaybookEntry
+from engine.models import Details, PlaybookEntry
 from engine.vocabulary import LANGUAGES, STEP_KINDS
 
 # (language, project type) -> (action kind, id) -> the details; project type "" has no journey
@@ -35,15 +35,3 @@ def build_details(journeys: Mapping[str, Journey],
                      if step.checklist in entries for kind in STEP_KINDS}
             table[lang, project_type] = {**own, **steps}
     return table
-
-
-def with_details(actions: Iterable[Action], table: DetailsTable, lang: str,
-                 project_type: str | None) -> list[Action]:
-    """The planned actions, each with the playbook content it brings along (or None).
-
-    The actions the index prepared already carry it (and stay shared between recommendations);
-    those the planner built from fields get it here."""
-    found = table.get((lang, project_type or ""), table.get((lang, ""), {}))
-    return [a if "details" in a.__dict__ else
-            Action.trusted({**a.__dict__, "details": found.get((a.kind, a.id))})
-            for a in actions]

@@ -51,6 +51,7 @@ class View(NamedTuple):
 
     reasons: dict[str, Bound]  # rule id -> its bound reason template
     proposals: dict[str, Proposals]  # rule id -> its proposals
+    frontier: dict[str, Action]  # step -> the journey's own proposal of it, with its details
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,15 @@ class Index:
     def _build(self, lang: Language, project_type: str) -> View:
         if project_type:  # the other actions are the same as without a journey: shared
             base = self.view(lang, "")
-            journey = self.journeys[project_type]
+            journey, details = self.journeys[project_type], self.details[lang, project_type]
             return View(base.reasons, {
                 r.id: _with_steps(r, base.proposals[r.id], journey, lang, base.reasons[r.id].text,
-                                  self.details[lang, project_type])
-                for r in self.rules})
+                                  details)
+                for r in self.rules}, _frontier(journey, lang, details))
         reasons = {r.id: r.reason[lang].bind(self.facts, self.thresholds, lang, self.units)
                    for r in self.rules}
         return View(reasons, {r.id: tuple(self._other(r, kind, target, lang, reasons[r.id].text)
-                                          for kind, target in r.actions) for r in self.rules})
+                                          for kind, target in r.actions) for r in self.rules}, {})
 
     def _other(self, rule: CompiledRule, kind: str, target: str, lang: Language,
                reason: str | None) -> Proposal | None:
@@ -109,6 +110,12 @@ class Index:
         title = self.titles[kind][lang][rule.id if kind == "warning" else target]
         return _proposal(rule, kind, target, title, reason,
                          self.details[lang, ""].get((kind, target)))
+
+
+def _frontier(journey: Journey, lang: Language,
+              details: Mapping[tuple[str, str], Details]) -> dict[str, Action]:
+    return {step: Action.trusted({**action.__dict__, "details": details.get(("next_step", step))})
+            for step, action in journey.next_actions[lang].items()}
 
 
 def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],

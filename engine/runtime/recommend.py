@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
 from engine.kb.bundled import default_kb
-from engine.kb.details import with_details
 from engine.kb.index import Proposal
 from engine.kb.journey import Journey
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language import phrases as i18n
-from engine.models import Action, Client, Recommendation
+from engine.models import Action, Client, Details, Recommendation
 from engine.runtime.clients import coerce
 from engine.runtime.derived import derive
 from engine.runtime.groups import resolve_groups
@@ -83,14 +82,16 @@ class _Draft:
         if not sources <= self.sources:
             self.sources, self.ordered, self.built = self.sources | sources, None, None
 
-    def action(self) -> Action:
+    def action(self, details: Mapping[tuple[str, str], Details]) -> Action:
+        """The action, with the playbook content it brings (``details``: by kind and id)."""
         if self.built is not None:
             return self.built
         return Action.trusted({
             "kind": self.kind, "id": self.id, "title": self.title, "reason": self.reason,
             "priority": self.priority, "rules": tuple(self.rules),
             "sources": self.ordered if self.ordered is not None else tuple(sorted(self.sources)),
-            "missing": self.missing, "missing_one_of": self.one_of})
+            "missing": self.missing, "missing_one_of": self.one_of,
+            "details": details.get((self.kind, self.id))})
 
     def order(self) -> tuple[int, int, str]:
         """The documented order: priority (desc), then kind, then id."""
@@ -110,7 +111,9 @@ class _Planner:
         self.journey = kb.journeys.get(client.project_type or "")
         self.done = frozenset(client.completed_steps)
         self.lang = cast(Language, lang)  # checked by recommend()
-        self.view = kb.index.view(self.lang, self.journey.project_type if self.journey else "")
+        project_type = self.journey.project_type if self.journey else ""
+        self.view = kb.index.view(self.lang, project_type)
+        self.details = kb.index.details[self.lang, project_type]
         self.drafts: dict[tuple[str, str], _Draft] = {}
         self.dropped: dict[str, str] = {}  # "rule_id:step" -> why the step was not proposed
         self.holds = Holds({}, (), self.dropped)
@@ -190,7 +193,7 @@ class _Planner:
         journey = self.journey
         if journey is None:
             return
-        built = journey.next_actions[self.lang]
+        built = self.view.frontier
         for step in journey.frontier(self.done):
             if self.holds and self.holds.stops(step):
                 continue
@@ -207,7 +210,7 @@ class _Planner:
     def actions(self) -> list[Action]:
         """The planned actions, in the documented order, each built once."""
         drafts = sorted(self.drafts.values(), key=_Draft.order)
-        return [d.action() for d in drafts]
+        return [d.action(self.details) for d in drafts]
 
 
 class _Outcome(NamedTuple):
@@ -272,10 +275,7 @@ def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
                     outcome: _Outcome) -> Recommendation:
     return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
                                    "kb_version": kb.version,
-                                   "actions": with_details(outcome.planner.actions(),
-                                                           kb.index.details,
-                                                           outcome.planner.lang,
-                                                           client.project_type),
+                                   "actions": outcome.planner.actions(),
                                    "held": outcome.planner.holds.report(outcome.planner.journey,
                                                                         outcome.planner.lang),
                                    "notes": _notes(kb, client, outcome.planner.lang)})
