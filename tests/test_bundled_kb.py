@@ -104,3 +104,14 @@ def test_every_canonical_step_that_applies_is_on_its_journey() -> None:
     assert {"prototype", "mvp_release", "discovery_backlog"} <= \
         kb.journeys["web_development"].step_ids
     assert {"content_marketing", "display_campaign", "serm"} <= kb.journeys["monobrand"].step_ids
+
+
+def test_the_first_results_review_follows_an_seo_launch_too() -> None:
+    done = [*SALES_DONE, "proposal", "contract_signed", "payment_received", "handoff",
+            "access_granted", "kickoff_call", "analytics_setup", "kpi_agreed", "site_audit",
+            "site_structure", "launch_seo"]
+    rec = engine.recommend({"id": "c", "project_type": "marketplace", "services": ["seo"],
+                            "campaign_launched_on": "2026-03-01", "completed_steps": done},
+                           as_of=dt.date(2026, 10, 15))
+    review = next(a for a in rec.actions if a.id == "results_review")
+    assert "first_results_review_due" in review.rules and review.priority == 450
