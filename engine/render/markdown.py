@@ -49,7 +49,7 @@ def _group(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool
     lines = [f"- {what} — {facts}", ""]
     for title, text, details in advice.sections(group, view.brief):
         reason = text.replace("\n", " ")  # one paragraph of the list item
-        lines += [f"  **{title}**: {reason}" if title else f"  {reason}", ""]
+        lines += [f"  **{_sentence(title)}** {reason}" if title else f"  {reason}", ""]
         for entry in details:
             first, *items = advice.details_lines(entry, "- ", titled=not title)
             lines += [f"  *{first}*", *(f"  {item}" for item in items), ""]
@@ -77,3 +77,8 @@ def coverage(cov: Coverage) -> str:
 
 def _list(ids: Iterable[str]) -> str:
     return ", ".join(f"`{i}`" for i in ids)
+
+
+def _sentence(title: str) -> str:
+    """A guide's title run into its text as a sentence of its own ("Hold the course." ...)."""
+    return title if title.endswith((".", "!", "?", "…")) else title + "."
