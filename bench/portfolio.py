@@ -1,5 +1,6 @@
-"""Portfolio runs side by side: the in-process loop, --workers 1, --workers 2 and a 2-worker Dask
-LocalCluster, then the peak memory of `playbook run` as the number of clients grows.
+"""Portfolio runs side by side: the in-process loop, --workers 1, --workers 2 and Dask
+LocalClusters of 1 and 2 workers, then the peak memory of `playbook run` as the number of
+clients grows.
 
     python bench/portfolio.py [--clients 100000] [--rss 100000,1000000] [--no-dask]
 
@@ -10,9 +11,10 @@ optional fact known with probability 0.6, engine.tools.generate), passed as plai
 
 1. Throughput, one run each on the same clients: ``engine.recommend`` in a plain loop (the
    baseline), ``engine.recommend_many`` with workers=1 and workers=2, and
-   ``engine.dask.recommend_many`` on a LocalCluster of 2 worker processes (1 thread each;
-   started before the clock), after a warm-up on 5,000 of them. Clients/s, CPU per client,
-   and the overhead per client against the loop. The machine may be shared: wall-clock rates
+   ``engine.dask.recommend_many`` on LocalClusters of 1 and of 2 worker processes (1 thread
+   each; started before the clock; the 1-worker row shows what Dask itself costs, the 2-worker
+   row adds three busy processes sharing two cores), after a warm-up on 5,000 of them.
+   Clients/s, CPU per client, and the overhead per client against the loop. The machine may be shared: wall-clock rates
    move with its load (printed), so the comparison is made on CPU seconds of every process
    involved (this one, a pool's workers, the Dask workers; a LocalCluster's scheduler runs in
    this process and is counted).
@@ -25,6 +27,7 @@ optional fact known with probability 0.6, engine.tools.generate), passed as plai
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -85,13 +88,10 @@ def throughput(count: int, dask: bool) -> None:
             1 for o in engine.recommend_many(given, kb=kb, as_of=AS_OF, workers=2)
             if o.recommendation),
     }
-    cluster = _cluster() if dask else None
-    if cluster is not None:
-        from engine.dask import recommend_many as on_dask
-
-        paths["Dask LocalCluster, 2 worker processes"] = lambda: sum(
-            1 for o in on_dask(given, kb=kb, as_of=AS_OF, client=cluster[1])
-            if o.recommendation)
+    clusters = {n: found for n in (1, 2) if dask and (found := _cluster(n)) is not None}
+    for n, (_, client) in clusters.items():
+        paths[f"Dask LocalCluster, {n} worker process{'es' if n > 1 else ''}"] = (
+            functools.partial(_on_dask, given, kb, client))
     for c in given[:5000]:  # warm up: the knowledge base's caches, the allocator
         engine.recommend(c, kb=kb, as_of=AS_OF)
     print(f"## Throughput: {count:,} clients (load average {_load()})\n")
@@ -100,14 +100,15 @@ def throughput(count: int, dask: bool) -> None:
     print("|---|---:|---:|---:|")
     base = 0.0
     for label, run in paths.items():
-        wall, cpu, done = timed(run, cluster[1] if cluster and "Dask" in label else None)
+        dask_client = next((c for n, (_, c) in clusters.items() if f"{n} worker" in label), None)
+        wall, cpu, done = timed(run, dask_client)
         assert done == count, (label, done)
         base = base or cpu
         print(f"| {label} | {count / wall:,.0f} | {cpu / count * 1e6:.1f} us | "
               f"{(cpu - base) / count * 1e6:+.1f} us ({cpu / base:.2f}x) |", flush=True)
-    if cluster is not None:
-        cluster[1].close()
-        cluster[0].close()
+    for cluster, client in clusters.values():
+        client.close()
+        cluster.close()
     print(f"\n(load average at the end: {_load()})\n")
 
 
@@ -115,17 +116,23 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def _cluster() -> tuple[Any, Any] | None:
+def _on_dask(given: list[dict[str, Any]], kb: engine.KnowledgeBase, client: Any) -> int:
+    from engine.dask import recommend_many as on_dask
+
+    return sum(1 for o in on_dask(given, kb=kb, as_of=AS_OF, client=client) if o.recommendation)
+
+
+def _cluster(workers: int) -> tuple[Any, Any] | None:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         print("(no Dask: install the 'dask' extra)")
         return None
     started = time.perf_counter()
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1,  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,  # type: ignore[no-untyped-call]
                            processes=True, dashboard_address=":0")
     client = Client(cluster)  # type: ignore[no-untyped-call]
-    print(f"(Dask LocalCluster started in {time.perf_counter() - started:.1f} s, "
+    print(f"(Dask LocalCluster of {workers} started in {time.perf_counter() - started:.1f} s, "
           f"not counted)\n")
     return cluster, client
 
