@@ -14,8 +14,9 @@ optional fact known with probability 0.6, engine.tools.generate), passed as plai
    ``engine.dask.recommend_many`` on LocalClusters of 1 and of 2 worker processes (1 thread
    each; started before the clock; the 1-worker row shows what Dask itself costs, the 2-worker
    row adds three busy processes sharing two cores), after a warm-up on 5,000 of them.
-   Clients/s, CPU per client, and the overhead per client against the loop. The machine may be shared: wall-clock rates
-   move with its load (printed), so the comparison is made on CPU seconds of every process
+   Clients/s, CPU per client, and the overhead per client against the loop. The machine may
+   be shared: wall-clock rates move with its load (printed), so the comparison is made on CPU
+   seconds of every process
    involved (this one, a pool's workers, the Dask workers; a LocalCluster's scheduler runs in
    this process and is counted).
 2. Memory: ``playbook run clients.jsonl --out null.jsonl --workers W`` on JSON Lines files of
