@@ -16,9 +16,8 @@ optional fact known with probability 0.6, engine.tools.generate), passed as plai
    row adds three busy processes sharing two cores), after a warm-up on 5,000 of them.
    Clients/s, CPU per client, and the overhead per client against the loop. The machine may
    be shared: wall-clock rates move with its load (printed), so the comparison is made on CPU
-   seconds of every process
-   involved (this one, a pool's workers, the Dask workers; a LocalCluster's scheduler runs in
-   this process and is counted).
+   seconds of every process involved (this one, a pool's workers, the Dask workers; a
+   LocalCluster's scheduler runs in this process and is counted).
 2. Memory: ``playbook run clients.jsonl --out null.jsonl --workers W`` on JSON Lines files of
    each --rss size; the peak resident memory of the whole process tree (the command and its
    workers, sampled every 50 ms from /proc) and of the command's own process. Streaming means
