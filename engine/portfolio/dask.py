@@ -13,6 +13,7 @@ engine.recommend_many.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
@@ -63,8 +64,10 @@ def register(client: distributed.Client, kb: KnowledgeBase) -> str:
     return key_of(kb)
 
 
-def _chunk(chunk: Chunk, key: str, as_of: dt.date, lang: str) -> list[Any]:
-    return evaluate_chunk(chunk, _kbs[key], as_of, lang)
+def _chunk(blob: bytes, key: str, as_of: dt.date, lang: str) -> bytes:
+    """A pickled chunk in, its packed results pickled out: Dask moves one bytes object each
+    way instead of serialising every record and result on its own."""
+    return pickle.dumps(evaluate_chunk(pickle.loads(blob), _kbs[key], as_of, lang), protocol=5)
 
 
 def executor(client: distributed.Client, kb: KnowledgeBase, as_of: dt.date,
@@ -74,8 +77,9 @@ def executor(client: distributed.Client, kb: KnowledgeBase, as_of: dt.date,
     window = 2 * max(1, sum(client.nthreads().values()))  # type: ignore[no-untyped-call]
 
     def mapped(chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, list[Any]]]:
-        return in_order(chunks, lambda c: cast(Any, client.submit(
-            _chunk, c, key, as_of, lang, pure=False)), window)
+        done = in_order(chunks, lambda c: cast(Any, client.submit(
+            _chunk, pickle.dumps(c, protocol=5), key, as_of, lang, pure=False)), window)
+        return ((chunk, pickle.loads(cast(bytes, blob))) for chunk, blob in done)
     return mapped
 
 
