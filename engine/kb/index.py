@@ -7,16 +7,18 @@ and the journey guard's verdict). A proposal whose reason names no fact also car
 
 What depends on a language and a project type is prepared when a recommendation first needs it
 (``Index.view``), once per pair, under a lock: a large knowledge base does not pay at load for
-the languages and journeys its clients never use. That cache is not part of the value: two
-indexes of the same inputs are equal, and a pickled index travels without it.
+the languages and journeys its clients never use. Within a view, each rule's reason and
+proposals are made when a recommendation first asks for them (``_Lazy``): a one-client run
+binds only the rules that act. That cache is not part of the value: two indexes of the same
+inputs are equal, and a pickled index travels without it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from engine.kb.details import DetailsTable, build_details
 from engine.kb.journey import Journey
@@ -44,6 +46,22 @@ class Proposal(NamedTuple):
 
 # A rule's proposals, in the order its actions are written; None: a step the journey lacks.
 Proposals = tuple[Proposal | None, ...]
+
+
+V = TypeVar("V")
+
+
+class _Lazy(dict[str, V]):
+    """Values by rule id, each made on first use (made twice at worst, by two threads at once:
+    the same value)."""
+
+    def __init__(self, make: Callable[[str], V]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, rule_id: str) -> V:
+        value = self[rule_id] = self._make(rule_id)
+        return value
 
 
 class View(NamedTuple):
@@ -90,17 +108,18 @@ class Index:
         return found
 
     def _build(self, lang: Language, project_type: str) -> View:
+        rules = self.rules_by_id
         if project_type:  # the other actions are the same as without a journey: shared
             base = self.view(lang, "")
             journey, details = self.journeys[project_type], self.details[lang, project_type]
-            return View(base.reasons, {
-                r.id: _with_steps(r, base.proposals[r.id], journey, lang, base.reasons[r.id].text,
-                                  details)
-                for r in self.rules}, _frontier(journey, lang, details))
-        reasons = {r.id: r.reason[lang].bind(self.facts, self.thresholds, lang, self.units)
-                   for r in self.rules}
-        return View(reasons, {r.id: tuple(self._other(r, kind, target, lang, reasons[r.id].text)
-                                          for kind, target in r.actions) for r in self.rules}, {})
+            return View(base.reasons, _Lazy(lambda rid: _with_steps(
+                rules[rid], base.proposals[rid], journey, lang, base.reasons[rid].text, details)),
+                _frontier(journey, lang, details))
+        reasons: _Lazy[Bound] = _Lazy(lambda rid: rules[rid].reason[lang].bind(
+            self.facts, self.thresholds, lang, self.units))
+        return View(reasons, _Lazy(lambda rid: tuple(
+            self._other(rules[rid], kind, target, lang, reasons[rid].text)
+            for kind, target in rules[rid].actions)), {})
 
     def _other(self, rule: CompiledRule, kind: str, target: str, lang: Language,
                reason: str | None) -> Proposal | None:

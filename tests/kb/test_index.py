@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 
+import pytest
+
 import engine
 from engine.kb.index import Proposal, build_index
 from engine.models import Action
@@ -102,7 +104,20 @@ def test_building_again_from_the_same_inputs_gives_an_equal_index(
     again = build_index(small_kb.rules, small_kb.journeys, small_kb.playbook, values,
                         small_kb.facts, units)
     assert again == small_kb.index
-    assert again.view("ru", "lead_gen") == small_kb.index.view("ru", "lead_gen")
+    view, same = again.view("ru", "lead_gen"), small_kb.index.view("ru", "lead_gen")
+    assert view.frontier == same.frontier and all(
+        view.reasons[r.id] == same.reasons[r.id] and view.proposals[r.id] == same.proposals[r.id]
+        for r in small_kb.rules)
+
+
+def test_a_view_makes_each_rules_entries_when_first_asked(small_kb: engine.KnowledgeBase) -> None:
+    view = build_index(small_kb.rules, small_kb.journeys, small_kb.playbook,
+                       {n: t.value for n, t in small_kb.thresholds.items()},
+                       small_kb.facts).view("en", "lead_gen")
+    first = small_kb.rules[0].id
+    assert not view.proposals and view.proposals[first] and list(view.proposals) == [first]
+    with pytest.raises(KeyError):
+        view.proposals["no_such_rule"]
 
 
 def test_cold_and_warm_knowledge_bases_are_equal_and_pickle_alike() -> None:
