@@ -64,9 +64,9 @@ def test_russian_words() -> None:
 
 
 def test_a_client_text_never_reaches_the_terminal_raw() -> None:
-    text = FactType("str")
+    text = FactType("text")
     assert humanise("toys\x1b]0;pwned\x07", text, "en") == "toys\\x1b]0;pwned\\x07"
-    assert humanise(frozenset({"a\x1b[2J", "b"}), FactType("list[str]"), "en") == "a\\x1b[2J, b"
+    assert humanise(frozenset({"a\x1b[2J", "b"}), FactType("list"), "en") == "a\\x1b[2J, b"
 
 
 def test_render_names_facts_and_thresholds() -> None:
