@@ -44,11 +44,10 @@ def diagnostics(problems: Iterable[Diagnostic]) -> str:
 class TextReporter:
     name = "text"
     source: dict[str, str] | None = None  # the knowledge base used: {"path", "how"}
+    separator = ""  # between two clients' advice
 
     def diagnostics(self, problems: Sequence[Diagnostic]) -> Output:
         return Output(err=diagnostics(problems))
-
-    separator = ""  # between two clients' advice
 
     def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
                         explanations: Sequence[Explanation] | None = None,

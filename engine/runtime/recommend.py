@@ -46,7 +46,7 @@ class Evaluation:
     matched: tuple[str, ...]  # rule ids, rank order
     acting: tuple[str, ...]
     suppressed: dict[str, str]  # rule id -> the rule of its group that won
-    dropped: dict[str, str]  # "rule_id:step" -> why the step was not proposed
+    dropped: dict[str, str]  # "rule_id:step" (or entry) -> why it was not proposed
 
 
 @dataclass(slots=True)
@@ -115,7 +115,7 @@ class _Planner:
         self.view = kb.index.view(self.lang, project_type)
         self.details = kb.index.details[self.lang, project_type]
         self.drafts: dict[tuple[str, str], _Draft] = {}
-        self.dropped: dict[str, str] = {}  # "rule_id:step" -> why the step was not proposed
+        self.dropped: dict[str, str] = {}  # "rule_id:step" (or entry) -> why it was not proposed
         self.holds = Holds({}, (), self.dropped)
 
     def hold(self, kb: KnowledgeBase, matched: list[CompiledRule]) -> None:
