@@ -51,12 +51,6 @@ class FactType:
             return f"{what} from {_bound(self.low)} to {_bound(self.high)}"
         return what
 
-    @property
-    def bounded(self) -> bool:
-        """Whether this is a number with a domain narrower than every number's."""
-        return self.kind in ("int", "number") and (self.low, self.high) != (-MAX_MAGNITUDE,
-                                                                           MAX_MAGNITUDE)
-
     def accepts(self, value: object) -> bool:
         """Whether ``value`` is a valid constant for this fact (a list item for lists)."""
         kind = self.item.kind if self.kind == "list" and self.item else self.kind

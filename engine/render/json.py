@@ -69,8 +69,8 @@ def recommendations(recs: Sequence[Recommendation], kb: KnowledgeBase,
                     failed: Sequence[Failed] = ()) -> dict[str, Any]:
     """The document of ``playbook schema recommendation``: every action (of the kinds and rows
     asked for), each with the number of the group it is shown in."""
-    paired_up = paired(((rec, None) for rec in recs), explanations)
-    return {"recommendations": [item(rec, kb, view, ex) for (rec, _), ex in paired_up],
+    exs = explanations if explanations is not None else [None] * len(recs)
+    return {"recommendations": [item(rec, kb, view, ex) for rec, ex in zip(recs, exs, strict=True)],
             "failed": failed_items(failed)}
 
 
