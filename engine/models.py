@@ -44,6 +44,11 @@ class KPI(Model):
 class Client(Model):
     id: Annotated[str, Field(min_length=1)]
     name: str | None = None
+    # who and where: the account manager responsible and the client's record in the CRM; shown in
+    # every output, read by a rule only when the rule names them
+    owner: str | None = None
+    crm_id: str | None = None
+    crm_url: str | None = None
     project_type: Id | None = None
     industry: str | None = None
     company_stage: CompanyStage | None = None

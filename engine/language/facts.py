@@ -36,7 +36,8 @@ def registry(project_types: Iterable[str], services: Iterable[str], steps: Itera
     """Every fact a rule may test, with its type."""
     service = enum(*sorted({*SERVICES, *services}))
     facts: dict[str, FactType] = {
-        "id": TEXT, "name": TEXT, "industry": TEXT,
+        "id": TEXT, "name": TEXT, "owner": TEXT, "crm_id": TEXT, "crm_url": TEXT,
+        "industry": TEXT,
         "project_type": enum(*sorted(project_types)),
         "company_stage": enum(*_args(CompanyStage)), "temperament": enum(*_args(Temperament)),
         "activity": enum(*_args(Activity)), "knowledge_level": enum(*_args(KnowledgeLevel)),
