@@ -1,0 +1,151 @@
+"""What the pages show, read from the journal and the engine: the one place the web pages meet
+the data (the journal's library calls and ``recommend``), so the pages never read a table.
+
+Each piece of advice is shown in the reader's language: the client's facts of the latest run
+are recommended again (``recommend`` is pure and takes about a millisecond per client), and the
+journal's advice takes its title, reason and playbook text from there; advice the knowledge base
+no longer makes keeps the words the run wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import DiagnosticsError
+from engine.journal import InboxItem, Journal
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.models import Action, Details
+from engine.runtime.recommend import recommend
+from engine.web.auth import Person
+
+Facts = dict[str, Any]
+ACTS = ("done", "dismiss", "snooze")
+DETRACTOR_NPS = 6  # NPS 0-6: a detractor (K31)
+TOP_RISKS = 10
+
+
+@dataclass(frozen=True)
+class ToDo:
+    client_id: str
+    client_name: str
+    owner: str | None
+    kind: str
+    id: str
+    status: str  # new or open
+    priority: int
+    title: str
+    reason: str
+    due_on: dt.date | None
+    overdue: bool
+    crm_url: str | None
+    details: Details | None
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # due (today and overdue), new, rest
+    items: list[ToDo]
+
+
+@dataclass(frozen=True)
+class Day:
+    owner: str
+    as_of: dt.date | None  # none: the journal has no run yet
+    sections: list[Section]
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.items) for s in self.sections)
+
+
+def name_of(facts: Facts) -> str:
+    return str(facts.get("name") or facts["id"])
+
+
+def link(url: object) -> str | None:
+    """A CRM link fit for an ``href``: http or https only (never ``javascript:``)."""
+    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) \
+        else None
+
+
+@dataclass
+class Desk:
+    """The pages' view of one journal and one knowledge base."""
+
+    journal: Journal
+    kb: KnowledgeBase
+    today: Callable[[], dt.date] = dt.date.today
+    _words: dict[tuple[str, str], dict[tuple[str, str], Action]] = field(default_factory=dict)
+
+    def portfolio(self) -> dict[str, Facts]:
+        """Each client's facts as the latest complete run recorded them, by id."""
+        try:
+            return {str(f["id"]): f for f in self.journal.clients()}
+        except DiagnosticsError:  # no complete run yet
+            return {}
+
+    def owners(self, clients: dict[str, Facts] | None = None) -> list[str]:
+        found = {f.get("owner") for f in (self.portfolio() if clients is None
+                                           else clients).values()}
+        return sorted(o for o in found if isinstance(o, str) and o)
+
+    def may_see(self, person: Person, client_id: str, clients: dict[str, Facts]) -> bool:
+        facts = clients.get(client_id)
+        return person.head or (facts is not None and facts.get("owner") == person.owner)
+
+    def actions(self, facts: Facts, lang: str) -> dict[tuple[str, str], Action]:
+        """The client's actions today, by (kind, id), in ``lang``."""
+        rec = recommend(facts, kb=self.kb, as_of=self.today(), lang=lang)
+        return {(a.kind, a.id): a for a in rec.actions}
+
+    def todos(self, items: Iterable[InboxItem], clients: dict[str, Facts],
+              lang: str) -> list[ToDo]:
+        fresh: dict[str, dict[tuple[str, str], Action]] = {}
+        found = []
+        for item in items:
+            facts = clients[item.client_id]
+            if item.client_id not in fresh:
+                fresh[item.client_id] = self.actions(facts, lang)
+            action = fresh[item.client_id].get((item.kind, item.id))
+            found.append(ToDo(
+                item.client_id, name_of(facts), facts.get("owner"), item.kind, item.id,
+                item.status, item.priority, action.title if action else item.title,
+                action.reason if action else item.reason, None, False,
+                link(facts.get("crm_url")), action.details if action else None))
+        return found
+
+    def day(self, owner: str, lang: str) -> Day:
+        """The owner's open advice: due today and overdue first, then new, then the rest,
+        each most urgent first."""
+        clients = {c: f for c, f in self.portfolio().items() if f.get("owner") == owner}
+        items = [i for i in self.journal.inbox() if i.client_id in clients]
+        todos = sorted(self.todos(items, clients, lang),
+                       key=lambda t: (-t.priority, t.client_name, t.kind, t.id))
+        today = self.today()
+        due = [t for t in todos if t.due_on is not None and t.due_on <= today]
+        new = [t for t in todos if t not in due and t.status == "new"]
+        rest = [t for t in todos if t not in due and t not in new]
+        return Day(owner, today if clients else None,
+                   [Section("due", due), Section("new", new), Section("rest", rest)])
+
+    def act(self, person: Person, key: tuple[str, str, str], what: str, *,
+            reason: str | None = None, comment: str | None = None,
+            until: dt.date | None = None) -> None:
+        """Mark the advice ``key`` (client, kind, id) done, dismissed or snoozed."""
+        client, kind, action_id = key
+        if what == "done":
+            self.journal.done(client, kind, action_id, comment=comment)
+        elif what == "dismiss":
+            self.journal.dismiss(client, kind, action_id, reason, comment=comment)
+        else:
+            self.journal.snooze(client, kind, action_id, until, comment=comment)
+
+    def title(self, key: tuple[str, str, str], clients: dict[str, Facts], lang: str) -> str:
+        """The title of a piece of advice in ``lang`` (its id when the engine no longer
+        makes it)."""
+        facts = clients.get(key[0])
+        action = self.actions(facts, lang).get(key[1:]) if facts is not None else None
+        return action.title if action is not None else key[2]

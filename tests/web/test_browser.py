@@ -1,0 +1,132 @@
+"""The pages in a real headless browser (Debian's chromium through Playwright) served by a real
+uvicorn on loopback: a manager's morning from sign-in to the head's counts, and axe-core's
+accessibility check of every page in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from engine import journal
+from tests.web import demo
+
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture
+def site(journal_path: Path) -> Iterator[str]:
+    with demo.served(journal_path) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    found = context.new_page()
+    found.on("dialog", lambda d: pytest.fail(f"a script ran: {d.message}"))
+    yield found
+    context.close()
+
+
+def total(page: Any) -> int:
+    found = re.search(r"(\d+) to-dos?", page.locator("main p.sub").first.inner_text())
+    assert found
+    return int(found.group(1))
+
+
+def anna_row(page: Any, base: str) -> list[str]:
+    page.goto(f"{base}/team")
+    row = page.locator("tbody tr", has=page.get_by_role("link", name=demo.ANNA))
+    return [cell.inner_text() for cell in row.locator("td").all()]
+
+
+def test_a_manager_s_morning_and_the_head_s_counts(page: Any, site: str,
+                                                   journal_path: Path) -> None:
+    demo.sign_in(page, site, "olga")
+    clients, open_before, *_ = anna_row(page, site)
+    demo.sign_out(page)
+
+    demo.sign_in(page, site, "anna")
+    assert page.get_by_role("heading", level=1).inner_text() == "My day"
+    count = total(page)
+    assert int(open_before) == count > 3
+    done = page.locator("article.todo").first
+    done_title = done.get_by_role("heading").inner_text()
+    done.get_by_role("button", name=re.compile("^Done")).click()
+    assert page.get_by_role("status").inner_text() == f"Marked done: {done_title}"
+    assert total(page) == count - 1
+
+    # dismissed with the keyboard only: open the form, pick a reason, write why, send
+    dismissed = page.locator("article.todo").first
+    dismissed.locator("details.act summary").first.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")  # Not relevant -> The client declined
+    page.keyboard.press("Tab")
+    page.keyboard.type("budget frozen till spring")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.get_by_role("status").inner_text().startswith("Dismissed: ")
+    assert total(page) == count - 2
+
+    snoozed = page.locator("article.todo").first
+    snoozed.locator("summary", has_text="Snooze").click()
+    snoozed.get_by_label("Until").fill("2026-10-22")
+    snoozed.get_by_role("button", name="Snooze", exact=True).click()
+    assert page.get_by_role("status").inner_text().startswith("Snoozed until Oct 22, 2026: ")
+    assert total(page) == count - 3
+
+    with journal.open(journal_path) as j:
+        acts = [e for c in ("smile_dental", "toyland", "evil") for e in j.history(c)
+                if e.run_id is None]
+    assert sorted((e.event, e.dismiss_reason, e.note, e.until) for e in acts) == [
+        ("dismissed", "client_declined", "budget frozen till spring", None),
+        ("done", None, None, None),
+        ("snoozed", None, None, dt.date(2026, 10, 22))]
+
+    dismissed_client = next(e.client_id for e in acts if e.event == "dismissed")
+    page.goto(f"{site}/clients/{dismissed_client}")
+    history = page.locator("section", has=page.get_by_role("heading", name="History"))
+    assert "The client declined" in history.inner_text()
+    assert "budget frozen till spring" in history.inner_text()
+    assert page.get_by_role("heading", name="Recommendation").is_visible()
+
+    page.goto(f"{site}/clients/evil")  # a client named like an attack is shown as its name
+    assert page.get_by_role("heading", level=1).inner_text() == demo.EVIL
+    assert page.locator("main img").count() == 0
+    demo.sign_out(page)
+
+    demo.sign_in(page, site, "olga")
+    assert anna_row(page, site) == [clients, str(count - 3), "—", "—", "1 / 1", "1 / 1"]
+    page.get_by_role("link", name=demo.ANNA).click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"The day of {demo.ANNA}"
+    assert total(page) == count - 3
+
+
+def test_every_page_passes_axe_in_both_languages(browser: Any, site: str) -> None:
+    found: dict[str, list[str]] = {}
+    for lang in ("en", "ru"):
+        context = browser.new_context(locale=lang)
+        page = context.new_page()
+        page.goto(f"{site}/signin")
+        pages: dict[str, str | None] = {"signin": None}
+        demo.sign_in(page, site, "olga")
+        pages.update({"day": "/", "other day": "/?owner=Boris%20Kuznetsov",
+                      "card": "/clients/evil", "team": "/team", "not found": "/clients/x"})
+        for name, path in pages.items():
+            if path is not None:
+                page.goto(site + path)
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            result = Axe().run(page)
+            found[f"{lang} {name}"] = [f"{v['id']}: {v['help']}"
+                                       for v in result.response["violations"]
+                                       if v["impact"] in SERIOUS]
+        context.close()
+    assert found == {name: [] for name in found}
