@@ -38,6 +38,15 @@ def test_wheel_carries_the_journal_migrations(wheel: Path) -> None:
             "engine/journal/migrations/versions/v0001_initial.py"} <= shipped <= names
 
 
+def test_wheel_carries_the_pages_templates_words_and_stylesheet(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    pages = ROOT / "engine/render/pages"
+    shipped = {str(p.relative_to(ROOT)) for p in pages.rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}
+    assert {"engine/render/pages/templates/day.html", "engine/render/pages/static/style.css",
+            "engine/render/pages/locale/ru/LC_MESSAGES/pages.po"} <= shipped <= names
+
+
 def test_installed_engine_finds_its_knowledge_base(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

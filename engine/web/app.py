@@ -5,8 +5,9 @@ every answer has a Content-Security-Policy that allows no script at all."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from babel import Locale, negotiate_locale
@@ -182,8 +183,10 @@ class Site:
         return RedirectResponse(forms.back(form), status_code=303)
 
 
-def pages_app(settings: WebSettings, desk: Desk) -> Starlette:
-    """The pages, ready to serve on their own or to be mounted in the service's app."""
+def pages_app(settings: WebSettings, desk: Desk,
+              closing: Callable[[], None] | None = None) -> Starlette:
+    """The pages, ready to serve on their own or to be mounted in the service's app;
+    ``closing`` is called when a server serving them on their own shuts down."""
     site = Site(settings, desk)
     routes = [
         Route("/", site.signed(site.day)),
@@ -202,4 +205,11 @@ def pages_app(settings: WebSettings, desk: Desk) -> Starlette:
                    max_age=settings.session_hours * 3600, same_site="lax",
                    https_only=settings.https_only),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        if closing is not None:
+            closing()
+
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -3,10 +3,16 @@ escaping of client text, the language, the config's mistakes and the catalogs' c
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -17,6 +23,8 @@ from engine.errors import DiagnosticsError
 from engine.render.pages import HERE, catalog_path
 from engine.web import settings_from
 from tests.web import demo
+
+ROOT = Path(__file__).resolve().parents[2]
 
 Clients = Callable[..., TestClient]
 
@@ -156,3 +164,37 @@ def test_every_word_of_the_templates_has_its_russian() -> None:
     assert used == set(translated)
     assert [k for k, m in translated.items() if not m.string or m.fuzzy
             or (isinstance(m.string, tuple) and not all(m.string))] == []
+
+
+def test_uvicorn_serves_the_pages_from_the_environment(journal_path: Path,
+                                                       tmp_path: Path) -> None:
+    config = tmp_path / "playbook.toml"
+    config.write_text('[web]\nsecret_key = "' + "k" * 40 + '"\n[web.users.anna]\n'
+                      f'password = "{demo.settings().users["anna"].password}"\n', "utf-8")
+    port = demo.free_port()
+    env = {**os.environ, "PLAYBOOK_WEB_CONFIG": str(config), "PLAYBOOK_JOURNAL": "",
+           "PLAYBOOK_KB": ""}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "engine.web.run:app",
+               "--port", str(port)]
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60,
+                             check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().endswith("error[bad-config] PLAYBOOK_JOURNAL is not set\n"
+                                           "  expected: a SQLite path or a database URL")
+    server = subprocess.Popen(command, env={**env, "PLAYBOOK_JOURNAL": str(journal_path),
+                                            "PLAYBOOK_KB": str(ROOT)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        answer = None
+        for _ in range(200):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/signin", timeout=5)
+                break
+            except httpx.ConnectError:
+                time.sleep(0.05)
+        assert answer is not None and answer.status_code == 200
+        assert "Sign in" in answer.text
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, log = server.communicate(timeout=30)
+    assert "Application shutdown complete" in log  # the journal closed by the lifespan
