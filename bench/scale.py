@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 import engine  # noqa: E402
 from bench.recommend import AS_OF  # noqa: E402
-from engine.runtime.recommend import evaluate  # noqa: E402
+from engine.api import evaluate  # noqa: E402
 from engine.tools.generate import random_client  # noqa: E402
 
 FILE_SIZE = 1000  # rules per generated file

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engine.version import __version__
 
 if TYPE_CHECKING:
+    from engine.api import check, default_kb, evaluate, load, recommend
     from engine.errors import (
         ClientError,
         Diagnostic,
@@ -24,27 +25,25 @@ if TYPE_CHECKING:
         KnowledgeBaseError,
         MatcherUnavailable,
     )
-    from engine.kb.bundled import default_kb
     from engine.kb.knowledge_base import KnowledgeBase
-    from engine.lint import check, load
     from engine.models import Action, Client, Recommendation
     from engine.portfolio.run import Outcome, recommend_many
-    from engine.runtime.recommend import recommend
 
 _WHERE = {  # public name -> the module that defines it
     "ClientError": "engine.errors", "Diagnostic": "engine.errors",
     "DiagnosticsError": "engine.errors", "KnowledgeBaseError": "engine.errors",
-    "MatcherUnavailable": "engine.errors", "default_kb": "engine.kb.bundled",
-    "KnowledgeBase": "engine.kb.knowledge_base", "check": "engine.lint", "load": "engine.lint",
+    "MatcherUnavailable": "engine.errors", "default_kb": "engine.api", "check": "engine.api",
+    "load": "engine.api", "recommend": "engine.api", "evaluate": "engine.api",
+    "KnowledgeBase": "engine.kb.knowledge_base",
     "Action": "engine.models", "Client": "engine.models", "Recommendation": "engine.models",
-    "recommend": "engine.runtime.recommend", "Outcome": "engine.portfolio.run",
+    "Outcome": "engine.portfolio.run",
     "recommend_many": "engine.portfolio.run",
 }
 
 __all__ = [
     "Action", "Client", "ClientError", "Diagnostic", "DiagnosticsError", "KnowledgeBase",
     "KnowledgeBaseError", "MatcherUnavailable", "Outcome", "Recommendation", "__version__",
-    "check", "default_kb", "load", "recommend", "recommend_many",
+    "check", "default_kb", "evaluate", "load", "recommend", "recommend_many",
 ]
 
 

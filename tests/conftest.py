@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -54,9 +56,45 @@ def overlay(base: Path, extra: Path, target: Path) -> Path:
 
 
 def playbook(*args: str, cwd: Path | None = None, stdin: str | None = None,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed `playbook` command, run as a user runs it: a real subprocess."""
-    exe = shutil.which("playbook", path=str(Path(sys.executable).parent))
-    assert exe, "the playbook console script is installed with the package"
-    return subprocess.run([exe, *args], cwd=cwd or TESTS.parent, input=stdin,
-                          capture_output=True, text=True, check=False, env=env)
+             env: dict[str, str] | None = None, process: bool = False,
+             timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The `playbook` command with ``args``, standing in ``cwd`` (default: the checkout), with
+    ``stdin`` as its standard input and ``env`` as its whole environment (default: this one).
+
+    In this process by default (``engine.cli.main``, its standard streams captured: pipes, not
+    a terminal), which is fast. ``process=True`` runs the installed console script in a real
+    subprocess, for tests where the process boundary is the point: what a fresh interpreter
+    imports, the terminal's encoding, signals, exit at the operating-system level.
+    """
+    if process:
+        exe = shutil.which("playbook", path=str(Path(sys.executable).parent))
+        assert exe, "the playbook console script is installed with the package"
+        return subprocess.run([exe, *args], cwd=cwd or ROOT, input=stdin, capture_output=True,
+                              text=True, check=False, env=env, timeout=timeout)
+    return _in_process(list(args), cwd or ROOT, stdin, env)
+
+
+def _in_process(argv: list[str], cwd: Path, stdin: str | None,
+                env: dict[str, str] | None) -> subprocess.CompletedProcess[str]:
+    from engine.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+    err = io.StringIO()
+    saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        os.chdir(cwd)
+        sys.stdin = io.StringIO(stdin or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+        out.flush()
+    finally:
+        sys.stdin = saved_stdin
+        os.chdir(saved_cwd)
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(saved_env)
+    written = out.buffer.getvalue().decode("utf-8")
+    return subprocess.CompletedProcess(argv, code, written, err.getvalue())

@@ -74,22 +74,3 @@ def test_a_new_upward_import_breaks_the_contract(tmp_path: Path) -> None:
                             env={"PYTHONPATH": str(copy), "PATH": ""})
     assert result.returncode == 1, result.stdout + result.stderr
     assert "engine.language.templates -> engine.runtime" in result.stdout
-
-
-MAX_MODULE_LINES = 300
-MAX_FUNCTION_LINES = 30
-
-
-def test_modules_and_functions_stay_small() -> None:
-    too_big = []
-    for path in sorted(ENGINE.rglob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        where = path.relative_to(ROOT)
-        if len(source.splitlines()) > MAX_MODULE_LINES:
-            too_big.append(f"{where}: {len(source.splitlines())} lines")
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                length = (node.end_lineno or node.lineno) - node.lineno + 1
-                if length > MAX_FUNCTION_LINES:
-                    too_big.append(f"{where}:{node.lineno}: {node.name}() {length} lines")
-    assert too_big == []

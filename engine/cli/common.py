@@ -59,7 +59,7 @@ def use_cache(args: argparse.Namespace) -> bool:
 
 
 def load_kb(args: argparse.Namespace) -> KnowledgeBase:
-    from engine.kb.load import load
+    from engine.api import load
 
     return load(kb_choice(args).root, matcher=getattr(args, "matcher", "python"),
                 cache=use_cache(args))

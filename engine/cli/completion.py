@@ -22,8 +22,8 @@ CLIENT_FILES = FilesCompleter(["yaml", "yml", "json"])
 
 def project_types(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
     """The journey maps of the knowledge base the command would use."""
+    from engine.api import load
     from engine.kb.discover import choose
-    from engine.kb.load import load
 
     try:
         kb = load(choose(getattr(parsed_args, "kb", None)).root, cache=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from engine.api import recommend
 from engine.cli.common import (
     add_format,
     add_kb,
@@ -24,7 +25,6 @@ from engine.cli.common import (
 )
 from engine.render import reporter
 from engine.render.groups import View
-from engine.runtime.recommend import recommend
 from engine.tools.batch import read_batch
 from engine.vocabulary import ACTION_KINDS, LANGUAGES
 

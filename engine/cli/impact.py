@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.api import load
 from engine.cli.common import add_kb, date, emit, load_kb
 from engine.errors import Diagnostic, DiagnosticsError, UserMistake
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.kb.load import load
 from engine.portfolio.cells import Cells
 from engine.portfolio.mapping import DEFAULT, read_mapping
 from engine.portfolio.readers import read_all

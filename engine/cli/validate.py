@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 
+from engine.api import check
 from engine.cli.common import add_format, add_kb, emit, kb_choice, use_cache
-from engine.lint import check
 from engine.render import reporter
 
 NAME = "validate"

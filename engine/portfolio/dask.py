@@ -17,7 +17,7 @@ import pickle
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
-from engine.kb.bundled import default_kb
+from engine.api import default_kb
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client
 from engine.portfolio.records import Record

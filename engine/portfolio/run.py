@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, NamedTuple
 
+from engine.api import default_kb
 from engine.errors import ClientError, Diagnostic, Location
-from engine.kb.bundled import default_kb
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client, Recommendation
 from engine.portfolio.records import Record

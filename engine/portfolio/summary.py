@@ -6,12 +6,15 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.models import Recommendation
 from engine.portfolio.records import Record
 from engine.portfolio.transfer import Result
 from engine.vocabulary import ACTION_KINDS
+
+if TYPE_CHECKING:  # the journal needs the 'journal' extra
+    from engine.journal import RunSummary
 
 TOP = 10
 
@@ -35,7 +38,7 @@ class Summary:
     warnings: Counter[str] = field(default_factory=Counter)
     warning_titles: dict[str, str] = field(default_factory=dict)
     _urgent: list[tuple[int, int, Urgent]] = field(default_factory=list)
-    journal: dict[str, Any] | None = None  # with --journal: what the run changed in it
+    journal: RunSummary | None = None  # with a journal: what the run changed in it
 
     def add(self, record: Record, result: Result) -> None:
         self.read += 1
@@ -73,4 +76,4 @@ class Summary:
                 "top_warnings": [{"id": w, "title": t, "clients": n}
                                  for w, t, n in self.top_warnings()],
                 "most_urgent": [u.__dict__ for u in self.urgent()],
-                **({"journal": self.journal} if self.journal is not None else {})}
+                **({"journal": self.journal.as_dict()} if self.journal is not None else {})}

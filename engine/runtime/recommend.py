@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
-from engine.kb.bundled import default_kb
 from engine.kb.index import Proposal
 from engine.kb.journey import Journey
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
@@ -223,37 +222,28 @@ class _Outcome(NamedTuple):
     planner: _Planner
 
 
-def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = None,
-              as_of: dt.date | None = None, lang: str = "en",
-              matcher: str | None = None) -> Recommendation:
-    """What to do next for one client, and why."""
-    kb, client, day = _inputs(client, kb, as_of, lang, matcher)
-    return _recommendation(kb, client, day, plan(kb, client, day, lang))
+def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase, as_of: dt.date,
+              lang: str = "en") -> Recommendation:
+    """What to do next for one client, and why (``engine.recommend`` fills in the defaults)."""
+    client = _inputs(client, kb, lang)
+    return _recommendation(kb, client, as_of, plan(kb, client, as_of, lang))
 
 
-def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase | None = None,
-             as_of: dt.date | None = None, lang: str = "en",
-             matcher: str | None = None) -> tuple[Recommendation, Evaluation]:
+def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase, as_of: dt.date,
+             lang: str = "en") -> tuple[Recommendation, Evaluation]:
     """The recommendation and what happened inside it (for explanations and scenario tests)."""
-    kb, client, day = _inputs(client, kb, as_of, lang, matcher)
-    outcome = plan(kb, client, day, lang)
+    client = _inputs(client, kb, lang)
+    outcome = plan(kb, client, as_of, lang)
     evaluation = Evaluation(outcome.facts, tuple([r.id for r in outcome.matched]),
                             tuple([r.id for r in outcome.acting]), outcome.suppressed,
                             outcome.planner.dropped)
-    return _recommendation(kb, client, day, outcome), evaluation
+    return _recommendation(kb, client, as_of, outcome), evaluation
 
 
-def _inputs(client: Client | Mapping[str, Any], kb: KnowledgeBase | None,
-            as_of: dt.date | None, lang: str,
-            matcher: str | None) -> tuple[KnowledgeBase, Client, dt.date]:
-    if kb is None:
-        kb = default_kb(matcher or "python")
-    if matcher is not None and kb.matcher.name != matcher:
-        raise ValueError(f"the knowledge base was compiled for the '{kb.matcher.name}' matcher; "
-                         f"load it with engine.load(path, matcher='{matcher}')")
+def _inputs(client: Client | Mapping[str, Any], kb: KnowledgeBase, lang: str) -> Client:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language '{lang}': expected 'en' or 'ru'")
-    return kb, coerce(client, kb), as_of or dt.date.today()
+    return coerce(client, kb)
 
 
 def plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: str = "en") -> _Outcome:

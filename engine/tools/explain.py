@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from engine.api import evaluate
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language.conditions import All, AnyOf, Node, Test, holds
 from engine.language.fact_types import FactType
 from engine.models import Client, Held, Recommendation
 from engine.runtime.clients import coerce
-from engine.runtime.recommend import Evaluation, evaluate
+from engine.runtime.recommend import Evaluation
 from engine.vocabulary import RULE_STATUSES, RuleStatus
 
 Status = RuleStatus

@@ -12,10 +12,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.api import load
 from engine.errors import UserMistake
 from engine.kb.files import FOLDERS, bundled_root
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.kb.load import load
 from engine.tools import schemas
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"

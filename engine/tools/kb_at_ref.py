@@ -12,9 +12,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from engine.api import load
 from engine.errors import Diagnostic, DiagnosticsError, Location
 from engine.kb.knowledge_base import KnowledgeBase
-from engine.kb.load import load
 
 FOLDERS = ("rules", "journey_maps", "playbooks")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from engine.api import recommend
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client
-from engine.runtime.recommend import recommend
 from engine.vocabulary import STEP_KINDS, STEP_STATUSES, StepStatus
 
 Status = StepStatus

@@ -18,13 +18,14 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from engine.api import evaluate
 from engine.errors import Diagnostic, Location, did_you_mean, one_of, sort_key
 from engine.kb.files import SCENARIO_SUFFIX, parse_model, scenario_files, shown
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.language.document import Document, PathKey
 from engine.models import Action, Client, Model, Recommendation
 from engine.runtime.clients import check_against_kb
-from engine.runtime.recommend import Evaluation, evaluate
+from engine.runtime.recommend import Evaluation
 from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
 from engine.vocabulary import STEP_ID_KINDS, STEP_KINDS, ActionKind
 

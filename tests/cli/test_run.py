@@ -3,48 +3,35 @@ out, in input order, the same on one process or several; bad clients become erro
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import engine
-from engine.cli import main
 from engine.models import Recommendation
 from engine.portfolio.mapping import read_mapping
 
+from ..conftest import playbook as run_playbook
 from ..portfolio.crm import AS_OF, CRM, MAPPING, ROOT, crm_export
 
 jsonschema = pytest.importorskip("jsonschema")
-PLAYBOOK = str(Path(sys.executable).parent / "playbook")
 
 
 FOUND = "playbook: knowledge base . (found from the current folder)\n"
 
 
 def playbook(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """The real command, in a subprocess (stdin and stdout are pipes, not a terminal); stderr
+    """The command (in this process: stdin and stdout are pipes, not a terminal); stderr
     without the line saying which knowledge base was used (the checkout's, here)."""
-    done = subprocess.run([PLAYBOOK, *args], input=stdin,
-                          capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    done = run_playbook(*args, stdin=stdin)
     done.stderr = done.stderr.removeprefix(FOUND)
     return done
-
-
-def in_process(*args: str) -> subprocess.CompletedProcess[str]:
-    """The command in this process (faster), with what it wrote to stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return subprocess.CompletedProcess(args, code, out.getvalue(),
-                                       err.getvalue().removeprefix(FOUND))
 
 
 def expected(clients: list[dict[str, Any]], lang: str = "en") -> list[dict[str, Any]]:
@@ -175,7 +162,7 @@ def test_csv_parquet_and_sqlite_outputs_hold_the_same_actions(tmp_path: Path) ->
     export = tmp_path / "export.csv"
     export.write_text(text, encoding="utf-8")
     for suffix in ("jsonl", "csv", "parquet", "sqlite"):
-        assert in_process("run", str(export), "--map", str(MAPPING), "--as-of",
+        assert playbook("run", str(export), "--map", str(MAPPING), "--as-of",
                         AS_OF.isoformat(), "--out", str(tmp_path / f"out.{suffix}"),
                         "--lang", "ru").returncode == 0
     recs = lines(tmp_path / "out.jsonl")
@@ -205,7 +192,7 @@ def test_parquet_yaml_and_json_inputs_give_what_csv_gives(tmp_path: Path) -> Non
     plain = [{k: v for k, v in c.items() if k != "facts"} for c in clients]
     (tmp_path / "crm.json").write_text(json.dumps(plain, default=str), encoding="utf-8")
     (tmp_path / "crm.yaml").write_text(json.dumps(plain[:3], default=str), encoding="utf-8")
-    done = in_process("run", str(tmp_path / "crm.parquet"), str(tmp_path / "crm.json"),
+    done = playbook("run", str(tmp_path / "crm.parquet"), str(tmp_path / "crm.json"),
                     str(tmp_path / "crm.yaml"), "--as-of", AS_OF.isoformat())
     assert done.returncode == 0, done.stderr
     got = [json.loads(line) for line in done.stdout.splitlines()]
@@ -224,7 +211,7 @@ def test_parquet_yaml_and_json_inputs_give_what_csv_gives(tmp_path: Path) -> Non
 def test_a_wrong_mapping_file_is_reported(tmp_path: Path, mapping: str, message: str) -> None:
     path = tmp_path / "map.yaml"
     path.write_text(mapping, encoding="utf-8")
-    done = in_process("run", str(CRM / "export.csv"), "--map", str(path))
+    done = playbook("run", str(CRM / "export.csv"), "--map", str(path))
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == message.format(path=path)
     assert done.stdout == ""
@@ -233,7 +220,7 @@ def test_a_wrong_mapping_file_is_reported(tmp_path: Path, mapping: str, message:
 def test_an_unknown_column_is_reported_once_with_a_hint(tmp_path: Path) -> None:
     path = tmp_path / "crm.csv"
     path.write_text("id,nsp,Менеджер\na,3,x\nb,4,y\n", encoding="utf-8")
-    done = in_process("run", str(path), "--errors", str(tmp_path / "e.jsonl"))
+    done = playbook("run", str(path), "--errors", str(tmp_path / "e.jsonl"))
     assert done.returncode == 1
     assert [(e["line"], e["col"], e["field"], e["message"], e["hint"])
             for e in lines(tmp_path / "e.jsonl")] == [
@@ -251,7 +238,7 @@ def test_the_example_export_and_mapping(tmp_path: Path) -> None:
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
     assert MAPPING.read_text(encoding="utf-8").splitlines()[0] == (
         "# yaml-language-server: $schema=../../schemas/mapping.schema.json")
-    done = in_process("run", str(CRM / "export.csv"), "--map", str(MAPPING), "--as-of",
+    done = playbook("run", str(CRM / "export.csv"), "--map", str(MAPPING), "--as-of",
                     AS_OF.isoformat(), "--out", str(tmp_path / "out.jsonl"), "--format",
                     "markdown")
     assert done.returncode == 0
@@ -285,7 +272,7 @@ def test_a_line_that_is_no_json_is_an_error_record_and_the_run_goes_on() -> None
 
 
 def test_run_help_lists_every_option() -> None:
-    done = in_process("run", "--help")
+    done = playbook("run", "--help")
     assert done.returncode == 0
     for option in ("--as-of", "--map", "--out", "--errors", "--workers", "--dask", "--format"):
         assert option in done.stdout
@@ -301,7 +288,7 @@ def test_run_help_lists_every_option() -> None:
     (["--workers", "0"], "playbook run: --workers must be 1 or more"),
 ])
 def test_wrong_options_are_the_users_mistake(args: list[str], message: str) -> None:
-    done = in_process("run", str(CRM / "export.csv"), "--map", str(MAPPING), *args)
+    done = playbook("run", str(CRM / "export.csv"), "--map", str(MAPPING), *args)
     assert (done.returncode, done.stderr, done.stdout) == (1, message + "\n", "")
 
 
@@ -322,7 +309,7 @@ def test_a_run_is_recorded_in_the_journal_once(tmp_path: Path) -> None:
 
 
 def test_a_journal_needs_client_files_not_stdin(tmp_path: Path) -> None:
-    done = in_process("run", "-", "--journal", str(tmp_path / "j.sqlite"))
+    done = playbook("run", "-", "--journal", str(tmp_path / "j.sqlite"))
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == ("playbook run: --journal reads the clients twice (to know the run's "
                            "input before recording it): give client files, not '-'\n")

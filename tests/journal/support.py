@@ -4,7 +4,8 @@ PostgreSQL for each test, and a generated portfolio of clients for the bundled k
 The PostgreSQL server is real: initdb and pg_ctl (Debian's ``postgresql`` package, found on PATH
 or under /usr/lib/postgresql) on a temporary folder, listening on 127.0.0.1 at a free port,
 with trust authentication; run as the ``postgres`` user when the tests run as root (PostgreSQL
-refuses root). Without the binaries the PostgreSQL half skips and says why.
+refuses root). Without the binaries, or without the driver (psycopg, the ``postgres`` extra), the
+PostgreSQL half skips and says why.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ def postgres_server() -> Iterator[str]:
     """The URL of a running throwaway PostgreSQL server, for the whole session."""
     if pg_bindir() is None:
         pytest.skip("no PostgreSQL binaries (pg_ctl, initdb): apt-get install postgresql")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("no PostgreSQL driver (psycopg): pip install 'playbook-engine[postgres]'")
     with pg_server() as url:
         yield url
 

@@ -1,4 +1,4 @@
-"""The journal's commands through real subprocesses: changes, inbox, done, dismiss, snooze and
+"""The journal's commands: changes, inbox, done, dismiss, snooze and
 history with --format json and text; the run summary's text; the journal section of settings."""
 
 from __future__ import annotations
@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +17,13 @@ from engine.render.journal import changes_text, run_summary_text
 from tests.journal.support import AS_OF, ROOT, portfolio, record
 
 from ..conftest import SMALL_KB
+from ..conftest import playbook as run_playbook
 
-MAIN = "import sys; from engine.cli import main; sys.exit(main(sys.argv[1:]))"
 ACME = {"id": "acme", "project_type": "lead_gen", "completed_steps": ["qualification"], "nps": 2}
 
 
 def playbook(*args: str) -> tuple[int, str, str]:
-    done = subprocess.run([sys.executable, "-c", MAIN, *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = run_playbook(*args, cwd=ROOT)
     return done.returncode, done.stdout, done.stderr
 
 

@@ -13,7 +13,6 @@ import pytest
 import engine
 from engine.cli import main
 from engine.kb import cache
-from engine.kb.load import check as compile_check
 
 from ..conftest import SMALL_KB
 
@@ -82,8 +81,9 @@ def test_an_edited_file_is_never_served_from_the_cache(cache_home: Path, kb_copy
 
 def test_mistakes_are_cached_as_they_were_found(cache_home: Path, kb_copy: Path) -> None:
     (kb_copy / "rules" / "main.yaml").write_text("rules: [\n", encoding="utf-8")
-    fresh = compile_check(kb_copy)
-    assert compile_check(kb_copy, cache=True) == fresh == compile_check(kb_copy, cache=True)
+    fresh = engine.check(kb_copy, lint=False)
+    assert (engine.check(kb_copy, lint=False, cache=True) == fresh
+            == engine.check(kb_copy, lint=False, cache=True))
     assert fresh[0] is None and fresh[1][0].code == "yaml-syntax"
 
 

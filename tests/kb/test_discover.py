@@ -4,10 +4,8 @@ nearest parent), else the bundled one, and says which; paths are shown from wher
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,15 +15,14 @@ from engine.cli import main
 from engine.kb.files import shown
 
 from ..conftest import ROOT, SMALL_KB
+from ..conftest import playbook as run_playbook
 
 FOUND = "playbook: knowledge base {} (found from the current folder)\n"
 
 
 def playbook(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The real command, in a child process standing in ``cwd``."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "engine", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env)
+    """The command standing in ``cwd``."""
+    return run_playbook(*args, cwd=cwd)
 
 
 @pytest.fixture

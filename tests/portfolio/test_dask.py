@@ -4,7 +4,6 @@ same records as the single-process run, the knowledge base brought to each worke
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,9 @@ import pytest
 
 import engine
 
-from ..cli.test_run import PLAYBOOK, in_process
-from .crm import AS_OF, MAPPING, ROOT, crm_export
+from ..cli.test_run import playbook
+from ..conftest import playbook as run_playbook
+from .crm import AS_OF, MAPPING, crm_export
 
 distributed = pytest.importorskip("distributed")
 dask_bag = pytest.importorskip("dask.bag")
@@ -56,10 +56,9 @@ def test_playbook_run_dask_writes_what_a_local_run_writes(client: Any,
     export.write_text(text, encoding="utf-8")
     args = ["run", str(export), "--map", str(MAPPING), "--as-of", AS_OF.isoformat(),
             "--format", "json", "--out"]
-    local = in_process(*args, str(tmp_path / "local.jsonl"))
-    done = subprocess.run([PLAYBOOK, *args, str(tmp_path / "dask.jsonl"), "--dask",
-                           client.scheduler.address], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300, check=False)
+    local = playbook(*args, str(tmp_path / "local.jsonl"))
+    done = run_playbook(*args, str(tmp_path / "dask.jsonl"), "--dask",  # another process
+                        client.scheduler.address, process=True)
     assert (done.returncode, done.stdout) == (0, local.stdout)
     assert json.loads(done.stdout)["clients_read"] == 600
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()

@@ -1,0 +1,153 @@
+"""A portfolio run as a library call: read -> recommend -> write -> summary -> journal.
+
+    import engine.portfolio
+    summary = engine.portfolio.run_portfolio(
+        ["export.csv"], kb=engine.load(), mapping="mapping.yaml", out="advice.jsonl",
+        errors="errors.jsonl", workers=2, journal="journal.db")
+    summary.failed, summary.as_dict(), summary.journal   # journal: what the run changed
+
+What `playbook run` does, step by step, in this order: clients are read from the sources
+(engine/portfolio/readers.py) through the CRM mapping (cells.py, mapping.py), recommended on
+this process, a process pool or a Dask cluster (run.py, dask.py), each result written out as it
+comes (writers.py) while the summary gathers it (summary.py), and each bad client's mistakes
+handed to the error sink (failures.py); with ``journal``, the run is recorded in the run journal
+(engine/journal/) and the summary carries what it changed. The command only parses its
+arguments and prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from engine.errors import Diagnostic, DiagnosticsError, UserMistake
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.models import Recommendation
+from engine.portfolio.cells import Cells
+from engine.portfolio.failures import ErrorFile
+from engine.portfolio.mapping import DEFAULT, Mapping, read_mapping
+from engine.portfolio.readers import STDIN, ExtraUnavailable, read_all
+from engine.portfolio.records import Record
+from engine.portfolio.run import run
+from engine.portfolio.summary import Summary
+from engine.portfolio.transfer import Result
+from engine.portfolio.writers import OUT_FORMATS, open_writer, out_format
+
+
+class ErrorSink(Protocol):
+    """Where the mistakes of each bad client go, in input order."""
+
+    def write(self, record: Record, errors: tuple[Diagnostic, ...]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _Dropped:
+    def write(self, record: Record, errors: tuple[Diagnostic, ...]) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date | None = None,
+                  lang: str = "en", mapping: Mapping | str | os.PathLike[str] | None = None,
+                  out: str = "-", errors: ErrorSink | str | os.PathLike[str] | None = None,
+                  workers: int = 1, dask: str | None = None,
+                  journal: str | os.PathLike[str] | None = None,
+                  step: Callable[[], None] | None = None) -> Summary:
+    """Read every client of ``sources`` (files, or ``-`` for stdin), recommend for each, write
+    the results to ``out`` (by extension: .jsonl, .csv, .parquet, .sqlite/.db; ``-``: JSON
+    Lines on stdout) and each bad client's mistakes to ``errors`` (a JSON Lines file, a sink,
+    or None to keep only their count), on ``workers`` processes or on the Dask cluster at
+    ``dask``; with ``journal`` (a SQLite file or a database URL), record the run there. Calls
+    ``step()`` after each client. The summary of the run, with ``summary.journal`` set when
+    the run was recorded.
+
+    Raises UserMistake for arguments that cannot work, DiagnosticsError for a wrong mapping
+    file, ExtraUnavailable for an optional extra the run needs, OSError for an output that
+    cannot be written.
+    """
+    mistake = argument_mistake(sources, out=out, workers=workers, journal=journal)
+    if mistake:
+        raise UserMistake(mistake)
+    cells = Cells(_mapping(mapping), kb)
+    day = as_of or dt.date.today()
+    sink: ErrorSink = (_Dropped() if errors is None else errors
+                       if not isinstance(errors, (str, os.PathLike)) else ErrorFile(str(errors)))
+    summary = Summary()
+    with open_writer(out) as writer:
+
+        def advised() -> Iterator[tuple[Any, Recommendation]]:
+            for record, result in _results(read_all(sources, cells), kb, day, lang, workers,
+                                           dask):
+                summary.add(record, result)
+                if isinstance(result, tuple):
+                    sink.write(record, result)
+                else:
+                    writer.write(result)
+                    yield record.data, result
+                if step is not None:
+                    step()
+
+        if journal is not None:
+            summary.journal = _record(journal, advised(), kb, day, sources, cells)
+        else:
+            for _ in advised():
+                pass
+    sink.close()
+    return summary
+
+
+def argument_mistake(sources: Sequence[str], *, out: str = "-", workers: int = 1,
+                     journal: str | os.PathLike[str] | None = None) -> str | None:
+    """Why these arguments of ``run_portfolio`` cannot work, or None."""
+    if workers < 1:
+        return "--workers must be 1 or more"
+    if journal is not None and STDIN in sources:
+        return ("--journal reads the clients twice (to know the run's input before recording "
+                "it): give client files, not '-'")
+    if out_format(out) is None:
+        return (f"cannot tell the format of --out {out}: expected a file ending in "
+                f"{', '.join(OUT_FORMATS)}, or - for stdout")
+    return None
+
+
+def _mapping(mapping: Mapping | str | os.PathLike[str] | None) -> Mapping:
+    if mapping is None:
+        return DEFAULT
+    if isinstance(mapping, Mapping):
+        return mapping
+    found, problems = read_mapping(Path(mapping))
+    if found is None:
+        raise DiagnosticsError(problems)
+    return found
+
+
+def _results(records: Iterator[Record], kb: KnowledgeBase, as_of: dt.date, lang: str,
+             workers: int, dask: str | None) -> Iterator[tuple[Record, Result]]:
+    if dask:
+        try:
+            import engine.portfolio.dask  # the optional extra, only when asked
+        except ImportError:
+            raise ExtraUnavailable("--dask needs the 'dask' extra: "
+                                   "pip install 'playbook-engine[dask]'") from None
+        return engine.portfolio.dask.run(records, kb, as_of=as_of, lang=lang, address=dask)
+    return run(records, kb, as_of=as_of, lang=lang, workers=workers)
+
+
+def _record(target: str | os.PathLike[str], pairs: Iterator[tuple[Any, Recommendation]],
+            kb: KnowledgeBase, as_of: dt.date, sources: Sequence[str], cells: Cells) -> Any:
+    """Record the run in the journal at ``target``; what it changed (a RunSummary)."""
+    try:
+        from engine import journal  # the optional extra, only when asked
+    except ImportError:
+        raise ExtraUnavailable("--journal needs the 'journal' extra: "
+                               "pip install 'playbook-engine[journal]'") from None
+    digest = journal.input_digest(r.data for r in read_all(sources, cells) if not r.problems)
+    with journal.open(str(target)) as book:
+        return book.record(pairs, as_of=as_of, kb_version=kb.version, input_digest=digest,
+                           policy=kb.journal)
