@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "engine"
@@ -62,6 +63,7 @@ def test_no_module_imports_in_a_circle() -> None:
     assert list(nx.simple_cycles(graph)) == []
 
 
+@pytest.mark.slow
 def test_a_new_upward_import_breaks_the_contract(tmp_path: Path) -> None:
     copy = tmp_path / "repo"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "*.pyc"))
@@ -74,3 +76,34 @@ def test_a_new_upward_import_breaks_the_contract(tmp_path: Path) -> None:
                             env={"PYTHONPATH": str(copy), "PATH": ""})
     assert result.returncode == 1, result.stdout + result.stderr
     assert "engine.language.templates -> engine.runtime" in result.stdout
+
+
+# Names defined in several modules on purpose, each with one meaning: the library's calls with
+# their defaults (engine/api.py) over the run time's; Dask's mirror of the local portfolio run;
+# a file reader's and the matcher's ``build``; parsing text (YAML/JSON text, a reason template).
+SAME_MEANING = {
+    "recommend": {"engine.api", "engine.runtime.recommend"},
+    "evaluate": {"engine.api", "engine.runtime.recommend"},
+    "run": {"engine.portfolio.run", "engine.portfolio.dask", "engine.tools.scenarios"},
+    "recommend_many": {"engine.portfolio.run", "engine.portfolio.dask"},
+    "build": {"engine.kb.yaml_reader", "engine.kb.json_reader", "engine.matchers"},
+    "parse": {"engine.kb.source", "engine.language.templates"},
+}
+
+
+def test_one_meaning_per_word() -> None:
+    """Outside the command modules (each has ``run`` and ``add_arguments``), the reporters (one
+    function per kind of result in each format) and the migrations, a public name is defined
+    in one module, unless it is listed above with the same meaning everywhere."""
+    where: dict[str, set[str]] = {}
+    for path in sorted(ENGINE.rglob("*.py")):
+        name = module_name(path)
+        if name.startswith(("engine.cli.", "engine.render.", "engine.journal.migrations")):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                    and not node.name.startswith("_")):
+                where.setdefault(node.name, set()).add(name)
+    twice = {word: modules for word, modules in where.items()
+             if len(modules) > 1 and modules != SAME_MEANING.get(word)}
+    assert twice == {}

@@ -73,6 +73,7 @@ def test_python_dash_m_engine_is_the_command(tmp_path: Path) -> None:
     assert done.returncode == 0 and json.loads(done.stdout)["ok"] is True
 
 
+@pytest.mark.slow
 def test_engine_is_typed_for_its_users(tmp_path: Path) -> None:
     """mypy on a user's script finds the package's types (py.typed), and checks calls."""
     assert (ROOT / "engine" / "py.typed").is_file()

@@ -8,6 +8,7 @@ import datetime as dt
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ AS_OF = st.sampled_from([dt.date.min, dt.date(2026, 10, 15), dt.date.max])
 @seed(17)
 @settings(max_examples=400, deadline=None, database=None)
 @given(client=CLIENT, as_of=AS_OF)
+@pytest.mark.slow
 def test_any_client_the_model_accepts_is_advised_without_an_exception(
         client: dict[str, Any], as_of: dt.date) -> None:
     kb = engine.default_kb()

@@ -43,6 +43,7 @@ def kb_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @seed(17)
 @FUZZ
 @given(rnd=st.randoms(use_true_random=False))
+@pytest.mark.slow
 def test_knowledge_base_mutants_load_or_are_refused(kb_copy: Path, rnd: random.Random) -> None:
     _check(kb_case(kb_copy, rnd, SOME_CLIENTS))
 
@@ -50,6 +51,7 @@ def test_knowledge_base_mutants_load_or_are_refused(kb_copy: Path, rnd: random.R
 @seed(17)
 @FUZZ
 @given(rnd=st.randoms(use_true_random=False), index=st.integers(0, len(BUNDLED) - 1))
+@pytest.mark.slow
 def test_bundled_file_mutants_read_or_are_refused(tmp_path_factory: pytest.TempPathFactory,
                                                   rnd: random.Random, index: int) -> None:
     """Each bundled file, mutated, read and validated against its model (not compiled: the
@@ -66,6 +68,7 @@ def test_bundled_file_mutants_read_or_are_refused(tmp_path_factory: pytest.TempP
 @seed(17)
 @settings(FUZZ, max_examples=1200)
 @given(rnd=st.randoms(use_true_random=False), index=st.integers(0, len(CLIENTS) - 1))
+@pytest.mark.slow
 def test_client_mutants_are_read_or_refused(tmp_path_factory: pytest.TempPathFactory,
                                             rnd: random.Random, index: int) -> None:
     kb = engine.default_kb()

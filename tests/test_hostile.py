@@ -72,6 +72,7 @@ def run_case(case: Path, where: Path) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.slow
 def test_hostile_input(case: Path, tmp_path: Path) -> None:
     code, out, err = run_case(case, tmp_path)
     assert "Traceback" not in err, err

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import engine
 
 from .conftest import playbook
@@ -13,6 +15,7 @@ from .conftest import playbook
 EXAMPLE = "examples/new_request.json"
 
 
+@pytest.mark.slow
 def test_every_json_document_carries_the_format_and_engine_versions(tmp_path: Path) -> None:
     journal = str(tmp_path / "journal.sqlite")
     entry = sorted(engine.default_kb().playbook)[0]

@@ -22,6 +22,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("playbook_engine-*.whl"))
 
 
+@pytest.mark.slow
 def test_wheel_contains_the_knowledge_base(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for folder in ("rules", "journey_maps", "playbooks"):
@@ -30,6 +31,7 @@ def test_wheel_contains_the_knowledge_base(wheel: Path) -> None:
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
+@pytest.mark.slow
 def test_wheel_carries_the_journal_migrations(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {str(p.relative_to(ROOT)) for p in (ROOT / "engine/journal/migrations").rglob("*")
@@ -38,6 +40,7 @@ def test_wheel_carries_the_journal_migrations(wheel: Path) -> None:
             "engine/journal/migrations/versions/v0001_initial.py"} <= shipped <= names
 
 
+@pytest.mark.slow
 def test_wheel_carries_the_pages_templates_words_and_stylesheet(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     pages = ROOT / "engine/render/pages"
@@ -47,6 +50,7 @@ def test_wheel_carries_the_pages_templates_words_and_stylesheet(wheel: Path) -> 
             "engine/render/pages/locale/ru/LC_MESSAGES/pages.po"} <= shipped <= names
 
 
+@pytest.mark.slow
 def test_installed_engine_finds_its_knowledge_base(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

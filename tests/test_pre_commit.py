@@ -37,6 +37,7 @@ def try_repo(kb: Path, project: Path, home: Path) -> subprocess.CompletedProcess
                            "--all-files"], cwd=kb, capture_output=True, text=True, env=env)
 
 
+@pytest.mark.slow
 def test_the_hooks_run_from_try_repo(tmp_path: Path) -> None:
     """One run (each installs the project afresh): validate passes, a failing scenario stops
     the commit with its file:line."""

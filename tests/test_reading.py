@@ -36,6 +36,7 @@ def test_libyaml_is_used_when_installed() -> None:
     assert yaml_reader.LOADER is yaml_reader.C_LOADER is yaml.CSafeLoader
 
 
+@pytest.mark.slow
 def test_both_parsers_read_every_bundled_file_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     for path in BUNDLED:
         text = path.read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ from engine.cli.common import (
     positive,
 )
 from engine.render import reporter
-from engine.render.groups import View
+from engine.render.groups import Selection
 from engine.tools.batch import read_batch
 from engine.vocabulary import ACTION_KINDS, LANGUAGES
 
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         from engine.tools.explain import explain
 
         explained = (explain(kb, c, args.as_of, args.lang) for c in clients)
-    view = View(brief=args.brief, kinds=args.kind, top=args.top)
+    view = Selection(brief=args.brief, kinds=args.kind, top=args.top)
     for piece in reporter(args.format).stream(named, kb, args.lang, explained, view,
                                               batch.failed):
         emit(piece)  # client by client: memory does not grow with their number

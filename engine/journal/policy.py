@@ -46,7 +46,7 @@ class Counts:
 
 
 @dataclass
-class Outcome:
+class Writes:
     """One client's writes: advice to insert and to update, events to append."""
 
     inserts: list[Row] = field(default_factory=list)
@@ -57,17 +57,17 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Step:
+class RunStep:
     run_id: int
     as_of: dt.date
     policy: JournalSettings
 
 
-def apply(client_id: str, actions: list[Action], existing: dict[str, Row], step: Step
-          ) -> Outcome:
+def apply(client_id: str, actions: list[Action], existing: dict[str, Row], step: RunStep
+          ) -> Writes:
     """The writes that record ``actions`` (one client's advice in this run) over ``existing``
     (the client's advice rows by fingerprint)."""
-    out = Outcome()
+    out = Writes()
     seen: set[str] = set()
     for action in actions:
         fp = fingerprint(client_id, action.kind, action.id)
@@ -85,12 +85,12 @@ def apply(client_id: str, actions: list[Action], existing: dict[str, Row], step:
     return out
 
 
-def _texts(action: Action, step: Step) -> Row:
+def _texts(action: Action, step: RunStep) -> Row:
     return {"title": action.title, "reason": action.reason, "priority": action.priority,
             "rules": ",".join(action.rules), "matching": True, "last_run": step.run_id}
 
 
-def _insert(out: Outcome, fp: str, client_id: str, action: Action, step: Step) -> None:
+def _insert(out: Writes, fp: str, client_id: str, action: Action, step: RunStep) -> None:
     row = {"fingerprint": fp, "client_id": client_id, "kind": action.kind,
            "action_id": action.id, "status": "new", "first_run": step.run_id,
            **_CLEARED, **_texts(action, step)}
@@ -98,7 +98,7 @@ def _insert(out: Outcome, fp: str, client_id: str, action: Action, step: Step) -
     _event(out, row, "new", step.run_id)
 
 
-def _seen_again(out: Outcome, row: Row, action: Action, step: Step) -> None:
+def _seen_again(out: Writes, row: Row, action: Action, step: RunStep) -> None:
     texts = _texts(action, step)
     status = row["status"]
     if status in OPEN:
@@ -117,21 +117,21 @@ def _words(reason: str) -> str:
     return _NUMBER.sub("#", reason)
 
 
-def _returns(row: Row, action: Action, step: Step) -> bool:
+def _returns(row: Row, action: Action, step: RunStep) -> bool:
     if action.priority > row["closed_priority"]:
         return True
     cooldown = step.policy.cooldown(row["kind"], tuple(filter(None, row["rules"].split(","))))
     return bool(row["stopped"]) and step.as_of >= row["closed_on"] + dt.timedelta(cooldown)
 
 
-def _gone(out: Outcome, row: Row, step: Step) -> None:
+def _gone(out: Writes, row: Row, step: RunStep) -> None:
     if row["status"] in CLOSED:
         _update(out, row, {"matching": False, "stopped": True}, None, step)
     else:  # new, open or snoozed
         _update(out, row, {"matching": False, "status": "resolved"}, "resolved", step)
 
 
-def _update(out: Outcome, old: Row, changes: Row, change: str | None, step: Step) -> None:
+def _update(out: Writes, old: Row, changes: Row, change: str | None, step: RunStep) -> None:
     """Writes the row only if more than the run that saw it differs (a quiet re-run is cheap):
     ``last_run`` is the last run that recommended it."""
     row = {**old, **changes}
@@ -143,7 +143,7 @@ def _update(out: Outcome, old: Row, changes: Row, change: str | None, step: Step
         _event(out, row, change, step.run_id)
 
 
-def _event(out: Outcome, row: Row, change: str, run_id: int) -> None:
+def _event(out: Writes, row: Row, change: str, run_id: int) -> None:
     out.counts[change] += 1
     out.events.append({"fingerprint": row["fingerprint"], "client_id": row["client_id"],
                        "kind": row["kind"], "action_id": row["action_id"],

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.journal.database import fail, run_lock
-from engine.journal.policy import Counts, Row, Step, apply
+from engine.journal.policy import Counts, Row, RunStep, apply
 from engine.journal.records import ClientSummary, RunInfo, RunSummary
 from engine.journal.tables import advice, client_facts, events, run_clients, runs
 from engine.models import Client, JournalSettings, Recommendation
@@ -66,7 +66,7 @@ def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo,
            policy: JournalSettings, batch_size: int = BATCH) -> RunSummary:
     with run_lock(db, where):
         run_id, complete, before = _start(db, info)
-        step = Step(run_id, info.as_of, policy)
+        step = RunStep(run_id, info.as_of, policy)
         summaries: list[ClientSummary] = []
         seen: set[str] = set()
         for batch in _batches(pairs, batch_size):
@@ -120,7 +120,7 @@ def _start(db: Engine, info: RunInfo) -> tuple[int, bool, dict[str, Counts]]:
         return found.id, bool(found.complete), {r[0]: Counts(*r[1:]) for r in counts}
 
 
-def _record_batch(db: Engine, batch: list[tuple[int, Facts, Recommendation]], step: Step
+def _record_batch(db: Engine, batch: list[tuple[int, Facts, Recommendation]], step: RunStep
                   ) -> dict[str, Counts]:
     with db.begin() as conn:
         existing = _existing(conn, [rec.client_id for _, _, rec in batch])

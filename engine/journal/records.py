@@ -10,7 +10,7 @@ from typing import Any
 from engine.journal.policy import Counts
 
 
-class Record:
+class JournalRecord:
     def as_dict(self) -> dict[str, Any]:
         return {f.name: _plain(getattr(self, f.name))
                 for f in dataclasses.fields(self)}  # type: ignore[arg-type]
@@ -19,7 +19,7 @@ class Record:
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if isinstance(value, Record):
+    if isinstance(value, JournalRecord):
         return value.as_dict()
     if isinstance(value, Counts):
         return dataclasses.asdict(value)
@@ -29,7 +29,7 @@ def _plain(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class RunInfo(Record):
+class RunInfo(JournalRecord):
     """What identifies a run: the same three again is the same run, recorded once."""
 
     as_of: dt.date
@@ -38,13 +38,13 @@ class RunInfo(Record):
 
 
 @dataclass(frozen=True)
-class ClientSummary(Record):
+class ClientSummary(JournalRecord):
     client_id: str
     counts: Counts
 
 
 @dataclass(frozen=True)
-class RunSummary(Record):
+class RunSummary(JournalRecord):
     run_id: int
     as_of: dt.date
     kb_version: str
@@ -55,7 +55,7 @@ class RunSummary(Record):
 
 
 @dataclass(frozen=True)
-class ChangeRecord(Record):
+class ChangeRecord(JournalRecord):
     client_id: str
     kind: str
     id: str
@@ -69,7 +69,7 @@ class ChangeRecord(Record):
 
 
 @dataclass(frozen=True)
-class InboxItem(Record):
+class InboxItem(JournalRecord):
     client_id: str
     kind: str
     id: str
@@ -81,7 +81,7 @@ class InboxItem(Record):
 
 
 @dataclass(frozen=True)
-class HistoryEntry(Record):
+class HistoryEntry(JournalRecord):
     client_id: str
     kind: str
     id: str
@@ -96,7 +96,7 @@ class HistoryEntry(Record):
 
 
 @dataclass(frozen=True)
-class Advice(Record):
+class Advice(JournalRecord):
     """One piece of advice as it stands now (after done, dismiss or snooze)."""
 
     client_id: str

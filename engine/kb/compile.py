@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.errors import Diagnostic, Location, did_you_mean
 from engine.kb.echoes import without_echoes
-from engine.kb.files import Parsed, shown
+from engine.kb.files import Parsed, shown_path
 from engine.kb.index import build_index
 from engine.kb.journey import Journey, find_cycle
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
@@ -115,7 +115,7 @@ def _empty(parsed: Parsed) -> list[Diagnostic]:
         ("rules", "rule", any(f.rules for _, f in parsed.rules)),
         ("journey_maps", "journey map", bool(parsed.journeys))) if not found]
     return [Diagnostic("empty-knowledge-base", f"the knowledge base has no {what}s",
-                       Location(shown(parsed.root / folder)),
+                       Location(shown_path(parsed.root / folder)),
                        expected=f"at least one {what} in {folder}/*.yaml",
                        hint="start from a copy of the bundled knowledge base")
             for folder, what in missing]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from engine.kb.files import bundled_root, enclosing, shown
+from engine.kb.files import bundled_root, enclosing, shown_path
 
 How = Literal["given", "found", "bundled"]
 
@@ -22,7 +22,7 @@ class Choice:
     how: How
 
     def as_dict(self) -> dict[str, str]:
-        return {"path": shown(self.root), "how": self.how}
+        return {"path": shown_path(self.root), "how": self.how}
 
 
 def choose(given: str | os.PathLike[str] | None) -> Choice:

@@ -63,7 +63,7 @@ def enclosing(start: Path | None = None) -> Path | None:
     return next((folder for folder in (here, *here.parents) if is_root(folder)), None)
 
 
-def shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as the user should see it: relative to where the user stands when it is below
     the current folder or below the knowledge base the current folder is in; else absolute."""
     relative = os.path.relpath(path)
@@ -92,7 +92,7 @@ def parse_model(path: Path, model: type[M]) -> tuple[Document, M | None, list[Di
     from engine.kb.model_errors import diagnostics  # the YAML reader: only when files are read
     from engine.kb.source import read
 
-    doc, problems = read(path, shown(path))
+    doc, problems = read(path, shown_path(path))
     if problems:
         return doc, None, problems
     if not isinstance(doc.data, dict):
@@ -109,13 +109,15 @@ def parse_all(root: Path) -> Parsed:
     parsed = Parsed(root)
     if not root.is_dir():
         parsed.problems.append(Diagnostic("not-a-knowledge-base", "no such folder", Location(
-            shown(root)), expected="a folder with rules/, journey_maps/ and playbooks/"))
+            shown_path(root)), expected="a folder with rules/, journey_maps/ and playbooks/"))
         return parsed
     missing = [f for f in FOLDERS if not (root / f).is_dir()]
     if missing:
         parsed.problems.append(Diagnostic(
-            "not-a-knowledge-base", f"{shown(root)} has no {', '.join(f + '/' for f in missing)}",
-            Location(shown(root)), expected="a folder with rules/, journey_maps/ and playbooks/"))
+            "not-a-knowledge-base",
+            f"{shown_path(root)} has no {', '.join(f + '/' for f in missing)}",
+            Location(shown_path(root)),
+            expected="a folder with rules/, journey_maps/ and playbooks/"))
         return parsed
     digest = hashlib.sha256()
     for folder, path in knowledge_files(root):

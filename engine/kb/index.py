@@ -9,8 +9,12 @@ What depends on a language and a project type is prepared when a recommendation 
 (``Index.view``), once per pair, under a lock: a large knowledge base does not pay at load for
 the languages and journeys its clients never use. Within a view, each rule's reason and
 proposals are made when a recommendation first asks for them (``_Lazy``): a one-client run
-binds only the rules that act. That cache is not part of the value: two indexes of the same
-inputs are equal, and a pickled index travels without it.
+binds only the rules that act.
+
+Everything worked out at run time and kept for the next recommendation lives in one object,
+the index's ``Memo``: the views, and what the journey guard found for each set of done steps
+(engine/runtime/guard.py). The memo is not part of the value: two indexes of the same inputs
+are equal, and a pickled index travels without it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 from engine.kb.details import DetailsTable, build_details
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
+from engine.language import phrases as i18n
 from engine.language.fact_types import FactType, Unit
 from engine.language.templates import Bound
 from engine.models import Action, Details, PlaybookEntry
@@ -64,12 +69,53 @@ class _Lazy(dict[str, V]):
         return value
 
 
-class View(NamedTuple):
+@dataclass(frozen=True)
+class View:
     """What recommend() needs for one language and one project type ("" for none)."""
 
     reasons: dict[str, Bound]  # rule id -> its bound reason template
     proposals: dict[str, Proposals]  # rule id -> its proposals
     frontier: dict[str, Action]  # step -> the journey's own proposal of it, with its details
+    titles: dict[str, str] = field(default_factory=dict)  # step -> its title
+    needed_before: dict[str, str] = field(default_factory=dict)  # step -> "Do this first: ..."
+    quoted: dict[str, str] = field(default_factory=dict)  # step -> its title in quotes
+    lang: Language = "en"
+    _not_yet: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+    def not_yet(self, missing: tuple[str, ...], one_of: tuple[tuple[str, ...], ...]) -> str:
+        """"Not yet: first ...", naming the missing steps and any-of groups (made once)."""
+        key = (missing, one_of)
+        found = self._not_yet.get(key)
+        if found is None:
+            q = self.quoted
+            found = i18n.say("not_yet", self.lang, missing=i18n.listing(
+                [q[s] for s in missing], [[q[s] for s in g] for g in one_of], self.lang))
+            if len(self._not_yet) >= MEMO_SIZE:
+                self._not_yet.clear()
+            self._not_yet[key] = found
+        return found
+
+
+MEMO_SIZE = 4096  # entries of one kind kept by the memo; more, and it starts again
+
+
+class Memo:
+    """What recommend() works out once and keeps for the next recommendation: the views per
+    (language, project type), and per journey what the guard found for each set of done
+    steps (bounded). Beside the knowledge base, not part of its value."""
+
+    def __init__(self) -> None:
+        self.views: dict[tuple[str, str], View] = {}
+        self.lock = threading.RLock()
+        self._guard: dict[str, dict[Any, Any]] = {}
+
+    def guard(self, project_type: str) -> dict[Any, Any]:
+        """The guard's memo for one journey (engine/runtime/guard.py keeps it bounded)."""
+        found = self._guard.get(project_type)
+        if found is None:
+            with self.lock:
+                found = self._guard.setdefault(project_type, {})
+        return found
 
 
 @dataclass(frozen=True)
@@ -84,14 +130,13 @@ class Index:
     holds: dict[str, dict[str, frozenset[str]]]  # project type -> rule id -> steps it holds
     units: dict[str, Unit | None]  # threshold -> its unit, for the reasons
     details: DetailsTable  # the playbook content actions bring along (engine/kb/details.py)
-    _views: dict[tuple[str, str], View] = field(default_factory=dict, compare=False, repr=False)
-    _lock: Any = field(default_factory=threading.RLock, compare=False, repr=False)
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_views", "_lock")}
+        return {k: v for k, v in self.__dict__.items() if k != "memo"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, _views={}, _lock=threading.RLock())
+        self.__dict__.update(state, memo=Memo())
 
     def reasons(self, lang: Language) -> dict[str, Bound]:
         """Each rule's reason bound to this knowledge base and ``lang``."""
@@ -99,12 +144,13 @@ class Index:
 
     def view(self, lang: Language, project_type: str) -> View:
         """The prepared proposals and reasons for ``lang`` and ``project_type``."""
-        found = self._views.get((lang, project_type))
+        views = self.memo.views
+        found = views.get((lang, project_type))
         if found is None:
-            with self._lock:
-                found = self._views.get((lang, project_type))
+            with self.memo.lock:
+                found = views.get((lang, project_type))
                 if found is None:
-                    found = self._views[lang, project_type] = self._build(lang, project_type)
+                    found = views[lang, project_type] = self._build(lang, project_type)
         return found
 
     def _build(self, lang: Language, project_type: str) -> View:
@@ -112,14 +158,18 @@ class Index:
         if project_type:  # the other actions are the same as without a journey: shared
             base = self.view(lang, "")
             journey, details = self.journeys[project_type], self.details[lang, project_type]
+            quoted = {s: i18n.say("quoted", lang, text=t)
+                      for s, t in journey.titles[lang].items()}
             return View(base.reasons, _Lazy(lambda rid: _with_steps(
                 rules[rid], base.proposals[rid], journey, lang, base.reasons[rid].text, details)),
-                _frontier(journey, lang, details))
+                _frontier(journey, lang, details), journey.titles[lang],
+                {s: i18n.say("needed_before", lang, step=q) for s, q in quoted.items()},
+                quoted, lang)
         reasons: _Lazy[Bound] = _Lazy(lambda rid: rules[rid].reason[lang].bind(
             self.facts, self.thresholds, lang, self.units))
         return View(reasons, _Lazy(lambda rid: tuple(
             self._other(rules[rid], kind, target, lang, reasons[rid].text)
-            for kind, target in rules[rid].actions)), {})
+            for kind, target in rules[rid].actions)), {}, lang=lang)
 
     def _other(self, rule: CompiledRule, kind: str, target: str, lang: Language,
                reason: str | None) -> Proposal | None:
@@ -133,8 +183,14 @@ class Index:
 
 def _frontier(journey: Journey, lang: Language,
               details: Mapping[tuple[str, str], Details]) -> dict[str, Action]:
-    return {step: Action.trusted({**action.__dict__, "details": details.get(("next_step", step))})
-            for step, action in journey.next_actions[lang].items()}
+    """The journey's own proposal of each step, built once: "Next on the ... journey"."""
+    reason = i18n.say("journey_next", lang, journey=journey.spec.title.get(lang))
+    return {s: Action.trusted({
+        "kind": "next_step", "id": s, "title": journey.titles[lang][s], "reason": reason,
+        "priority": journey.priorities[s], "rules": (),
+        "sources": tuple(sorted(journey.sources[s])), "missing": (), "missing_one_of": (),
+        "details": details.get(("next_step", s))})
+        for s in journey.order}
 
 
 def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],

@@ -8,8 +8,7 @@ from typing import Any
 
 from engine.errors import Diagnostic, did_you_mean
 from engine.kb.knowledge_base import CompiledRule
-from engine.language import templates
-from engine.language import when as parser
+from engine.language import templates, when
 from engine.language.document import Document, PathKey
 from engine.models import JourneyMapFile, Rule
 from engine.vocabulary import LANGUAGES, STEP_KINDS
@@ -53,8 +52,8 @@ class RuleContext:
 
     def compile(self, rule: Rule, doc: Document, key: PathKey) -> CompiledRule | None:
         before = len(self.problems)
-        ctx = parser.Context(doc, self.registry, self.thresholds)
-        tree = parser.parse(rule.when, (*key, "when"), ctx)
+        ctx = when.Context(doc, self.registry, self.thresholds)
+        tree = when.tree(rule.when, (*key, "when"), ctx)
         self.problems.extend(ctx.problems)
         self.used_facts |= ctx.used_facts
         self.used_thresholds |= ctx.used_thresholds

@@ -90,17 +90,18 @@ def tests(node: Node) -> list[Test]:
     return [t for c in node.children for t in tests(c)]
 
 
-def evaluate(node: Node, facts: dict[str, Any]) -> bool:
+def is_true(node: Node, facts: dict[str, Any]) -> bool:
     """Reference semantics of the tree, used by explanations and tests (not a hot path)."""
     if isinstance(node, All):
-        return all(evaluate(c, facts) for c in node.children)
+        return all(is_true(c, facts) for c in node.children)
     if isinstance(node, AnyOf):
-        return any(evaluate(c, facts) for c in node.children)
-    return holds(node, facts.get(node.fact))
+        return any(is_true(c, facts) for c in node.children)
+    return passes(node, facts.get(node.fact))
 
 
-def holds(test: Test, v: Any) -> bool:
-    """Whether one test holds for the fact value ``v`` (None = missing)."""
+def passes(test: Test, v: Any) -> bool:
+    """Whether one test passes for the fact value ``v`` (None = missing). (A rule that *holds*
+    a step is something else: engine/runtime/guard.py.)"""
     if test.op == "missing":
         return v is None
     return v is not None and bool(CHECKS[test.op](v, test.value))

@@ -44,7 +44,7 @@ class Context:
         self.problems.append(Diagnostic(code, message, self.doc.loc(key), expected, hint))
 
 
-def parse(raw: Any, key: PathKey, ctx: Context) -> Node:
+def tree(raw: Any, key: PathKey, ctx: Context) -> Node:
     """The tree of one condition; on mistakes, diagnostics in ``ctx`` and a placeholder."""
     if not isinstance(raw, dict) or not raw:
         ctx.error(key, "bad-condition",
@@ -62,10 +62,10 @@ def _part(name: Any, value: Any, key: PathKey, ctx: Context) -> Node:
             ctx.error(key, "bad-condition", f"'{name}' takes a list of conditions",
                       expected="a list of conditions")
             return TRUE
-        children = tuple(parse(c, (*key, i), ctx) for i, c in enumerate(value))
+        children = tuple(tree(c, (*key, i), ctx) for i, c in enumerate(value))
         return All(children) if name == "all" else AnyOf(children)
     if name == "not":
-        return parse(value, key, ctx).negate()
+        return tree(value, key, ctx).negate()
     return _fact(str(name), value, key, ctx)
 
 

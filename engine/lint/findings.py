@@ -4,7 +4,7 @@ Findings are Diagnostics of severity "warning", with a location and a hint, comp
 the knowledge base compiles (``engine.check``, and ``KnowledgeBase.warnings`` of ``engine.load``).
 ``playbook validate`` prints them; ``playbook validate --strict`` fails on them.
 
-- Exclusive groups: ``shadowed-rule``, ``band-overlap``, ``band-gap`` (engine/lint_groups.py).
+- Exclusive groups: ``shadowed-rule``, ``band-overlap``, ``band-gap`` (engine/lint/groups.py).
 - ``always-blocked``: a rule proposes a step (next_step / upsell) only while a prerequisite of
   that step is not done (``completed_steps: {excludes: P}`` at the top level of its ``when``),
   in every journey the rule applies to that has the step: the step can only come back blocked.

@@ -16,7 +16,7 @@ Of the rules of a group that match, only the first in rank order acts (priority 
   (``between: [10, 15]`` and ``between: [20, 30]`` leave ``15 < x < 20``.)
 
 A band is the intersection of a rule's top-level ``lt`` / ``lte`` / ``gt`` / ``gte`` /
-``between`` tests of one fact (see engine/intervals.py).
+``between`` tests of one fact (see engine/lint/intervals.py).
 """
 
 from __future__ import annotations

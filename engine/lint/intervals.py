@@ -64,19 +64,20 @@ class Interval:
     def describe(self, fact: str) -> str:
         """``10 <= fact <= 15``, ``fact > 30``, ``fact = 15``."""
         if self.low == self.high:
-            return f"{fact} = {number(self.low)}"
-        left = f"{number(self.low)} {'<=' if self.low_closed else '<'} " if self.low != -INF else ""
-        right = f" {'<=' if self.high_closed else '<'} {number(self.high)}" \
+            return f"{fact} = {number_text(self.low)}"
+        left = (f"{number_text(self.low)} {'<=' if self.low_closed else '<'} "
+                if self.low != -INF else "")
+        right = f" {'<=' if self.high_closed else '<'} {number_text(self.high)}" \
             if self.high != INF else ""
         if left and not right:
-            return f"{fact} {'>=' if self.low_closed else '>'} {number(self.low)}"
+            return f"{fact} {'>=' if self.low_closed else '>'} {number_text(self.low)}"
         return f"{left}{fact}{right}"
 
 
 EVERYTHING = Interval()
 
 
-def number(value: float) -> str:
+def number_text(value: float) -> str:
     return f"{value:g}"
 
 

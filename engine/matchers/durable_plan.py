@@ -25,7 +25,7 @@ Field = tuple[int, str]  # (slot, kind): kind t = token, n = number, s = text, l
 _RULESETS = itertools.count()  # ruleset names unique within the process
 
 
-def number(v: bool | int | float) -> str:
+def literal(v: bool | int | float) -> str:
     """A number literal durable parses exactly, or ValueError."""
     if isinstance(v, bool):
         return "1" if v else "0"
@@ -63,7 +63,7 @@ def fragment(slot: int, kind: str, v: Any) -> str | None:
         return f'"t{slot}":"{token(v)}"'
     if kind == "n":
         is_number = isinstance(v, bool | int | float)
-        return f'"n{slot}":{number(v)}' if is_number else None
+        return f'"n{slot}":{literal(v)}' if is_number else None
     if kind == "s":
         return f'"s{slot}":"{hexed(v)}"' if isinstance(v, str) else None
     if not isinstance(v, LISTS):
@@ -146,7 +146,7 @@ class Compiler:
             return self.compare(ORDER[op], fact, "s", f'"{hexed(c)}"')
         if not isinstance(c, bool | int | float):
             raise ValueError(f"ordering '{fact}' against {c!r}")
-        return self.compare(ORDER[op], fact, "n", number(c))
+        return self.compare(ORDER[op], fact, "n", literal(c))
 
     def compare(self, op: str, fact: str, kind: str, value: str) -> Expr:
         return f'{{"{op}":{{"{self.name(fact, kind)}":{value}}}}}', 1

@@ -26,9 +26,9 @@ from engine.portfolio.run import (
     Executor,
     Outcome,
     as_records,
-    evaluate_chunk,
     in_order,
     outcome,
+    recommend_chunk,
 )
 from engine.portfolio.run import run as run_locally
 from engine.portfolio.transfer import Result, unpack
@@ -67,7 +67,7 @@ def register(client: distributed.Client, kb: KnowledgeBase) -> str:
 def _chunk(blob: bytes, key: str, as_of: dt.date, lang: str) -> bytes:
     """A pickled chunk in, its packed results pickled out: Dask moves one bytes object each
     way instead of serialising every record and result on its own."""
-    return pickle.dumps(evaluate_chunk(pickle.loads(blob), _kbs[key], as_of, lang), protocol=5)
+    return pickle.dumps(recommend_chunk(pickle.loads(blob), _kbs[key], as_of, lang), protocol=5)
 
 
 def executor(client: distributed.Client, kb: KnowledgeBase, as_of: dt.date,
@@ -108,7 +108,7 @@ def recommend_many(clients: Iterable[Client | Mapping[str, Any]], *,
 def _bag_partition(clients: Iterable[Any], key: str, as_of: dt.date,
                    lang: str) -> list[Outcome]:
     records = list(as_records(clients))
-    packed = evaluate_chunk(records, _kbs[key], as_of, lang)
+    packed = recommend_chunk(records, _kbs[key], as_of, lang)
     return [outcome(r, unpack(p)) for r, p in zip(records, packed, strict=True)]
 
 

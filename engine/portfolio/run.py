@@ -41,7 +41,7 @@ class Outcome(NamedTuple):
     errors: tuple[Diagnostic, ...] = ()
 
 
-def evaluate(record: Record, kb: KnowledgeBase, as_of: dt.date, lang: str) -> Result:
+def recommend_record(record: Record, kb: KnowledgeBase, as_of: dt.date, lang: str) -> Result:
     """One record's recommendation, or its errors located in its source."""
     if record.problems:
         return record.problems
@@ -63,9 +63,9 @@ def _located(record: Record, kb: KnowledgeBase) -> Errors:
     return (Diagnostic("bad-client", "the client was refused", Location(doc.path)),)
 
 
-def evaluate_chunk(chunk: Chunk, kb: KnowledgeBase, as_of: dt.date, lang: str) -> list[Any]:
+def recommend_chunk(chunk: Chunk, kb: KnowledgeBase, as_of: dt.date, lang: str) -> list[Any]:
     """A chunk's results, packed for the trip back."""
-    return [pack(evaluate(r, kb, as_of, lang)) for r in chunk]
+    return [pack(recommend_record(r, kb, as_of, lang)) for r in chunk]
 
 
 def run(records: Iterable[Record], kb: KnowledgeBase, *, as_of: dt.date, lang: str = "en",
@@ -76,7 +76,7 @@ def run(records: Iterable[Record], kb: KnowledgeBase, *, as_of: dt.date, lang: s
         raise ValueError(f"unknown language '{lang}': expected 'en' or 'ru'")
     if executor is None and workers <= 1:
         for record in records:
-            yield record, evaluate(record, kb, as_of, lang)
+            yield record, recommend_record(record, kb, as_of, lang)
         return
     chunks = chunked(records, CHUNK)
     mapped = executor(chunks) if executor else pool(chunks, kb, as_of, lang, workers)
@@ -99,7 +99,7 @@ def _start(kb: KnowledgeBase, as_of: dt.date, lang: str) -> None:
 
 
 def _work(chunk: Chunk) -> list[Any]:
-    return evaluate_chunk(chunk, _worker["kb"], _worker["as_of"], _worker["lang"])
+    return recommend_chunk(chunk, _worker["kb"], _worker["as_of"], _worker["lang"])
 
 
 def pool(chunks: Iterator[Chunk], kb: KnowledgeBase, as_of: dt.date, lang: str,

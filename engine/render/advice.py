@@ -41,7 +41,7 @@ def details_lines(details: Details, bullet: str = "• ", titled: bool = True) -
     return [first, *(bullet + item for item in details.items)]
 
 
-def waiting(group: Group, lang: str) -> list[str]:
+def waiting_lines(group: Group, lang: str) -> list[str]:
     """What each blocked step of the group waits for."""
     return [f"{a.id} — {HEADERS[lang][6]}: {waiting_for(a, lang)}"
             for a in group.actions if a.missing or a.missing_one_of]

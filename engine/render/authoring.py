@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engine.kb.discover import Choice
-from engine.kb.files import shown
+from engine.kb.files import shown_path
 from engine.version import __version__
 
 if TYPE_CHECKING:
@@ -23,15 +23,15 @@ def header(choice: Choice) -> str:
     """One line for standard error; nothing when the user named the knowledge base."""
     if choice.how == "given":
         return ""
-    return "playbook: " + WORDS[choice.how].format(path=shown(choice.root),
+    return "playbook: " + WORDS[choice.how].format(path=shown_path(choice.root),
                                                     version=__version__) + "\n"
 
 
 def created(done: Created) -> str:
     """What ``playbook init`` made, and what to run next."""
     kb = done.kb
-    where = shown(done.root)
+    where = shown_path(done.root)
     return (f"created {where}: {len(kb.rules)} rules, {len(kb.journeys)} journey maps, "
             f"{len(kb.playbook)} playbook entries in {len(done.files)} files, and "
-            f"{len(done.schemas)} schemas in {shown(done.root / 'schemas')}/\n"
+            f"{len(done.schemas)} schemas in {shown_path(done.root / 'schemas')}/\n"
             f"next: cd {where} && playbook validate && playbook test\n")

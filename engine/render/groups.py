@@ -93,7 +93,7 @@ def groups(actions: Sequence[Action], kb: KnowledgeBase) -> list[Group]:
 
 
 @dataclass(frozen=True)
-class View:
+class Selection:
     """What the person asked to see: ``--brief``, ``--kind``, ``--top``."""
 
     brief: bool = False
@@ -101,10 +101,10 @@ class View:
     top: int | None = None
 
 
-ALL = View()  # everything, with the playbook content
+ALL = Selection()  # everything, with the playbook content
 
 
-def selected(rec: Recommendation, kb: KnowledgeBase, view: View) -> list[Group]:
+def selected(rec: Recommendation, kb: KnowledgeBase, view: Selection) -> list[Group]:
     """The groups to show: actions of the asked kinds, then the first ``top`` groups."""
     actions = [a for a in rec.actions if view.kinds is None or a.kind in view.kinds]
     found = groups(actions, kb)

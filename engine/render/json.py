@@ -18,14 +18,20 @@ from engine.kb.details import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text
-from engine.render.groups import ALL, View, selected
+from engine.render.groups import ALL, Selection, selected
 from engine.render.output import Output
-from engine.render.text import Explained, Named, TextReporter, paired
+from engine.render.text import Explained, Named, TextReporter, dropped_why, paired
 from engine.tools.batch import Failed
-from engine.tools.contract import header
+from engine.tools.contract import json_header
 from engine.tools.explain import Explanation, RuleOutcome, Unmet
 from engine.tools.pictures import Picture
-from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
+from engine.tools.scenario_results import (
+    CaseResult,
+    CoveredItems,
+    Failure,
+    ScenarioCoverage,
+    TestRun,
+)
 
 
 def document(data: Any) -> str:
@@ -56,7 +62,7 @@ def diagnostics(problems: Iterable[Diagnostic]) -> list[dict[str, object]]:
 
 def versioned(data: Mapping[str, Any]) -> str:
     """A JSON document of the CLI: format_version and engine_version first."""
-    return document({**header(), **data})
+    return document({**json_header(), **data})
 
 
 def errors(problems: Iterable[Diagnostic]) -> str:
@@ -65,7 +71,7 @@ def errors(problems: Iterable[Diagnostic]) -> str:
 
 
 def recommendations(recs: Sequence[Recommendation], kb: KnowledgeBase,
-                    explanations: Sequence[Explanation] | None = None, view: View = ALL,
+                    explanations: Sequence[Explanation] | None = None, view: Selection = ALL,
                     failed: Sequence[Failed] = ()) -> dict[str, Any]:
     """The document of ``playbook schema recommendation``: every action (of the kinds and rows
     asked for), each with the number of the group it is shown in."""
@@ -74,7 +80,7 @@ def recommendations(recs: Sequence[Recommendation], kb: KnowledgeBase,
             "failed": failed_items(failed)}
 
 
-def item(rec: Recommendation, kb: KnowledgeBase, view: View,
+def item(rec: Recommendation, kb: KnowledgeBase, view: Selection,
          ex: Explanation | None) -> dict[str, Any]:
     """One client's entry of that document."""
     data = rec.model_dump(mode="json")
@@ -93,7 +99,7 @@ def failed_items(failed: Sequence[Failed]) -> list[dict[str, Any]]:
 
 def streamed(key: str, items: Iterable[Any], tail: Mapping[str, Any]) -> Iterator[str]:
     """The text ``versioned({key: [*items], **tail})`` writes, one item at a time."""
-    head = "".join(f"{_member(k, v)},\n" for k, v in header().items())
+    head = "".join(f"{_member(k, v)},\n" for k, v in json_header().items())
     yield f"{{\n{head}  {json.dumps(key)}: ["
     count = 0
     for count, value in enumerate(items, 1):
@@ -111,8 +117,11 @@ def _nested(value: Any, depth: int) -> str:
 
 
 def explanation(ex: Explanation) -> dict[str, Any]:
-    data = {f.name: getattr(ex, f.name) for f in fields(ex) if f.name not in ("lang", "rules")}
+    data = {f.name: getattr(ex, f.name) for f in fields(ex)
+            if f.name not in ("lang", "rules", "dropped")}
     data["rules"] = [_outcome(r, ex.lang) for r in ex.rules]
+    data["dropped"] = [{"rule": d.rule, "step": d.target, "why": dropped_why(d, ex.lang),
+                        "code": d.why} for d in ex.dropped]
     order = [f.name for f in fields(ex) if f.name != "lang"]
     return {name: plain(data[name]) for name in order}
 
@@ -133,7 +142,7 @@ def _unmet(unmet: Unmet, lang: str) -> dict[str, Any]:
 
 def picture(pic: Picture) -> dict[str, Any]:
     data: dict[str, Any] = plain(pic)
-    return {**header(), **data}
+    return {**json_header(), **data}
 
 
 def test_run(run: TestRun) -> dict[str, Any]:
@@ -155,11 +164,11 @@ def _failure(failure: Failure) -> dict[str, str]:
             "message": failure.message}
 
 
-def _coverage(coverage: Coverage) -> dict[str, Any]:
+def _coverage(coverage: ScenarioCoverage) -> dict[str, Any]:
     return {f.name: _tally(getattr(coverage, f.name)) for f in fields(coverage)}
 
 
-def _tally(tally: Tally) -> dict[str, Any]:
+def _tally(tally: CoveredItems) -> dict[str, Any]:
     return {"covered": len(tally.covered), "total": tally.total,
             "uncovered": list(tally.uncovered)}
 
@@ -171,7 +180,7 @@ class JsonReporter(TextReporter):
         return Output(errors(problems))
 
     def stream(self, named: Iterable[Named], kb: KnowledgeBase, lang: str,
-               explanations: Iterable[Explanation] | None = None, view: View = ALL,
+               explanations: Iterable[Explanation] | None = None, view: Selection = ALL,
                failed: Sequence[Failed] = ()) -> Iterator[Output]:
         """The document of ``recommendations``, written one client at a time."""
         items = (item(rec, kb, view, ex) for (rec, _), ex in paired(named, explanations))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.render import advice
-from engine.render.groups import ALL, Group, View, selected
+from engine.render.groups import ALL, Group, Selection, selected
 from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
 from engine.render.words import COVERAGE_HEADER, HEADERS
 from engine.tools.coverage import Coverage
@@ -18,7 +18,7 @@ class MarkdownReporter(TextReporter):
     separator = "\n"  # a blank line before each client's heading
 
     def advice(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
-               explanations: Sequence[Explanation] | None, view: View) -> str:
+               explanations: Sequence[Explanation] | None, view: Selection) -> str:
         if explanations is None:
             return recommendations(named, kb, lang, view)
         return self.separator.join(recommendations([item], kb, lang, view, explain=True) + "\n"
@@ -27,7 +27,7 @@ class MarkdownReporter(TextReporter):
 
 
 def recommendations(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
-                    view: View = ALL, explain: bool = False) -> str:
+                    view: Selection = ALL, explain: bool = False) -> str:
     """Per client a heading and a list: one item per group of actions, the reason and the
     playbook content as paragraphs under it."""
     lines: list[str] = []
@@ -42,7 +42,7 @@ def recommendations(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
     return "\n".join(lines)
 
 
-def _group(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool) -> list[str]:
+def _group(group: Group, kb: KnowledgeBase, lang: str, view: Selection, explain: bool) -> list[str]:
     what = ", ".join(f"**{title}** (`{ident}`)" for title, ident in advice.members(group, lang))
     facts = " · ".join([", ".join(advice.kinds(group, lang)), str(group.priority),
                         ", ".join(group.sources)])
@@ -55,7 +55,7 @@ def _group(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool
             lines += [f"  *{first}*", *(f"  {item}" for item in items), ""]
     if explain:
         lines += [f"  {HEADERS[lang][5]}: " + ", ".join(advice.rules(group, kb, lang)), ""]
-        lines += [f"  {line}" for line in advice.waiting(group, lang)]
+        lines += [f"  {line}" for line in advice.waiting_lines(group, lang)]
         lines += [""] if group.missing else []
     return lines
 

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.render import advice
-from engine.render.groups import ALL, Group, View, selected
+from engine.render.groups import ALL, Group, Selection, selected
 from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
 from engine.render.words import HEADERS, KIND_LABEL
 
@@ -34,7 +34,7 @@ class TableReporter(TextReporter):
     name = "table"
 
     def advice(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
-               explanations: Sequence[Explanation] | None, view: View) -> str:
+               explanations: Sequence[Explanation] | None, view: Selection) -> str:
         if explanations is None:
             return table(named, kb, lang, view=view)
         return "".join(table([item], kb, lang, view, explain=True)
@@ -50,7 +50,7 @@ def console(buffer: io.StringIO) -> Console:
                    highlight=False, soft_wrap=False, emoji=False)
 
 
-def table(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en", view: View = ALL,
+def table(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en", view: Selection = ALL,
           explain: bool = False) -> str:
     buffer = io.StringIO()
     out = console(buffer)
@@ -101,7 +101,7 @@ def _row(group: Group, lang: str, widths: tuple[int, ...], header: bool) -> Tabl
     return grid
 
 
-def _below(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool) -> Text:
+def _below(group: Group, kb: KnowledgeBase, lang: str, view: Selection, explain: bool) -> Text:
     """Under the row, as wide as the terminal: each guide's reason (the contact's row), the
     playbook content, and with --explain the rules and what blocked steps wait for."""
     text = Text()  # author text is appended as text, never parsed as markup
@@ -115,7 +115,7 @@ def _below(group: Group, kb: KnowledgeBase, lang: str, view: View, explain: bool
             text.append("".join(item + "\n" for item in items))
     if explain:
         lines = [f"{HEADERS[lang][5]}: " + ", ".join(advice.rules(group, kb, lang)),
-                 *advice.waiting(group, lang)]
+                 *advice.waiting_lines(group, lang)]
         text.append("\n" + "".join(line + "\n" for line in lines), style="dim")
     text.rstrip()
     return text[1:] if text.plain.startswith("\n") else text

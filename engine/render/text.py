@@ -15,14 +15,15 @@ from engine.kb.details import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Held, PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text
-from engine.render.groups import ALL, View
+from engine.render.groups import ALL, Selection
 from engine.render.output import Output
-from engine.render.words import EXPLAIN_LABELS, HEADERS, TEST_COVERAGE
+from engine.render.words import DROPPED_WHY, EXPLAIN_LABELS, HEADERS, TEST_COVERAGE
 
 if TYPE_CHECKING:  # only annotations: a dry run does not import the explain and test tools
+    from engine.runtime.guard import Dropped
     from engine.tools.batch import Failed
     from engine.tools.explain import Explanation, RuleOutcome, Unmet
-    from engine.tools.scenario_results import CaseResult, Coverage, TestRun
+    from engine.tools.scenario_results import CaseResult, ScenarioCoverage, TestRun
 
 Named = tuple[Recommendation, str | None]  # a recommendation and its client's name
 Explained: TypeAlias = "tuple[Explanation, str | None]"
@@ -51,13 +52,13 @@ class TextReporter:
 
     def recommendations(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
                         explanations: Sequence[Explanation] | None = None,
-                        view: View = ALL, failed: Sequence[Failed] = ()) -> Output:
+                        view: Selection = ALL, failed: Sequence[Failed] = ()) -> Output:
         """Recommendations for people; the clients that failed go to standard error."""
         parts = list(self.stream(named, kb, lang, explanations, view, failed))
         return Output("".join(p.out for p in parts), "".join(p.err for p in parts))
 
     def stream(self, named: Iterable[Named], kb: KnowledgeBase, lang: str,
-               explanations: Iterable[Explanation] | None = None, view: View = ALL,
+               explanations: Iterable[Explanation] | None = None, view: Selection = ALL,
                failed: Sequence[Failed] = ()) -> Iterator[Output]:
         """``recommendations`` piece by piece, as each client's advice is made: the failed
         clients first, then one piece per client (memory does not grow with their number)."""
@@ -67,7 +68,7 @@ class TextReporter:
             yield Output((self.separator if i else "") + text)
 
     def advice(self, named: Sequence[Named], kb: KnowledgeBase, lang: str,
-               explanations: Sequence[Explanation] | None, view: View) -> str:
+               explanations: Sequence[Explanation] | None, view: Selection) -> str:
         raise NotImplementedError(self.name)
 
     def explanations(self, items: Sequence[Explained], lang: str) -> Output:
@@ -167,9 +168,18 @@ def _group_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
 
 def _dropped_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
     lines = [words["dropped"]] if ex.dropped else []
-    lines += ["  " + words["asked_for"].format(rule=d.rule, step=d.step, why=d.why)
-              for d in ex.dropped]
+    lines += ["  " + _asked_for(d, words, ex.lang) for d in ex.dropped]
     return lines
+
+
+def _asked_for(d: Dropped, words: dict[str, str], lang: str) -> str:
+    """``grow_when_met asked for serm: already done, ...``."""
+    return words["asked_for"].format(rule=d.rule, step=d.target, why=dropped_why(d, lang))
+
+
+def dropped_why(d: Dropped, lang: str) -> str:
+    """Why a step a rule asked for was dropped, in words."""
+    return DROPPED_WHY[lang][d.why].format(journey=d.journey, step=d.target, by=d.by)
 
 
 def notes_text(rec: Recommendation, lang: str, bullet: str = "") -> str:
@@ -197,8 +207,7 @@ def explanation_summary(ex: Explanation, lang: str = "en", bullet: str = "") -> 
     lines += [f"{words['suppressed']}: {r.id} ({r.location}) · "
               + words["won_by"].format(group=r.group, winner=r.winner)
               for r in ex.rules if r.status == "suppressed"]
-    lines += [f"{words['dropped']}: " + words["asked_for"].format(rule=d.rule, step=d.step,
-                                                                  why=d.why) for d in ex.dropped]
+    lines += [f"{words['dropped']}: " + _asked_for(d, words, lang) for d in ex.dropped]
     lines += [f"{words['held']}: {held_text(h, words)}" for h in ex.held]
     return "".join(f"{bullet}{line}\n" for line in lines) + "\n"
 
@@ -229,7 +238,7 @@ def case_lines(case: CaseResult) -> list[str]:
             *(f"      {failure.message}" for failure in case.failures)]
 
 
-def coverage_lines(coverage: Coverage, scope: Sequence[str] = ()) -> list[str]:
+def coverage_lines(coverage: ScenarioCoverage, scope: Sequence[str] = ()) -> list[str]:
     lines = [f"coverage of {', '.join(scope)}:" if scope else "coverage:"]
     width = max(len(label) for _, label, _ in TEST_COVERAGE) + 1
     for attribute, label, uncovered_word in TEST_COVERAGE:

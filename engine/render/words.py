@@ -44,6 +44,25 @@ EXPLAIN_LABELS = {
            "none": "нет"},
 }
 
+# why a step (or playbook entry) a rule asked for was dropped: engine.runtime.guard.DropCode
+DROPPED_WHY: dict[str, dict[str, str]] = {
+    "en": {
+        "no_journey": "the client has no known project_type, so there is no journey to check",
+        "not_on_journey": "the {journey} journey has no step '{step}'",
+        "already_done": "already done, and the journey does not repeat it",
+        "held": "held back by rule '{by}'",
+        "steps_held": "its steps are held back",
+    },
+    "ru": {
+        "no_journey": "у клиента нет известного project_type, поэтому нет карты пути для "
+                      "проверки",
+        "not_on_journey": "на карте {journey} нет шага '{step}'",
+        "already_done": "уже сделано, а карта пути этот шаг не повторяет",
+        "held": "придержано правилом '{by}'",
+        "steps_held": "его шаги придержаны",
+    },
+}
+
 CONDITION_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "is": "{fact} is {actual}, rule wants {wants}",

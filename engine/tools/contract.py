@@ -21,7 +21,7 @@ FORMAT_VERSION = "1"
 FormatVersion = Literal["1"]
 
 
-def header() -> dict[str, str]:
+def json_header() -> dict[str, str]:
     """The first keys of every JSON document the CLI prints."""
     return {"format_version": FORMAT_VERSION, "engine_version": ENGINE_VERSION}
 

@@ -4,7 +4,8 @@ For every rule: it fired, it was suppressed by the winner of its exclusive group
 match, and then the first condition that failed with the client's actual value, in plain words
 ("nps is 8, rule wants <= 6"). For every blocked step: the chain of missing prerequisites. For
 every exclusive group that matched: the winner and the suppressed. For every step a rule asked
-for that could not be proposed: why. Rendering is in engine/report.py.
+for that could not be proposed: why, as a code (engine/runtime/guard.py). Rendering, and the
+words, are in engine/render/.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import Any
 
 from engine.api import evaluate
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
-from engine.language.conditions import All, AnyOf, Node, Test, holds
+from engine.language.conditions import All, AnyOf, Node, Test, passes
 from engine.language.fact_types import FactType
 from engine.models import Client, Held, Recommendation
 from engine.runtime.clients import coerce
+from engine.runtime.guard import Dropped
 from engine.runtime.recommend import Evaluation
 from engine.vocabulary import RULE_STATUSES, RuleStatus
 
@@ -53,7 +55,7 @@ class RuleOutcome:
 
 
 @dataclass(frozen=True)
-class Waiting:
+class Prerequisite:
     """A missing prerequisite of a blocked step, and what it waits for itself (empty: ready)."""
 
     step: str
@@ -64,7 +66,7 @@ class Waiting:
 class BlockedStep:
     step: str
     rules: tuple[str, ...]
-    missing: tuple[Waiting, ...]
+    missing: tuple[Prerequisite, ...]
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,6 @@ class GroupOutcome:
     group: str
     winner: str
     suppressed: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Dropped:
-    rule: str
-    step: str
-    why: str
 
 
 @dataclass(frozen=True)
@@ -111,11 +106,9 @@ def explain(kb: KnowledgeBase, client: Client | Mapping[str, Any], as_of: dt.dat
     rec, evaluation = evaluate(client, kb=kb, as_of=as_of, lang=lang)
     outcomes = [_outcome(kb, rule, evaluation, rec, lang) for rule in kb.rules]
     outcomes.sort(key=lambda o: STATUS_ORDER.index(o.status))
-    dropped = tuple(Dropped(key.split(":", 1)[0], key.split(":", 1)[1], why)
-                    for key, why in evaluation.dropped.items())
     return Explanation(client.id, rec.as_of, kb.version, tuple(outcomes),
-                       _groups(kb, evaluation), _blocked(kb, client, rec), dropped, lang,
-                       tuple(rec.held))
+                       _groups(kb, evaluation), _blocked(kb, client, rec), evaluation.dropped,
+                       lang, tuple(rec.held))
 
 
 def _outcome(kb: KnowledgeBase, rule: CompiledRule, evaluation: Evaluation,
@@ -136,7 +129,7 @@ def first_unmet(node: Node, facts: Mapping[str, Any],
     """The first condition of ``node`` that does not hold for ``facts``, or None if it holds."""
     if isinstance(node, Test):
         actual = facts.get(node.fact)
-        if holds(node, actual):
+        if passes(node, actual):
             return None
         return Unmet(node.fact, node.op, node.value, actual, ftype=types[node.fact])
     if isinstance(node, All):
@@ -166,7 +159,7 @@ def _blocked(kb: KnowledgeBase, client: Client,
     done = set(client.completed_steps)
     return tuple(
         BlockedStep(a.id, tuple(a.rules), tuple(
-            Waiting(m, tuple(p for p in journey.order
+            Prerequisite(m, tuple(p for p in journey.order
                              if p in journey.prerequisites[m] and p not in done))
             for m in a.missing))
         for a in rec.actions if a.kind == "blocked")

@@ -1,6 +1,6 @@
 """Results of a scenario run, as data: pass or fail per case, failures in plain words, coverage.
 
-Produced by engine/scenarios.py; rendered by engine/cli/test.py (text) or as JSON (``as_dict``).
+Produced by engine/tools/scenarios.py; rendered by engine/render/ (text, JSON, JUnit XML).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class CaseResult:
 
 
 @dataclass(frozen=True)
-class Tally:
+class CoveredItems:
     """Which items of a kind were covered and which were not, both sorted."""
 
     covered: tuple[str, ...]
@@ -62,11 +62,11 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class Coverage:
-    rules_fired: Tally  # acted in at least one case
-    rules_silent: Tally  # did not match in at least one case
-    steps_proposed: Tally  # "project_type/step" proposed as next_step or upsell
-    entries_surfaced: Tally  # playbook entries recommended as communication
+class ScenarioCoverage:
+    rules_fired: CoveredItems  # acted in at least one case
+    rules_silent: CoveredItems  # did not match in at least one case
+    steps_proposed: CoveredItems  # "project_type/step" proposed as next_step or upsell
+    entries_surfaced: CoveredItems  # playbook entries recommended as communication
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name).as_dict() for f in fields(self)}
@@ -75,7 +75,7 @@ class Coverage:
 @dataclass(frozen=True)
 class TestRun:
     cases: tuple[CaseResult, ...]
-    coverage: Coverage
+    coverage: ScenarioCoverage
     problems: tuple[Diagnostic, ...]  # bad scenario files: their cases did not run
     deselected: int = 0  # cases left out by -k
     not_run: int = 0  # cases left after the first failure with --fail-fast

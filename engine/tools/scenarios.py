@@ -20,13 +20,19 @@ from pydantic import Field, model_validator
 
 from engine.api import evaluate
 from engine.errors import Diagnostic, Location, did_you_mean, one_of, sort_key
-from engine.kb.files import SCENARIO_SUFFIX, parse_model, scenario_files, shown
+from engine.kb.files import SCENARIO_SUFFIX, parse_model, scenario_files, shown_path
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.language.document import Document, PathKey
 from engine.models import Action, Client, Model, Recommendation
 from engine.runtime.clients import check_against_kb
 from engine.runtime.recommend import Evaluation
-from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
+from engine.tools.scenario_results import (
+    CaseResult,
+    CoveredItems,
+    Failure,
+    ScenarioCoverage,
+    TestRun,
+)
 from engine.vocabulary import STEP_ID_KINDS, STEP_KINDS, ActionKind
 
 # --- the scenario file ---------------------------------------------------------------------
@@ -141,7 +147,7 @@ def _unknown(doc: Document, key: PathKey, value: str, known: Collection[str],
 
 
 def no_scenarios(kb: KnowledgeBase, paths: Sequence[Path]) -> Diagnostic:
-    where = ", ".join(shown(p) for p in paths) or shown(kb.root / "rules")
+    where = ", ".join(shown_path(p) for p in paths) or shown_path(kb.root / "rules")
     return Diagnostic("no-scenarios", f"no scenario files (*{SCENARIO_SUFFIX}) in {where}",
                       Location(where), hint="write scenarios next to the rules, in "
                       "rules/NAME.test.yaml (see docs/authoring.md)")
@@ -160,12 +166,12 @@ class _Ran:
 def run_case(case: Case, kb: KnowledgeBase) -> _Ran:
     s = case.scenario
     rec, evaluation = evaluate(s.client, kb=kb, as_of=s.as_of)
-    failures = check(s.expect, rec.actions)
+    failures = failed_expectations(s.expect, rec.actions)
     return _Ran(CaseResult(case.location, s.name, s.note, failures), evaluation, rec,
                 s.client.project_type)
 
 
-def check(expect: Expect, actions: Sequence[Action]) -> tuple[Failure, ...]:
+def failed_expectations(expect: Expect, actions: Sequence[Action]) -> tuple[Failure, ...]:
     """Every expectation that the actions do not meet, in the order written."""
     failures = [_present(want, actions) for want in expect.present]
     failures += [_absent(avoid, actions) for avoid in expect.absent]
@@ -200,7 +206,8 @@ def _absent(avoid: Absent, actions: Sequence[Action]) -> Failure | None:
                    f"{found.label()}, from {origin}")
 
 
-def coverage(kb: KnowledgeBase, runs: Iterable[_Ran], scope: Sequence[str] = ()) -> Coverage:
+def scenario_coverage(kb: KnowledgeBase, runs: Iterable[_Ran],
+                      scope: Sequence[str] = ()) -> ScenarioCoverage:
     """What the runs covered: of the whole knowledge base, or of the rules files in ``scope``
     (their rules, and the steps and entries those rules propose)."""
     fired: set[str] = set()
@@ -216,7 +223,7 @@ def coverage(kb: KnowledgeBase, runs: Iterable[_Ran], scope: Sequence[str] = ())
                 steps.add(f"{ran.project_type}/{a.id}")
             elif a.kind == "communication":
                 entries.add(a.id)
-    return Coverage(_tally(rule_ids, fired), _tally(rule_ids, silent),
+    return ScenarioCoverage(_tally(rule_ids, fired), _tally(rule_ids, silent),
                     _tally(all_steps, steps), _tally(all_entries, entries))
 
 
@@ -241,19 +248,19 @@ def paired_rules(kb: KnowledgeBase, scenario_paths: Sequence[Path]) -> tuple[str
         candidate = path.with_name(path.name.removesuffix(SCENARIO_SUFFIX) + ".yaml")
         if os.path.dirname(os.path.abspath(candidate)) != rules or not candidate.is_file():
             return ()
-        paired.append(shown(candidate))
+        paired.append(shown_path(candidate))
     return tuple(sorted(set(paired)))
 
 
-def _tally(everything: set[str], covered: set[str]) -> Tally:
-    return Tally(tuple(sorted(everything & covered)), tuple(sorted(everything - covered)))
+def _tally(everything: set[str], covered: set[str]) -> CoveredItems:
+    return CoveredItems(tuple(sorted(everything & covered)), tuple(sorted(everything - covered)))
 
 
 def run(kb: KnowledgeBase, paths: Sequence[Path] = (), pattern: str | None = None,
         fail_fast: bool = False) -> TestRun:
     """Run the scenarios of ``paths`` (files or folders), or of the knowledge base's rules/;
     only those whose name holds ``pattern`` (any case); with ``fail_fast``, up to the first
-    failing one. Coverage is of the rules files beside the scenario files given, if any."""
+    failing one. ScenarioCoverage is of the rules files beside the scenario files given, if any."""
     cases: list[Case] = []
     problems: list[Diagnostic] = []
     targets = files(kb, paths)
@@ -270,6 +277,6 @@ def run(kb: KnowledgeBase, paths: Sequence[Path] = (), pattern: str | None = Non
         if fail_fast and not ran[-1].result.passed:
             break
     scope = paired_rules(kb, targets) if paths else ()
-    return TestRun(tuple(r.result for r in ran), coverage(kb, ran, scope),
+    return TestRun(tuple(r.result for r in ran), scenario_coverage(kb, ran, scope),
                    tuple(sorted(problems, key=sort_key)), deselected=len(cases) - len(chosen),
                    not_run=len(chosen) - len(ran), scope=scope)

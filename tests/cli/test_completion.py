@@ -25,17 +25,20 @@ def complete(line: str, cwd: Path, tmp_path: Path) -> list[str]:
     return out.read_text(encoding="utf-8").split("\n")
 
 
+@pytest.mark.slow
 def test_commands_complete(tmp_path: Path) -> None:
     assert complete("playbook dr", tmp_path, tmp_path) == ["dry-run "]
     assert {"validate", "init", "graph"} <= set(complete("playbook ", tmp_path, tmp_path))
 
 
+@pytest.mark.slow
 def test_choices_complete(tmp_path: Path) -> None:
     assert complete("playbook validate --format ", tmp_path, tmp_path) == [
         "text", "json", "sarif", "github"]
     assert complete("playbook dry-run x.yaml --match", tmp_path, tmp_path) == ["--matcher "]
 
 
+@pytest.mark.slow
 def test_project_types_come_from_the_knowledge_base_in_use(tmp_path: Path) -> None:
     assert complete(f"playbook graph --kb {SMALL_KB} ", tmp_path, tmp_path)[-1] == "lead_gen"
     assert complete("playbook graph mar", ROOT, tmp_path) == ["marketplace "]

@@ -25,6 +25,7 @@ def schema_of(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("minimal", [False, True])
+@pytest.mark.slow
 def test_a_new_knowledge_base_validates_tests_and_its_schema_lines_work(
         tmp_path: Path, minimal: bool) -> None:
     target = tmp_path / "ours"

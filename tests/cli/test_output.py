@@ -63,6 +63,7 @@ def test_colour_by_kind_when_forced_and_none_with_no_color() -> None:
     assert "\x1b[31m" not in plain and "\x1b[1;31m" not in plain
 
 
+@pytest.mark.slow
 def test_no_reason_printed_twice_and_at_most_half_the_rows() -> None:
     code, out, _ = run("dry-run", *EXAMPLES, "--as-of", AS_OF, "--format", "json")
     doc = json.loads(out)
@@ -117,6 +118,7 @@ def test_a_step_brings_its_checklist_and_the_table_shows_it_unless_brief() -> No
     assert summary in full and summary not in brief
 
 
+@pytest.mark.slow
 def test_a_checklist_naming_no_entry_is_a_load_error(tmp_path: Path) -> None:
     import shutil
     kb = shutil.copytree(ROOT, tmp_path / "kb", ignore=shutil.ignore_patterns(
@@ -160,6 +162,7 @@ def test_every_example_validates_against_the_published_schema() -> None:
         assert doc["engine_version"] == engine.__version__
 
 
+@pytest.mark.slow
 def test_a_thousand_random_clients_validate() -> None:
     kb = engine.default_kb()
     check = validator("recommendation")

@@ -43,6 +43,7 @@ def lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_a_2000_row_crm_export_with_russian_values_through_a_mapping_file(
         tmp_path: Path) -> None:
     clients, text = crm_export(2000)
@@ -132,6 +133,7 @@ def test_errors_go_to_stderr_as_text_without_an_errors_file(tmp_path: Path) -> N
         f"{source}:3:3: error[bad-value] nps: Input should be a valid integer; got 'ten'")
 
 
+@pytest.mark.slow
 def test_workers_1_and_2_give_byte_identical_outputs(tmp_path: Path) -> None:
     clients, text = crm_export(1500, seed=21)  # three chunks of 512
     export = tmp_path / "export.csv"
@@ -156,6 +158,7 @@ def _csv_rows(recs: list[dict[str, Any]]) -> list[list[str]]:
             for r in recs for i, a in enumerate(r["actions"], start=1)]
 
 
+@pytest.mark.slow
 def test_csv_parquet_and_sqlite_outputs_hold_the_same_actions(tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     clients, text = crm_export(150, seed=4)

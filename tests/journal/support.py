@@ -95,7 +95,7 @@ def new_database(server: str) -> str:
     return f"{server}/{name}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A new, empty journal: a SQLite file, or a database on the throwaway server."""
     if request.param == "sqlite":

@@ -19,6 +19,7 @@ def changed(j: journal.Journal, change: str, **query: object) -> set[tuple[str, 
             if c.change == change}
 
 
+@pytest.mark.slow
 def test_three_days_of_a_portfolio(target: str, kb: engine.KnowledgeBase) -> None:
     clients = portfolio(kb)
     day1 = keys(clients, kb, AS_OF)

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from tests.journal.support import ROOT, count
@@ -41,6 +42,7 @@ def scalar(target: str, sql: str) -> object:
     return value
 
 
+@pytest.mark.slow
 def test_a_killed_run_loses_nothing_it_recorded_and_completes_later(
         target: str, tmp_path: Path) -> None:
     process = child(target, tmp_path / "stalled")
@@ -63,6 +65,7 @@ def test_a_killed_run_loses_nothing_it_recorded_and_completes_later(
     assert f'"new": {count(target, "advice")}' in out
 
 
+@pytest.mark.slow
 def test_a_second_run_at_once_is_refused_clearly(target: str, tmp_path: Path) -> None:
     first = child(target, tmp_path / "first")
     wait_for(tmp_path / "first", first)

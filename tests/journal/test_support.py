@@ -15,6 +15,7 @@ from .support import ROOT, pg_bindir
 
 @pytest.mark.slow
 @pytest.mark.skipif(pg_bindir() is None, reason="no PostgreSQL binaries: nothing to skip")
+@pytest.mark.slow
 def test_without_the_driver_the_postgresql_half_skips_with_a_reason(tmp_path: Path) -> None:
     stub = tmp_path / "stub" / "psycopg"
     stub.mkdir(parents=True)

@@ -12,7 +12,7 @@ import pytest
 
 from engine import __version__
 from engine.cli import main
-from engine.kb.files import shown
+from engine.kb.files import shown_path
 
 from ..conftest import ROOT, SMALL_KB
 from ..conftest import playbook as run_playbook
@@ -68,10 +68,10 @@ def test_a_given_knowledge_base_is_not_announced(tmp_path: Path) -> None:
 def test_shown_paths_are_relative_inside_the_knowledge_base_and_absolute_outside(
         checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(checkout / "playbooks")
-    assert shown(checkout / "rules" / "x.yaml") == "../rules/x.yaml"
-    assert shown(checkout / "playbooks" / "y.yaml") == "y.yaml"
+    assert shown_path(checkout / "rules" / "x.yaml") == "../rules/x.yaml"
+    assert shown_path(checkout / "playbooks" / "y.yaml") == "y.yaml"
     outside = tmp_path / "elsewhere.yaml"
-    assert shown(outside) == str(outside)
+    assert shown_path(outside) == str(outside)
 
 
 def test_the_found_knowledge_base_is_used_in_process(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.kb.files import knowledge_files, parse_all, parse_model, scenario_files, shown
+from engine.kb.files import knowledge_files, parse_all, parse_model, scenario_files, shown_path
 from engine.models import RulesFile
 
 from ..conftest import SMALL_KB
@@ -71,5 +71,5 @@ def test_paths_are_shown_relative_when_inside_the_working_directory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "in").mkdir()
     monkeypatch.chdir(tmp_path / "in")
-    assert shown(tmp_path / "in" / "rules" / "a.yaml") == "rules/a.yaml"
-    assert shown(tmp_path / "out.yaml") == str(tmp_path / "out.yaml")
+    assert shown_path(tmp_path / "in" / "rules" / "a.yaml") == "rules/a.yaml"
+    assert shown_path(tmp_path / "out.yaml") == str(tmp_path / "out.yaml")

@@ -31,10 +31,10 @@ def test_the_index_holds_its_inputs(small_kb: engine.KnowledgeBase) -> None:
 
 def test_a_view_is_prepared_when_first_needed_and_once() -> None:
     kb = engine.load(SMALL_KB)
-    assert kb.index._views == {}
+    assert kb.index.memo.views == {}
     view = kb.index.view("en", "lead_gen")
     assert kb.index.view("en", "lead_gen") is view
-    assert sorted(kb.index._views) == [("en", ""), ("en", "lead_gen")]
+    assert sorted(kb.index.memo.views) == [("en", ""), ("en", "lead_gen")]
     assert kb.index.view("ru", "lead_gen") is not view
 
 
@@ -125,5 +125,5 @@ def test_cold_and_warm_knowledge_bases_are_equal_and_pickle_alike() -> None:
     expected = engine.recommend(CLIENT, kb=warm, as_of=AS_OF, lang="ru")
     assert warm == cold and pickle.dumps(warm) == pickle.dumps(cold)
     back = pickle.loads(pickle.dumps(warm))
-    assert back == warm and back.index == warm.index and back.index._views == {}
+    assert back == warm and back.index == warm.index and back.index.memo.views == {}
     assert engine.recommend(CLIENT, kb=back, as_of=AS_OF, lang="ru") == expected

@@ -17,8 +17,8 @@ from engine.language.conditions import (
     AnyOf,
     Node,
     Test,
-    evaluate,
-    holds,
+    is_true,
+    passes,
     simplify,
     to_data,
 )
@@ -63,15 +63,15 @@ def test_the_tests_of_a_tree_in_order() -> None:
     (Test("n", "missing"), None, True),
 ])
 def test_one_test_against_one_value(test: Test, value: Any, expected: bool) -> None:
-    assert holds(test, value) is expected
+    assert passes(test, value) is expected
 
 
 def test_evaluate_all_any_and_the_empty_all() -> None:
     facts: dict[str, Any] = {"nps": 5, "services": frozenset({"ads"})}
-    assert evaluate(All((NPS_LOW, SEO)), facts) is False
-    assert evaluate(AnyOf((NPS_LOW, SEO)), facts) is True
-    assert evaluate(TRUE, {}) is True
-    assert evaluate(AnyOf(()), facts) is False
+    assert is_true(All((NPS_LOW, SEO)), facts) is False
+    assert is_true(AnyOf((NPS_LOW, SEO)), facts) is True
+    assert is_true(TRUE, {}) is True
+    assert is_true(AnyOf(()), facts) is False
 
 
 def test_text_and_data_forms() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from engine.kb.source import parse as parse_yaml
 from engine.language import conditions as c
-from engine.language import when as parser
+from engine.language import when
 from engine.language.facts import registry
 
 FACTS = registry(["lead_gen"], [], ["briefing", "landing_pages"], {})
@@ -15,8 +15,8 @@ FACTS = registry(["lead_gen"], [], ["briefing", "landing_pages"], {})
 def tree(text: str) -> c.Node:
     doc, problems = parse_yaml(text, "t.yaml")
     assert not problems
-    ctx = parser.Context(doc, FACTS, {"band_low": 10.0, "band_high": 15.0})
-    node = parser.parse(doc.data, (), ctx)
+    ctx = when.Context(doc, FACTS, {"band_low": 10.0, "band_high": 15.0})
+    node = when.tree(doc.data, (), ctx)
     assert not ctx.problems, [p.render() for p in ctx.problems]
     return node
 
@@ -51,4 +51,4 @@ def test_not_is_pushed_into_the_tests() -> None:
 ])
 def test_missing_facts_never_satisfy_a_condition_except_missing(
         text: str, facts: dict[str, object], expected: bool) -> None:
-    assert c.evaluate(tree(text), facts) is expected
+    assert c.is_true(tree(text), facts) is expected

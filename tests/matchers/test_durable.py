@@ -121,6 +121,7 @@ OPS = {"num": ("eq", "ne", "lt", "lte", "gt", "gte", "between", "outside", "one_
 @needs_durable
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
+@pytest.mark.slow
 def test_single_tests_on_drawn_values(data: st.DataObject) -> None:
     family = data.draw(st.sampled_from(sorted(OPS)))
     op = data.draw(st.sampled_from(OPS[family]))
@@ -138,6 +139,7 @@ def test_single_tests_on_drawn_values(data: st.DataObject) -> None:
 
 @needs_durable
 @pytest.mark.parametrize(("size", "clients"), [(20, 3000), (100, 1500), (500, 600)])
+@pytest.mark.slow
 def test_random_rule_bases(size: int, clients: int) -> None:
     rng = random.Random(size)
     trees = [random_tree(rng) for _ in range(size)]
@@ -186,6 +188,7 @@ class Sessions:
 
 
 @needs_durable
+@pytest.mark.slow
 def test_evaluations_from_many_threads_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Same results from 8 threads; the lock keeps one session alive at a time (durable takes
     at most 1024 per ruleset and tells them apart by a 32-bit hash of the sid)."""
@@ -370,6 +373,7 @@ def test_kb_every_scenario_client(kbs: tuple[engine.KnowledgeBase, engine.Knowle
         assert_same_recommendations(kbs, case.scenario.client, case.scenario.as_of)
 
 
+@pytest.mark.slow
 def test_kb_10000_random_clients(kbs: tuple[engine.KnowledgeBase, engine.KnowledgeBase]) -> None:
     rng = random.Random(2026)
     for i in range(10_000):

@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 import engine
-from engine.language.conditions import All, AnyOf, Node, Test, evaluate
+from engine.language.conditions import All, AnyOf, Node, Test, is_true
 from engine.matchers.python import PythonMatcher
 
 from ..conftest import DATA, golden
@@ -48,7 +48,7 @@ def test_generated_code_equals_reference_semantics() -> None:
     matcher = PythonMatcher(trees, SLOTS)
     for _ in range(500):
         facts = {k: rng.choice(v) for k, v in VALUES.items()}
-        expected = [i for i, t in enumerate(trees) if evaluate(t, facts)]
+        expected = [i for i, t in enumerate(trees) if is_true(t, facts)]
         assert matcher.match([facts[k] for k in SLOTS]) == expected
 
 

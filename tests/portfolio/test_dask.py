@@ -29,6 +29,7 @@ def client() -> Iterator[Any]:
         yield dask_client
 
 
+@pytest.mark.slow
 def test_a_dask_run_equals_the_single_process_run(client: Any) -> None:
     clients, _ = crm_export(800, seed=17)  # two chunks: both workers get one
     clients[700] = {**clients[700], "temperament": "angry"}
@@ -42,6 +43,7 @@ def test_a_dask_run_equals_the_single_process_run(client: Any) -> None:
     assert all(kb_plugin in names for names in plugins.values())
 
 
+@pytest.mark.slow
 def test_a_bag_of_clients_partition_by_partition(client: Any) -> None:
     clients, _ = crm_export(200, seed=19)
     bag = dask_bag.from_sequence(clients, npartitions=4)
@@ -49,6 +51,7 @@ def test_a_bag_of_clients_partition_by_partition(client: Any) -> None:
     assert outcomes == list(engine.recommend_many(clients, as_of=AS_OF))
 
 
+@pytest.mark.slow
 def test_playbook_run_dask_writes_what_a_local_run_writes(client: Any,
                                                           tmp_path: Path) -> None:
     _, text = crm_export(600, seed=23)

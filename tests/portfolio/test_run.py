@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 import engine
 
 from .crm import AS_OF, crm_export
 
 
+@pytest.mark.slow
 def test_the_library_gets_the_same_in_order_on_any_number_of_workers() -> None:
     clients, _ = crm_export(700, seed=3)
     clients[5] = {**clients[5], "nps": 11}

@@ -13,7 +13,13 @@ from engine.render import json as json_render
 from engine.render import reporter
 from engine.render.json import JsonReporter, document, plain
 from engine.tools.batch import Failed
-from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
+from engine.tools.scenario_results import (
+    CaseResult,
+    CoveredItems,
+    Failure,
+    ScenarioCoverage,
+    TestRun,
+)
 
 GAP = Diagnostic("band-gap", "a gap", Location("rules/b.yaml", 2, 5), severity="warning")
 BROKEN = Diagnostic("unknown-fact", "unknown fact 'npss'", Location("rules/a.yaml", 9, 11))
@@ -66,7 +72,8 @@ def test_diagnostics_go_to_standard_output_as_the_error_document() -> None:
 def test_a_test_run() -> None:
     case = CaseResult(Location("s.test.yaml", 10, 5), "second", "a note",
                       (Failure("next_step serm", "it is absent", "nothing"),))
-    coverage = Coverage(Tally(("a",), ("b",)), Tally((), ()), Tally((), ()), Tally((), ("g",)))
+    coverage = ScenarioCoverage(CoveredItems(("a",), ("b",)), CoveredItems((), ()),
+                                CoveredItems((), ()), CoveredItems((), ("g",)))
     assert json_render.test_run(TestRun((case,), coverage, (BROKEN,))) == {
         "ok": False, "passed": 0, "failed": 1, "total": 1, "deselected": 0, "not_run": 0,
         "coverage_of": None,

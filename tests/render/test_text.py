@@ -14,7 +14,13 @@ from engine.errors import Diagnostic, Location
 from engine.render import reporter, text
 from engine.render.text import TextReporter, diagnostics, explanation_summary, explanation_text
 from engine.tools.explain import explain
-from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
+from engine.tools.scenario_results import (
+    CaseResult,
+    CoveredItems,
+    Failure,
+    ScenarioCoverage,
+    TestRun,
+)
 
 UNKNOWN_FACT = Diagnostic("unknown-fact", "unknown fact 'npss'", Location("rules/a.yaml", 9, 11),
                           expected="a client fact", hint="did you mean 'nps'?")
@@ -51,10 +57,11 @@ def test_validation_summaries(small_kb: engine.KnowledgeBase, loaded: bool,
     assert output.err == diagnostics(problems)
 
 
-COVERAGE = Coverage(
-    rules_fired=Tally(("a",), ("b",)), rules_silent=Tally((), ()),
-    steps_proposed=Tally(("lead_gen/x",), tuple(f"lead_gen/step_number_{i}" for i in range(8))),
-    entries_surfaced=Tally((), ("guide",)))
+COVERAGE = ScenarioCoverage(
+    rules_fired=CoveredItems(("a",), ("b",)), rules_silent=CoveredItems((), ()),
+    steps_proposed=CoveredItems(("lead_gen/x",),
+                                tuple(f"lead_gen/step_number_{i}" for i in range(8))),
+    entries_surfaced=CoveredItems((), ("guide",)))
 
 
 def test_a_scenario_run_its_cases_summary_and_wrapped_coverage() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 import engine
 from engine.errors import ClientError
+from engine.vocabulary import KIND_ORDER
 
 AS_OF = dt.date(2026, 11, 1)
 BASE: dict[str, Any] = {"id": "acme", "project_type": "lead_gen", "temperament": "choleric",
@@ -85,7 +86,7 @@ def test_reasons_carry_the_clients_figures_in_both_languages(
 
 def test_order_is_priority_then_kind_then_id(small_kb: engine.KnowledgeBase) -> None:
     rec = engine.recommend({**BASE, "completed_steps": ["briefing"]}, kb=small_kb, as_of=AS_OF)
-    keys = [(-a.priority, engine.recommend.__globals__["KIND_ORDER"][a.kind], a.id)
+    keys = [(-a.priority, KIND_ORDER[a.kind], a.id)
             for a in rec.actions]
     assert keys == sorted(keys)
     assert [a.kind for a in rec.actions][:2] == ["warning", "blocked"]

@@ -69,6 +69,7 @@ def _recommend_on_the_wire(client: dict[str, Any]) -> Any:
     return to_wire(engine.recommend(client, as_of=AS_OF))
 
 
+@pytest.mark.slow
 def test_worker_processes_send_recommendations_on_the_wire() -> None:
     clients = [{"id": f"c{i}", "project_type": "lead_gen", "nps": i} for i in range(6)]
     context = multiprocessing.get_context("spawn")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ from engine.language.conditions import Test
 from engine.language.fact_types import FactType, enum, list_of
 from engine.render.conditions import condition_text, unmet_text
 from engine.render.json import explanation as explanation_json
-from engine.tools.explain import BlockedStep, Dropped, Explanation, GroupOutcome, Waiting, explain
+from engine.runtime.guard import Dropped
+from engine.tools.explain import BlockedStep, Explanation, GroupOutcome, Prerequisite, explain
 
-from ..conftest import DATA, SMALL_KB, TESTS, golden, overlay
+from ..conftest import DATA, SMALL_KB, TESTS, golden, overlay, playbook
 
 AS_OF = dt.date(2026, 11, 1)
 DONE = ["briefing", "competitor_analysis", "landing_pages", "launch_context_ads"]
@@ -116,10 +118,10 @@ def test_a_blocked_step_shows_the_chain_of_missing_prerequisites(
               "kpis": [{"name": "leads", "target": 100, "actual": 120}]}
     ex = explain(small_kb, client, AS_OF)
     assert ex.blocked == (BlockedStep("serm", ("grow_when_met",), (
-        Waiting("briefing", ()),
-        Waiting("competitor_analysis", ("briefing",)),
-        Waiting("landing_pages", ("briefing",)),
-        Waiting("launch_context_ads", ("competitor_analysis", "landing_pages")))),)
+        Prerequisite("briefing", ()),
+        Prerequisite("competitor_analysis", ("briefing",)),
+        Prerequisite("landing_pages", ("briefing",)),
+        Prerequisite("launch_context_ads", ("competitor_analysis", "landing_pages")))),)
     assert ex.groups == (GroupOutcome("kpi", "grow_when_met", ()),)
 
 
@@ -127,9 +129,37 @@ def test_a_dropped_step_says_why(small_kb: engine.KnowledgeBase) -> None:
     client = {"id": "c", "project_type": "lead_gen", "completed_steps": [*DONE, "serm"],
               "kpis": [{"name": "leads", "target": 100, "actual": 120}]}
     ex = explain(small_kb, client, AS_OF)
-    assert ex.dropped == (Dropped("grow_when_met", "serm",
-                                  "already done, and the journey does not repeat it"),)
+    assert ex.dropped == (Dropped("grow_when_met", "serm", "already_done"),)
     assert ex.rules[0].produced == ()
+
+
+@pytest.mark.parametrize("why", ["no_journey", "not_on_journey", "already_done", "held",
+                                 "steps_held"])
+def test_every_drop_code_has_words_in_both_languages(why: str) -> None:
+    from engine.render.text import dropped_why
+    from engine.runtime.guard import DROP_CODES
+
+    assert why in DROP_CODES
+    d = Dropped("a_rule", "serm", why, journey="lead_gen", by="other_rule")
+    english, russian = dropped_why(d, "en"), dropped_why(d, "ru")
+    assert english != russian and not re.search(r"\b(the|by|its|and|no)\b", russian)
+
+
+def test_explain_in_russian_prints_no_english(small_kb: engine.KnowledgeBase,
+                                              tmp_path: Path) -> None:
+    client = {"id": "c", "project_type": "lead_gen", "completed_steps": [*DONE, "serm"],
+              "kpis": [{"name": "leads", "target": 100, "actual": 120}]}
+    path = tmp_path / "c.yaml"
+    path.write_text(json.dumps(client), encoding="utf-8")
+    done = playbook("explain", str(path), "--kb", str(SMALL_KB), "--as-of", AS_OF.isoformat(),
+                    "--lang", "ru")
+    assert done.returncode == 0, done.stderr
+    assert "grow_when_met просит serm: уже сделано, а карта пути этот шаг не повторяет" \
+        in done.stdout
+    words = set(re.findall(r"\b[a-z]{3,}\b", re.sub(r"[\w.]*_[\w.]*|\S+\.yaml\S*", "",
+                                                       done.stdout)))
+    ids_and_values = {"kpi", "serm", "leads", "briefing", "temperament", "choleric"}
+    assert words <= ids_and_values, words  # every other word is Russian
 
 
 def test_only_keeps_what_concerns_one_rule(small_kb: engine.KnowledgeBase) -> None:

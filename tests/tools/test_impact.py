@@ -62,6 +62,7 @@ def independent_diff(base: engine.KnowledgeBase, new: engine.KnowledgeBase,
     return affected, totals
 
 
+@pytest.mark.slow
 def test_a_threshold_change_counts_what_an_independent_diff_counts(
         tmp_path: Path, clients_file: Path) -> None:
     new_dir = copy_kb(tmp_path / "new")
@@ -80,6 +81,7 @@ def test_a_threshold_change_counts_what_an_independent_diff_counts(
     jsonschema.validate(report, schema)
 
 
+@pytest.mark.slow
 def test_an_unchanged_kb_affects_nobody_and_exits_0(tmp_path: Path, clients_file: Path) -> None:
     same = copy_kb(tmp_path / "same")
     result = playbook("impact", "--base", str(same), str(clients_file), "--as-of", "2026-10-15",
@@ -88,6 +90,7 @@ def test_an_unchanged_kb_affects_nobody_and_exits_0(tmp_path: Path, clients_file
     assert "0 of 2000 clients affected (0.0%): +0 added, -0 removed, ~0 changed" in result.stdout
 
 
+@pytest.mark.slow
 def test_gates_exit_3_and_markdown_puts_the_summary_first(tmp_path: Path) -> None:
     new_dir = copy_kb(tmp_path / "new")
     move_band(new_dir)
@@ -107,6 +110,7 @@ def git(cwd: Path, *args: str) -> str:
                           text=True).stdout
 
 
+@pytest.mark.slow
 def test_a_git_ref_base_is_read_without_touching_the_work_tree(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     copy_kb(repo / "kb")
@@ -127,6 +131,7 @@ def test_a_git_ref_base_is_read_without_touching_the_work_tree(tmp_path: Path) -
         in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_workers_a_crm_export_and_the_journals_clients_give_the_same_report(
         tmp_path: Path) -> None:
     new_dir = copy_kb(tmp_path / "new")

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from engine.errors import Diagnostic, Location
-from engine.tools.scenario_results import CaseResult, Coverage, Failure, Tally, TestRun
+from engine.tools.scenario_results import (
+    CaseResult,
+    CoveredItems,
+    Failure,
+    ScenarioCoverage,
+    TestRun,
+)
 
 FAILURE = Failure("next_step serm", "it is absent", "nothing")
 PASSED = CaseResult(Location("s.test.yaml", 3, 5), "first", None, ())
 FAILED = CaseResult(Location("s.test.yaml", 10, 5), "second", "a note", (FAILURE,))
-EMPTY = Tally((), ())
-COVERAGE = Coverage(Tally(("a",), ("b", "c")), EMPTY, EMPTY, EMPTY)
+EMPTY = CoveredItems((), ())
+COVERAGE = ScenarioCoverage(CoveredItems(("a",), ("b", "c")), EMPTY, EMPTY, EMPTY)
 BAD_FILE = Diagnostic("bad-value", "nps: too big", Location("s.test.yaml", 20, 9))
 
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 import engine
 from engine.models import Action
 from engine.render.text import diagnostics as diagnostics_text
-from engine.tools.scenarios import Expect, Scenario, check, run
+from engine.tools.scenarios import Expect, Scenario, failed_expectations, run
 from engine.vocabulary import ActionKind
 
 from ..conftest import DATA, SMALL_KB, TESTS
@@ -138,10 +138,10 @@ def test_expectations_match_kind_id_and_missing_exactly() -> None:
                     {"kind": "blocked", "id": "launch_context_ads"}],
         "absent": [{"kind": "next_step", "id": "launch_context_ads"},
                    {"kind": "upsell", "id": "landing_pages"}]})
-    assert check(expect, actions) == ()
+    assert failed_expectations(expect, actions) == ()
     wrong = Expect.model_validate({"present": [{"kind": "upsell", "id": "serm"}],
                                    "absent": [{"kind": "next_step", "id": "landing_pages"}]})
-    assert [f.message for f in check(wrong, actions)] == [
+    assert [f.message for f in failed_expectations(wrong, actions)] == [
         "expected upsell serm, but it was not recommended; got: no action for serm",
         "expected no next_step landing_pages, but it was recommended; got: next_step "
         "landing_pages, from rules r1, r2"]
@@ -149,7 +149,7 @@ def test_expectations_match_kind_id_and_missing_exactly() -> None:
 
 def test_an_absent_action_from_the_journey_map_says_so() -> None:
     expect = Expect.model_validate({"absent": [{"kind": "next_step", "id": "briefing"}]})
-    (failure,) = check(expect, [action("next_step", "briefing")])
+    (failure,) = failed_expectations(expect, [action("next_step", "briefing")])
     assert failure.got == "next_step briefing, from the journey map"
 
 

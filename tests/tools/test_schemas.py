@@ -77,6 +77,7 @@ def test_schema_files_are_current(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", list(schema.KINDS))
+@pytest.mark.slow
 def test_schemas_are_valid_json_schemas(kind: str) -> None:
     jsonschema.Draft202012Validator.check_schema(schema.schema(kind))
     jsonschema.Draft202012Validator.check_schema(schema.schema(kind, engine.default_kb()))
@@ -88,6 +89,7 @@ BUNDLED_FILES = kind_files(ROOT)
 @pytest.mark.skipif(not BUNDLED_FILES, reason="no bundled knowledge base yet")
 @pytest.mark.parametrize(("path", "kind"), BUNDLED_FILES,
                          ids=[str(p.relative_to(ROOT)) for p, _ in BUNDLED_FILES])
+@pytest.mark.slow
 def test_bundled_files_match_their_schema(path: Path, kind: str) -> None:
     data = json.loads(path.read_text("utf-8")) if path.suffix == ".json" else load(path)
     assert errors(kind, data) == []
@@ -203,6 +205,7 @@ def test_cli_writes_the_schemas_of_the_knowledge_base_given(
     assert written == schema.schema("rules", small_kb)
 
 
+@pytest.mark.slow
 def test_cli_cannot_write_the_schemas_is_the_users_mistake(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "--write", "/proc/x", "--kb", str(SMALL_KB)]) == 1
