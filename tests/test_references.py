@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import ROOT
 
-PATH = re.compile(r"\bengine/[A-Za-z0-9_/]+(?:\.py)?")
+PATH = re.compile(r"\bengine/[A-Za-z0-9_/]+(?:\.[a-z]+)?")
 DOTTED = re.compile(r"(?<![\w/.])engine(?:\.[a-z_][a-z0-9_]*)+")
 BUILT = ("engine/_kb",)  # made when the wheel is built (pyproject.toml, force-include)
 

@@ -15,9 +15,9 @@ import sys
 from starlette.applications import Starlette
 
 from engine import journal
+from engine.api import load
 from engine.errors import Diagnostic, DiagnosticsError
 from engine.kb.discover import choose
-from engine.kb.load import load
 from engine.web.app import pages_app
 from engine.web.desk import Desk
 from engine.web.settings import load_settings

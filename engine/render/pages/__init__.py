@@ -116,5 +116,5 @@ class GroupView:
 def group_views(rec: Recommendation, kb: KnowledgeBase, lang: str) -> Sequence[GroupView]:
     """The recommendation grouped as ``dry-run`` groups it, with the playbook content."""
     return [GroupView(g.kinds, g.priority, advice.members(g, lang),
-                      advice.sections(g, brief=False), advice.waiting(g, lang))
+                      advice.sections(g, brief=False), advice.waiting_lines(g, lang))
             for g in groups(rec.actions, kb)]
