@@ -1,10 +1,26 @@
 """The hostile-input corpus: one folder per case under tests/hostile/, each run as a real
-``playbook`` process under a time and memory budget (``resource`` limits and a timeout).
+process under a time and memory budget (``resource`` limits and a timeout).
 
-A case folder holds ``case.json`` (the arguments, and optionally ``env``, ``stdout`` and a
-``generate`` step for inputs that cannot be files in git: FIFOs, a 500,000-item list), its input
-files (``kb/`` is laid over tests/kb and passed as ``{kb}``), and ``expected.txt``: the exit
-code and the exact output. No case may end in a traceback.
+A case folder holds ``case.json``, its input files (``kb/`` is laid over tests/kb and passed as
+``{kb}``), and ``expected.txt``: the exit code and the exact output. No case may end in a
+traceback. ``case.json`` says what to run:
+
+- ``args``: the arguments of a ``playbook`` process (``{long}`` in one: 100,000 characters);
+  or ``script``: a Python file of the case run as its own process (for the library:
+  ``recommend_many``, repeated loads);
+- ``generate``: a name or a list of names of GENERATE below, for inputs that cannot be files in
+  git (FIFOs, a 500,000-item list, a git repository, a damaged journal);
+- ``before``: commands run first (each a list of ``playbook`` arguments, or a GENERATE name),
+  each under the same limits and each required to exit 0;
+- ``journal``: the case runs once on a SQLite file and once on a database of the throwaway
+  PostgreSQL server (``{journal}`` in the arguments; ``backends`` narrows it to one); where the
+  journal is named in the output it is shown as ``{journal}``, so both runs share expected.txt;
+- ``read_only``: after ``before``, the journal can only be read: the SQLite file and its folder
+  are made read-only (the case then runs as ``nobody`` when the tests run as root, whom file
+  modes do not stop), the PostgreSQL URL asks for read-only transactions;
+- ``show``: files whose text after the run is part of the expected output (``(no file)`` when
+  the run did not write one);
+- ``stdout``: a file standard output goes to (``/dev/full``), ``env``: environment variables.
 """
 
 from __future__ import annotations
@@ -12,20 +28,27 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.journal.support import new_database
 
 from .conftest import SMALL_KB, TESTS, golden, overlay
 
 CASES = sorted(p for p in (TESTS / "hostile").iterdir() if (p / "case.json").is_file())
 MAIN = "import sys; from engine.cli import main; sys.exit(main(sys.argv[1:]))"
-CPU_SECONDS = 30          # per case
-MEMORY_BYTES = 1 << 30    # address space per case: 1 GiB
+CPU_SECONDS = 30          # per process
+MEMORY_BYTES = 1 << 30    # address space per process: 1 GiB
 WALL_SECONDS = 90         # a blocked read (a FIFO) would stop here
+BACKENDS = ("sqlite", "postgresql")
 
 
 def _limits() -> None:
@@ -41,16 +64,92 @@ def _fifo_kb(where: Path) -> None:
     os.mkfifo(where / "kb" / "rules" / "pipe.yaml")
 
 
+def _fifo_jsonl(where: Path) -> None:
+    os.mkfifo(where / "clients.jsonl")
+
+
 def _list_500k(where: Path) -> None:
     items = "".join("  - seo\n" for _ in range(500_000))
     (where / "client.yaml").write_text(f"id: c\nservices:\n{items}", encoding="utf-8")
 
 
+def _git_repo(where: Path) -> None:
+    """The case's folder as a git repository with one commit: the knowledge base and inputs."""
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=where,
+                       check=True, capture_output=True)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "the knowledge base")
+
+
+def _long_line(where: Path) -> None:
+    """A JSON Lines file whose second line is 40 MB long (no end of line in sight)."""
+    with open(where / "clients.jsonl", "w", encoding="utf-8") as out:
+        out.write('{"id": "a", "project_type": "lead_gen"}\n{"id": "')
+        for _ in range(40):
+            out.write("x" * 1_000_000)
+
+
+def _long_csv_record(where: Path) -> None:
+    """A CSV file whose second record is one quoted cell of 40 MB over 40,000 lines."""
+    with open(where / "clients.csv", "w", encoding="utf-8") as out:
+        out.write('id,project_type\na,lead_gen\n"')
+        for _ in range(40_000):
+            out.write("y" * 1000 + "\n")
+
+
+def _large_kb_file(where: Path) -> None:
+    """A knowledge-base file of 4 GiB: sparse, so it costs no disk."""
+    with open(where / "kb" / "rules" / "huge.yaml", "wb") as out:
+        out.truncate(4 << 30)
+
+
+def _damaged_journal(where: Path) -> None:
+    """Overwrite the middle pages of journal.db (a SQLite journal written by ``before``)."""
+    path = where / "journal.db"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = path.stat().st_size
+    with open(path, "r+b") as out:
+        out.seek(size // 3)
+        out.write(b"\xa5" * (size // 3))
+
+
+def _read_only_journal(where: Path) -> None:
+    path = where / "journal.db"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for name in ("journal.db", "journal.db-wal", "journal.db-shm"):
+        if (where / name).exists():
+            (where / name).chmod(0o444)
+    where.chmod(0o555)  # no new -wal or -shm file either
+
+
 GENERATE: dict[str, Callable[[Path], None]] = {
-    "fifo": _fifo, "fifo_kb": _fifo_kb, "list_500k": _list_500k}
+    "fifo": _fifo, "fifo_kb": _fifo_kb, "fifo_jsonl": _fifo_jsonl, "list_500k": _list_500k,
+    "git_repo": _git_repo, "long_line": _long_line, "long_csv_record": _long_csv_record,
+    "large_kb_file": _large_kb_file, "damaged_journal": _damaged_journal,
+    "read_only_journal": _read_only_journal}
+READ_ONLY_URL = "?options=-c%20default_transaction_read_only%3Don"
+LONG = "r" * 100_000  # {long} in the arguments: a value far longer than any message shows
+UNPRIVILEGED = "nobody"  # who runs a read-only case when the tests run as root
 
 
-def run_case(case: Path, where: Path) -> tuple[int, str, str]:
+def _process(spec: dict[str, Any], args: list[str], where: Path, env: dict[str, str],
+             stdout: str | None = None, user: str | None = None) -> tuple[int, str, str]:
+    command = [sys.executable, spec["script"]] if "script" in spec else [
+        sys.executable, "-c", MAIN, *args]
+    with open(stdout or os.devnull, "wb") as sink:
+        done = subprocess.run(command, cwd=where, env=env,
+                              stdout=sink if stdout else subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=WALL_SECONDS,
+                              preexec_fn=_limits, check=False, user=user)
+    out = (done.stdout or b"").decode("utf-8", "replace")
+    return done.returncode, out, done.stderr.decode("utf-8", "replace")
+
+
+def run_case(case: Path, where: Path, journal: str | None = None) -> tuple[int, str, str]:
     spec = json.loads((case / "case.json").read_text(encoding="utf-8"))
     overlay(SMALL_KB, case / "kb" if (case / "kb").is_dir() else case / "none", where / "kb")
     for path in case.rglob("*"):
@@ -58,23 +157,75 @@ def run_case(case: Path, where: Path) -> tuple[int, str, str]:
                                                                   "expected.txt"):
             (where / path.relative_to(case)).parent.mkdir(parents=True, exist_ok=True)
             (where / path.relative_to(case)).write_bytes(path.read_bytes())
-    if "generate" in spec:
-        GENERATE[spec["generate"]](where)
-    args = [a.replace("{kb}", "kb") for a in spec["args"]]
+    generate = spec.get("generate", [])
+    for name in [generate] if isinstance(generate, str) else generate:
+        GENERATE[name](where)
+
+    def arguments(args: list[str]) -> list[str]:
+        return [a.replace("{kb}", "kb").replace("{journal}", journal or "")
+                .replace("{long}", LONG) for a in args]
+
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100", **spec.get("env", {})}
-    with open(spec.get("stdout", os.devnull), "wb") as sink:
-        done = subprocess.run([sys.executable, "-c", MAIN, *args], cwd=where, env=env,
-                              stdout=sink if "stdout" in spec else subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=WALL_SECONDS,
-                              preexec_fn=_limits, check=False)
-    out = (done.stdout or b"").decode("utf-8", "replace")
-    return done.returncode, out, done.stderr.decode("utf-8", "replace")
+    for step in spec.get("before", []):
+        if isinstance(step, str):
+            GENERATE[step](where)
+            continue
+        code, out, err = _process({}, arguments(step), where, env)
+        assert code == 0, f"{step}: {err}"
+    user = None
+    if spec.get("read_only") and journal and "://" in journal:
+        journal += READ_ONLY_URL
+    elif spec.get("read_only"):
+        _read_only_journal(where)
+        user = UNPRIVILEGED if os.geteuid() == 0 else None
+    code, out, err = _process(spec, arguments(spec.get("args", [])), where, env,
+                              spec.get("stdout"), user)
+    for name in spec.get("show", []):
+        shown = (where / name).read_text(encoding="utf-8", errors="replace") \
+            if (where / name).is_file() else "(no file)\n"
+        out += f"--- {name}\n{shown}"
+    if journal:  # the journal as messages name it: a path, or a URL without its password
+        bare = journal.removesuffix(READ_ONLY_URL)
+        forms = {journal, bare, journal.split("@")[-1], bare.split("@")[-1]}
+        for form in sorted(forms, key=len, reverse=True):
+            out, err = out.replace(form, "{journal}"), err.replace(form, "{journal}")
+    return code, out, err
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def _params() -> list[Any]:
+    params = []
+    for case in CASES:
+        spec = json.loads((case / "case.json").read_text(encoding="utf-8"))
+        if spec.get("journal"):
+            params += [pytest.param(case, b, id=f"{case.name}-{b}")
+                       for b in spec.get("backends", BACKENDS)]
+        else:
+            params.append(pytest.param(case, None, id=case.name))
+    return params
+
+
+@pytest.mark.parametrize(("case", "backend"), _params())
 @pytest.mark.slow
-def test_hostile_input(case: Path, tmp_path: Path) -> None:
-    code, out, err = run_case(case, tmp_path)
+def test_hostile_input(case: Path, backend: str | None, tmp_path: Path,
+                       request: pytest.FixtureRequest) -> None:
+    journal = None
+    if backend == "sqlite":
+        journal = "journal.db"
+    elif backend == "postgresql":
+        journal = new_database(request.getfixturevalue("postgres_server"))
+    where = tmp_path / "case"
+    if backend == "sqlite" and os.geteuid() == 0 and json.loads(
+            (case / "case.json").read_text(encoding="utf-8")).get("read_only"):
+        where = Path(tempfile.mkdtemp(prefix="playbook-hostile-"))  # where nobody may enter
+        where.chmod(0o755)
+    else:
+        where.mkdir()
+    try:
+        code, out, err = run_case(case, where, journal)
+    finally:
+        where.chmod(0o755)  # a read-only case folder is removed too
+        if not where.is_relative_to(tmp_path):
+            shutil.rmtree(where)
     assert "Traceback" not in err, err
     assert code in (0, 1), err
     golden(case / "expected.txt", f"exit {code}\n--- stderr\n{err}--- stdout\n{out}")

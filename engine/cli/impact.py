@@ -82,9 +82,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _base(spec: str, new: KnowledgeBase) -> KnowledgeBase:
-    if Path(spec).is_dir():
+    if _is_folder(spec):
         return load(spec, matcher=new.matcher.name)
     return load_at_ref(spec, new.root, new.matcher.name)
+
+
+def _is_folder(spec: str) -> bool:
+    """Whether --base names a folder (a name too long for a path, or with a NUL, is not one)."""
+    try:
+        return Path(spec).is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _clients(args: argparse.Namespace, kb: KnowledgeBase) -> tuple[list[Any], list[Diagnostic]]:
