@@ -114,6 +114,22 @@ def escaped(text: str) -> str:
     return _CONTROL.sub(lambda m: ascii(m.group(0))[1:-1], text)
 
 
+def escaped_line(text: str) -> str:
+    """``escaped``, line breaks and tabs too: a value shown on one line (an id, a name)."""
+    return escaped(text).replace("\t", "\\t").replace("\n", "\\n")
+
+
+# what json.dumps(ensure_ascii=False) leaves raw of the characters ``escaped`` writes as escapes
+_JSON_RAW = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def escaped_json(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with every control or invisible
+    formatting character written as a ``\\uXXXX`` escape: the same data when parsed, harmless
+    on a terminal. Every JSON the engine writes goes through here."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 class _Short(reprlib.Repr):
     def __init__(self) -> None:
         super().__init__()

@@ -20,6 +20,8 @@ traceback. ``case.json`` says what to run:
   modes do not stop), the PostgreSQL URL asks for read-only transactions;
 - ``show``: files whose text after the run is part of the expected output (``(no file)`` when
   the run did not write one);
+- ``mask``: regular expressions for what changes from run to run (the time of day), shown as
+  ``<masked>``;
 - ``stdout``: a file standard output goes to (``/dev/full``), ``env``: environment variables.
 """
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import sqlite3
@@ -71,6 +74,11 @@ def _fifo_jsonl(where: Path) -> None:
 def _list_500k(where: Path) -> None:
     items = "".join("  - seo\n" for _ in range(500_000))
     (where / "client.yaml").write_text(f"id: c\nservices:\n{items}", encoding="utf-8")
+
+
+def _base_kb(where: Path) -> None:
+    """``base``: the knowledge base before the change (tests' small one; ``kb`` is after)."""
+    shutil.copytree(SMALL_KB, where / "base")
 
 
 def _git_repo(where: Path) -> None:
@@ -128,9 +136,9 @@ def _read_only_journal(where: Path) -> None:
 
 GENERATE: dict[str, Callable[[Path], None]] = {
     "fifo": _fifo, "fifo_kb": _fifo_kb, "fifo_jsonl": _fifo_jsonl, "list_500k": _list_500k,
-    "git_repo": _git_repo, "long_line": _long_line, "long_csv_record": _long_csv_record,
-    "large_kb_file": _large_kb_file, "damaged_journal": _damaged_journal,
-    "read_only_journal": _read_only_journal}
+    "base_kb": _base_kb, "git_repo": _git_repo, "long_line": _long_line,
+    "long_csv_record": _long_csv_record, "large_kb_file": _large_kb_file,
+    "damaged_journal": _damaged_journal, "read_only_journal": _read_only_journal}
 READ_ONLY_URL = "?options=-c%20default_transaction_read_only%3Don"
 LONG = "r" * 100_000  # {long} in the arguments: a value far longer than any message shows
 UNPRIVILEGED = "nobody"  # who runs a read-only case when the tests run as root
@@ -184,6 +192,8 @@ def run_case(case: Path, where: Path, journal: str | None = None) -> tuple[int, 
         shown = (where / name).read_text(encoding="utf-8", errors="replace") \
             if (where / name).is_file() else "(no file)\n"
         out += f"--- {name}\n{shown}"
+    for pattern in spec.get("mask", []):
+        out, err = re.sub(pattern, "<masked>", out), re.sub(pattern, "<masked>", err)
     if journal:  # the journal as messages name it: a path, or a URL without its password
         bare = journal.removesuffix(READ_ONLY_URL)
         forms = {journal, bare, journal.split("@")[-1], bare.split("@")[-1]}

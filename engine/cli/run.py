@@ -8,9 +8,13 @@ empty cell is a missing fact.
 
 Results (--out, chosen by extension) are JSON Lines (.jsonl: one recommendation per line, in
 input order; the default, on stdout), CSV (.csv: one row per action), Parquet (.parquet) or
-SQLite (.sqlite, .db); '-' is stdout. A bad client does not stop the run: each of its mistakes
-becomes an error record (file, line, row, client id, field, message), written as JSON Lines to
---errors FILE, or to stderr as text. The portfolio summary goes to stdout, or to stderr when
+SQLite (.sqlite, .db); '-' is stdout. A CSV cell starting with = + - or @ (a client id, a
+reason quoting a client's KPI name) gets a leading ' so a spreadsheet shows it as text and does
+not run it as a formula; --allow-formulas writes the cells as they are.
+
+A bad client does not stop the run: each of its mistakes becomes an error record (file,
+line, row, client id, field, message), written as JSON Lines to --errors FILE, or to stderr as
+text. The portfolio summary goes to stdout, or to stderr when
 the results go to stdout.
 
 With --journal (a SQLite file or a PostgreSQL URL; the 'journal' extra), the run is recorded
@@ -47,6 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="-", metavar="FILE",
                         help="results: .jsonl, .csv, .parquet, .sqlite/.db, '-' for stdout "
                              "(JSON Lines; the default)")
+    parser.add_argument("--allow-formulas", action="store_true",
+                        help="write CSV cells as they are, even those a spreadsheet would run "
+                             "as formulas (by default a cell starting with = + - @ gets a "
+                             "leading ')")
     parser.add_argument("--errors", metavar="FILE",
                         help="write error records here as JSON Lines (default: stderr, as text)")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
@@ -75,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
             summary = run_portfolio(
                 args.clients, kb=kb, as_of=args.as_of, lang=args.lang, mapping=args.map,
                 out=args.out, errors=args.errors or render.ErrorText(), workers=args.workers,
-                dask=args.dask, journal=args.journal, step=step)
+                dask=args.dask, journal=args.journal, step=step,
+                allow_formulas=args.allow_formulas)
     except (OSError, ExtraUnavailable) as exc:  # an unwritable --out, no scheduler, no extra
         sys.stderr.write(f"playbook run: {exc}\n")
         return 1

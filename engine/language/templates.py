@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import escaped
+from engine.errors import escaped_line
 from engine.language import numbers
 from engine.language.fact_types import FactType, Unit
 
@@ -103,9 +103,9 @@ def humanise(value: Any, ftype: FactType, lang: str) -> str:
     if value is None or isinstance(value, bool):
         return WORDS[lang][value]
     if isinstance(value, (frozenset, set, list, tuple)):
-        return escaped(", ".join(map(str, _sorted(value)))) or WORDS[lang][None]
+        return escaped_line(", ".join(map(str, _sorted(value)))) or WORDS[lang][None]
     if not isinstance(value, (int, float)):
-        return escaped(str(value))
+        return escaped_line(str(value))
     if ftype.unit == "percent":
         return numbers.percent(value, lang)
     if ftype.unit == "rub":

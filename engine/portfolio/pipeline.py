@@ -58,13 +58,15 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
                   out: str = "-", errors: ErrorSink | str | os.PathLike[str] | None = None,
                   workers: int = 1, dask: str | None = None,
                   journal: str | os.PathLike[str] | None = None,
-                  step: Callable[[], None] | None = None) -> Summary:
+                  step: Callable[[], None] | None = None,
+                  allow_formulas: bool = False) -> Summary:
     """Read every client of ``sources`` (files, or ``-`` for stdin), recommend for each, write
     the results to ``out`` (by extension: .jsonl, .csv, .parquet, .sqlite/.db; ``-``: JSON
     Lines on stdout) and each bad client's mistakes to ``errors`` (a JSON Lines file, a sink,
     or None to keep only their count), on ``workers`` processes or on the Dask cluster at
     ``dask``; with ``journal`` (a SQLite file or a database URL), record the run there. Calls
-    ``step()`` after each client. The summary of the run, with ``summary.journal`` set when
+    ``step()`` after each client. CSV cells are ``formula_safe`` unless ``allow_formulas``.
+    The summary of the run, with ``summary.journal`` set when
     the run was recorded.
 
     Raises UserMistake for arguments that cannot work, DiagnosticsError for a wrong mapping
@@ -79,7 +81,7 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
     sink: ErrorSink = (_Dropped() if errors is None else errors
                        if not isinstance(errors, (str, os.PathLike)) else ErrorFile(str(errors)))
     summary = Summary()
-    with open_writer(out) as writer:
+    with open_writer(out, allow_formulas=allow_formulas) as writer:
 
         def advised() -> Iterator[tuple[Any, Recommendation]]:
             for record, result in _results(read_all(sources, cells), kb, day, lang, workers,

@@ -2,6 +2,9 @@
 action), Parquet (the same rows; the 'parquet' extra) or SQLite (a table of recommendations and
 one of actions), chosen by the file's extension; ``-`` is stdout (JSON Lines). Error records
 go out as JSON Lines. Everything is written as it comes, in input order.
+
+A CSV cell that a spreadsheet would run as a formula (client ids and the reasons that quote
+client facts are the clients' text) is written as text: see ``formula_safe``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from engine.errors import escaped_json
 from engine.models import Recommendation
 from engine.portfolio.readers import ParquetUnavailable
 
@@ -33,7 +37,20 @@ def recommendation_record(rec: Recommendation) -> dict[str, Any]:
 
 
 def json_line(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return escaped_json(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(cell: Any) -> Any:
+    """A cell for a spreadsheet (CSV, XLSX) that shows as the text it is: a text starting with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so Excel,
+    LibreOffice and Google Sheets do not evaluate it as a formula (``=HYPERLINK(...)``); other
+    values are returned as they are. ``playbook run --allow-formulas`` turns it off."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+        return "'" + cell
+    return cell
 
 
 def action_rows(rec: Recommendation) -> Iterator[tuple[Any, ...]]:
@@ -62,13 +79,16 @@ class JsonLines:
 
 
 class Csv:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], allow_formulas: bool = False) -> None:
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\n")
         self.writer.writerow(ACTION_COLUMNS)
+        self.allow_formulas = allow_formulas
 
     def write(self, rec: Recommendation) -> None:
-        self.writer.writerows(action_rows(rec))
+        rows = action_rows(rec)
+        self.writer.writerows(rows if self.allow_formulas
+                              else (tuple(map(formula_safe, row)) for row in rows))
 
     def close(self) -> None:
         self.stream.flush()
@@ -148,8 +168,9 @@ def out_format(path: str) -> str | None:
 
 
 @contextmanager
-def open_writer(path: str) -> Iterator[Writer]:
-    """A writer for ``path`` by its extension; ``-`` is JSON Lines on stdout."""
+def open_writer(path: str, *, allow_formulas: bool = False) -> Iterator[Writer]:
+    """A writer for ``path`` by its extension; ``-`` is JSON Lines on stdout. CSV cells are
+    ``formula_safe`` unless ``allow_formulas``."""
     kind = out_format(path)
     if kind in ("parquet", "sqlite"):
         writer: Writer = Parquet(Path(path)) if kind == "parquet" else Sqlite(Path(path))
@@ -157,7 +178,7 @@ def open_writer(path: str) -> Iterator[Writer]:
         writer.close()
         return
     with _text(path) as stream:
-        writer = Csv(stream) if kind == "csv" else JsonLines(stream)
+        writer = Csv(stream, allow_formulas) if kind == "csv" else JsonLines(stream)
         yield writer
         writer.close()
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.errors import escaped
+from engine.errors import escaped_line
 from engine.render.json import document
+from engine.render.output import markdown_text
 from engine.tools.impact import ActionChange, ImpactReport, Tally
 
 SIGN = {"added": "+", "removed": "-", "changed": "~"}
@@ -38,7 +39,8 @@ def text(report: ImpactReport) -> str:
         lines += ["", "By kind:", *(f"  {k:<14} {tally(t)}" for k, t in report.by_kind.items())]
         lines += ["", "By rule:", *(f"  {r:<40} {tally(t)}" for r, t in _top_rules(report))]
         lines += ["", "Segments most affected:", *(
-            f"  {s.fact}={s.value}: {s.affected} of {s.clients} ({s.pct:.1f}%)"
+            f"  {escaped_line(s.fact)}={escaped_line(s.value)}: {s.affected} of {s.clients} "
+            f"({s.pct:.1f}%)"
             for s in report.segments[:TOP] if s.affected)]
         lines += ["", "Clients:", *_client_lines(report, "  ")]
     return "\n".join(lines) + "\n"
@@ -48,6 +50,9 @@ def markdown(report: ImpactReport) -> str:
     lines = [f"### Impact of this knowledge-base change: {headline(report)}", "",
              f"kb `{report.base_kb}` -> `{report.new_kb}`, clients as of "
              f"{report.as_of.isoformat()}.", ""]
+    if report.errors:
+        lines += [f"{len(report.errors)} client(s) could not be compared: see `--format json`.",
+                  ""]
     if report.changes:
         lines += ["| kind | added | removed | changed |", "|---|---:|---:|---:|"]
         lines += [f"| {k} | {t.added} | {t.removed} | {t.changed} |"
@@ -56,7 +61,8 @@ def markdown(report: ImpactReport) -> str:
         lines += [f"| `{r}` | {t.added} | {t.removed} | {t.changed} |"
                   for r, t in _top_rules(report)]
         lines += ["", "| segment | affected | of | share |", "|---|---:|---:|---:|"]
-        lines += [f"| {s.fact}={s.value} | {s.affected} | {s.clients} | {s.pct:.1f}% |"
+        lines += [f"| {markdown_text(f'{s.fact}={s.value}')} | {s.affected} | {s.clients} | "
+                  f"{s.pct:.1f}% |"
                   for s in report.segments[:TOP] if s.affected]
         shown = list(_client_lines(report, "", CLIENTS_SHOWN))
         more = report.clients_affected - CLIENTS_SHOWN
@@ -85,7 +91,7 @@ def _client_lines(report: ImpactReport, indent: str,
             client, count = change.client_id, count + 1
             if limit is not None and count > limit:
                 return
-            yield f"{indent}~ client {escaped(client)}"
+            yield f"{indent}~ client {escaped_line(client)}"  # one line: no fence closes
         yield f"{indent}  {_change_line(change)}"
 
 

@@ -1,5 +1,7 @@
 """The run journal for people (text, en and ru) and programs (JSON).
 
+Everything the journal holds that came from clients or people (ids, titles and reasons that
+quote client facts, comments) is shown escaped, on one line (``escaped_line``).
 A run's summary reads like a plan: ``+3 new ~2 changed -1 resolved, 12 unchanged`` per client
 and in total; changes list ``+`` new, ``~`` changed and ``-`` resolved advice by client.
 """
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import TypeVar
 
-from engine.errors import escaped
+from engine.errors import escaped_line as shown
 from engine.journal import Advice, ChangeRecord, Counts, HistoryEntry, InboxItem, RunSummary
 from engine.render.json import versioned
 from engine.render.words import JOURNAL as WORDS
@@ -36,8 +38,8 @@ def run_summary_text(summary: RunSummary, lang: str = "en") -> str:
         return w["repeat"].format(**facts) + "\n"
     lines = [w["run"].format(**facts)]
     moved = [s for s in summary.clients if s.counts.new + s.counts.changed + s.counts.resolved]
-    width = max((len(escaped(s.client_id)) for s in moved), default=0)
-    lines += [f"  {escaped(s.client_id):<{width}}  {counts_text(s.counts, lang)}" for s in moved]
+    width = max((len(shown(s.client_id)) for s in moved), default=0)
+    lines += [f"  {shown(s.client_id):<{width}}  {counts_text(s.counts, lang)}" for s in moved]
     if len(moved) < len(summary.clients):
         lines.append("  " + w["quiet"].format(n=len(summary.clients) - len(moved)))
     lines.append(f"{w['total']}: {counts_text(summary.total, lang)}")
@@ -58,9 +60,9 @@ def changes_text(records: Sequence[ChangeRecord], lang: str = "en") -> str:
         return w["no_changes"] + "\n"
     lines: list[str] = []
     for client, group in _by_client(sorted(records, key=lambda r: r.client_id)):
-        lines.append(escaped(client))
-        lines += [f"  {MARK[r.change]} {r.priority:>4} {_kind(r.kind, lang)}: {r.title} "
-                  f"({r.id})" for r in group]
+        lines.append(shown(client))
+        lines += [f"  {MARK[r.change]} {r.priority:>4} {_kind(r.kind, lang)}: {shown(r.title)} "
+                  f"({shown(r.id)})" for r in group]
     total = Counts(**{c: sum(r.change == c for r in records)
                       for c in ("new", "changed", "resolved")})
     lines.append(f"{w['total']}: +{total.new} ~{total.changed} -{total.resolved}")
@@ -73,9 +75,9 @@ def inbox_text(items: Sequence[InboxItem], lang: str = "en") -> str:
         return w["empty_inbox"] + "\n"
     lines: list[str] = []
     for client, group in _by_client(items):
-        lines.append(escaped(client))
-        lines += [f"  [{w[i.status]}] {i.priority:>4} {_kind(i.kind, lang)}: {i.title} "
-                  f"({i.id})" for i in group]
+        lines.append(shown(client))
+        lines += [f"  [{w[i.status]}] {i.priority:>4} {_kind(i.kind, lang)}: {shown(i.title)} "
+                  f"({shown(i.id)})" for i in group]
     return "\n".join(lines) + "\n"
 
 
@@ -87,9 +89,10 @@ def history_text(entries: Sequence[HistoryEntry], lang: str = "en") -> str:
     for e in entries:
         when = w["run_of"].format(run=e.run_id, as_of=e.as_of) if e.run_id is not None \
             else f"{e.at:%Y-%m-%d %H:%M} {w['by_person']}"
-        extra = [x for x in (e.dismiss_reason, w["until"].format(until=e.until) if e.until
-                             else None, e.note if e.run_id is None else None) if x]
-        lines.append(f"{when}: {w[e.event]} {_kind(e.kind, lang)} {e.id}"
+        extra = [shown(x) for x in (e.dismiss_reason, w["until"].format(until=e.until)
+                                    if e.until else None, e.note if e.run_id is None else None)
+                 if x]
+        lines.append(f"{when}: {w[e.event]} {_kind(e.kind, lang)} {shown(e.id)}"
                      + (f" ({'; '.join(extra)})" if extra else ""))
     return "\n".join(lines) + "\n"
 
@@ -100,9 +103,9 @@ def advice_text(advice: Advice, lang: str = "en") -> str:
     if advice.snoozed_until:
         status += " " + w["until"].format(until=advice.snoozed_until)
     if advice.dismiss_reason:
-        status += f" ({advice.dismiss_reason})"
-    return w["now"].format(client=escaped(advice.client_id), kind=_kind(advice.kind, lang),
-                           id=advice.id, status=status) + "\n"
+        status += f" ({shown(advice.dismiss_reason)})"
+    return w["now"].format(client=shown(advice.client_id), kind=_kind(advice.kind, lang),
+                           id=shown(advice.id), status=status) + "\n"
 
 
 def records_json(records: Sequence[ChangeRecord | InboxItem | HistoryEntry]) -> str:

@@ -1,4 +1,5 @@
-"""JSON for programs: one style (UTF-8, indent 2, ISO dates) for every document the CLI prints.
+"""JSON for programs: one style (UTF-8, indent 2, ISO dates; control and invisible formatting
+characters as ``\\uXXXX`` escapes) for every document the CLI prints.
 
 Each function turns one kind of result into JSON-ready data; ``document`` writes it.
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, escaped_json
 from engine.kb.details import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import PlaybookEntry, Recommendation
@@ -35,7 +36,7 @@ from engine.tools.scenario_results import (
 
 
 def document(data: Any) -> str:
-    return json.dumps(plain(data), ensure_ascii=False, indent=2, default=str) + "\n"
+    return escaped_json(json.dumps(plain(data), ensure_ascii=False, indent=2, default=str)) + "\n"
 
 
 def plain(value: Any) -> Any:
@@ -109,7 +110,7 @@ def streamed(key: str, items: Iterable[Any], tail: Mapping[str, Any]) -> Iterato
 
 
 def _member(key: str, value: Any) -> str:
-    return f"  {json.dumps(key, ensure_ascii=False)}: {_nested(value, 1)}"
+    return f"  {escaped_json(json.dumps(key, ensure_ascii=False))}: {_nested(value, 1)}"
 
 
 def _nested(value: Any, depth: int) -> str:

@@ -1,4 +1,8 @@
-"""Markdown for people: recommendations (pull requests, wikis, tickets) and the coverage table."""
+"""Markdown for people: recommendations (pull requests, wikis, tickets) and the coverage table.
+
+Text that comes from clients (ids, names, and the reasons that quote their facts) goes through
+``markdown_text``: it shows as the text it is, never as markup. The knowledge base's own words
+(titles, playbook content) are the authors' markdown."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.render import advice
 from engine.render.groups import ALL, Group, Selection, selected
+from engine.render.output import markdown_text
 from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
 from engine.render.words import COVERAGE_HEADER, HEADERS
 from engine.tools.coverage import Coverage
@@ -22,7 +27,7 @@ class MarkdownReporter(TextReporter):
         if explanations is None:
             return recommendations(named, kb, lang, view)
         return self.separator.join(recommendations([item], kb, lang, view, explain=True) + "\n"
-                                   + explanation_summary(ex, lang, bullet="- ")
+                                   + explanation_summary(ex, lang, "- ", markdown_text)
                                    for item, ex in zip(named, explanations, strict=True))
 
 
@@ -32,7 +37,7 @@ def recommendations(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
     playbook content as paragraphs under it."""
     lines: list[str] = []
     for rec, name in named:
-        lines += [f"## {heading(rec, kb, lang, name)}", ""]
+        lines += [f"## {heading(rec, kb, lang, name, markdown_text)}", ""]
         found = selected(rec, kb, view)
         lines += [line for group in found for line in _group(group, kb, lang, view, explain)]
         if not found:
@@ -48,7 +53,7 @@ def _group(group: Group, kb: KnowledgeBase, lang: str, view: Selection, explain:
                         ", ".join(group.sources)])
     lines = [f"- {what} — {facts}", ""]
     for title, text, details in advice.sections(group, view.brief):
-        reason = text.replace("\n", " ")  # one paragraph of the list item
+        reason = markdown_text(text.replace("\n", " "))  # client text in it; one paragraph
         lines += [f"  **{_sentence(title)}** {reason}" if title else f"  {reason}", ""]
         for entry in details:
             first, *items = advice.details_lines(entry, "- ", titled=not title)

@@ -13,10 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from engine.errors import Diagnostic, escaped
+from engine.errors import Diagnostic, escaped_line
 from engine.portfolio.records import Record
 from engine.portfolio.summary import Summary
 from engine.render.json import versioned
+from engine.render.output import markdown_text
 from engine.render.text import diagnostics
 from engine.render.words import KIND_LABEL
 from engine.render.words import PORTFOLIO_WORDS as WORDS
@@ -26,13 +27,13 @@ Section = tuple[str, tuple[str, ...], list[tuple[str, ...]]]
 
 
 def _sections(summary: Summary, lang: str) -> list[Section]:
-    """(heading, columns, rows) of each part of the summary."""
+    """(heading, columns, rows) of each part of the summary, the cells as they are."""
     w, label = WORDS[lang], KIND_LABEL[lang]
     kinds: list[tuple[str, ...]] = [(label[k], str(summary.kinds[k])) for k in ACTION_KINDS]
     warnings: list[tuple[str, ...]] = [(f"{title} ({wid})", str(n))
                                        for wid, title, n in summary.top_warnings()]
     urgent: list[tuple[str, ...]] = [
-        (escaped(u.client_id), str(u.priority), label[u.kind], f"{u.title} ({u.action})")
+        (u.client_id, str(u.priority), label[u.kind], f"{u.title} ({u.action})")
         for u in summary.urgent()]
     return [(w["kinds"], (w["kind"], w["count"]), kinds),
             (w["warnings"], (w["warning"], w["clients"]), warnings),
@@ -51,7 +52,7 @@ def summary_table(summary: Summary, lang: str = "en", width: int = 100) -> str:
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*(Text(c) for c in row))
+            table.add_row(*(Text(escaped_line(c)) for c in row))
         console.print(table if rows else Text(f"{heading}: {w['none']}"))
     return buffer.getvalue()
 
@@ -65,7 +66,7 @@ def summary_markdown(summary: Summary, lang: str = "en") -> str:
             lines += [w["none"], ""]
             continue
         lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+        lines += ["| " + " | ".join(map(markdown_text, row)) + " |" for row in rows]
         lines.append("")
     return "\n".join(lines)
 

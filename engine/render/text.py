@@ -7,10 +7,10 @@ for a result shows it as text.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
-from engine.errors import Diagnostic, escaped
+from engine.errors import Diagnostic, escaped_line
 from engine.kb.details import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Held, PlaybookEntry, Recommendation
@@ -93,8 +93,10 @@ class TextReporter:
         return Output(_summary(kb, errors, warnings, strict), diagnostics(problems))
 
 
-def heading(rec: Recommendation, kb: KnowledgeBase, lang: str, name: str | None) -> str:
-    label = escaped(f"{rec.client_id} ({name})" if name else rec.client_id)
+def heading(rec: Recommendation, kb: KnowledgeBase, lang: str, name: str | None,
+            shown: Callable[[str], str] = escaped_line) -> str:
+    """``id (name) · as of DAY · kb VERSION``, the client's words made safe by ``shown``."""
+    label = shown(f"{rec.client_id} ({name})" if name else rec.client_id)
     return f"{label} · {HEADERS[lang][7]} {rec.as_of.isoformat()} · kb {kb.version}"
 
 
@@ -193,14 +195,16 @@ def _held_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
     return lines + ["  " + held_text(h, words) for h in ex.held]
 
 
-def held_text(h: Held, words: dict[str, str]) -> str:
-    """``serm (Offer SERM): held by optimise_in_band: why``."""
+def held_text(h: Held, words: dict[str, str], shown: Callable[[str], str] = str) -> str:
+    """``serm (Offer SERM): held by optimise_in_band: why`` (the why made safe by ``shown``)."""
     return words["held_by"].format(step=h.step, title=h.title, rules=", ".join(h.rules),
-                                   why=h.reason)
+                                   why=shown(h.reason))
 
 
-def explanation_summary(ex: Explanation, lang: str = "en", bullet: str = "") -> str:
-    """After a client's table in ``dry-run --explain``: the rules that fired and were suppressed."""
+def explanation_summary(ex: Explanation, lang: str = "en", bullet: str = "",
+                        shown: Callable[[str], str] = str) -> str:
+    """After a client's table in ``dry-run --explain``: the rules that fired and were suppressed
+    (the reasons, which hold client text, made safe by ``shown``)."""
     words = EXPLAIN_LABELS[lang]
     fired = [f"{r.id} ({r.location})" for r in ex.rules if r.status == "fired"]
     lines = [f"{words['rules_fired']}: " + (", ".join(fired) or words["none"])]
@@ -208,7 +212,7 @@ def explanation_summary(ex: Explanation, lang: str = "en", bullet: str = "") -> 
               + words["won_by"].format(group=r.group, winner=r.winner)
               for r in ex.rules if r.status == "suppressed"]
     lines += [f"{words['dropped']}: " + _asked_for(d, words, lang) for d in ex.dropped]
-    lines += [f"{words['held']}: {held_text(h, words)}" for h in ex.held]
+    lines += [f"{words['held']}: {held_text(h, words, shown)}" for h in ex.held]
     return "".join(f"{bullet}{line}\n" for line in lines) + "\n"
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from engine.errors import escaped_json
 from engine.tools.kb_schemas import specialise
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def schema(kind: str, kb: KnowledgeBase | None = None) -> dict[str, Any]:
 
 
 def render(kind: str, kb: KnowledgeBase | None = None) -> str:
-    return json.dumps(schema(kind, kb), indent=2, ensure_ascii=False) + "\n"
+    return escaped_json(json.dumps(schema(kind, kb), indent=2, ensure_ascii=False)) + "\n"
 
 
 def write_all(folder: Path, kb: KnowledgeBase | None = None) -> list[Path]:
