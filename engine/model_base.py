@@ -1,11 +1,13 @@
 """The base of every pydantic model: frozen, unknown keys forbidden (a typo is an error naming
-the key), no NaN or infinity; and ``trusted`` construction for data the engine built itself."""
+the key), no NaN or infinity; ``trusted`` construction for data the engine built itself; and the
+one-line text of ids and names."""
 
 from __future__ import annotations
 
-from typing import Any, Self
+import re
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 # Frozen models are written once, in trusted(), straight through pydantic's own slots.
 _new, _set = object.__new__, object.__setattr__
@@ -31,3 +33,21 @@ class Model(BaseModel):
         _set_extra(obj, None)
         _set_private(obj, None)
         return obj
+
+
+# ids and names are shown on one line everywhere (headings, table cells, CSV cells, the
+# journal): a line break or control character in one is refused where it is read
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ONE_LINE_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"  # for JSON Schema
+
+
+def _one_line(text: str) -> str:
+    bad = _NOT_ONE_LINE.search(text)
+    if bad:
+        raise ValueError(f"one line of text expected: U+{ord(bad.group(0)):04X} (a line break "
+                         f"or control character) at character {bad.start() + 1}")
+    return text
+
+
+OneLine = Annotated[str, AfterValidator(_one_line), Field(json_schema_extra={
+    "pattern": ONE_LINE_PATTERN})]

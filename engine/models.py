@@ -6,10 +6,9 @@ Every model is frozen and forbids unknown keys, so a typo is an error naming the
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from engine.bounds import (
     MAX_COUNT,
@@ -20,6 +19,7 @@ from engine.bounds import (
     MIN_KPI_TARGET,
 )
 from engine.model_base import Model as Model
+from engine.model_base import OneLine
 from engine.vocabulary import ActionKind
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -27,23 +27,6 @@ SourceId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*\d$")]
 StrictInt = Annotated[int, Field(strict=True)]
 Number = Annotated[float, Field(strict=True)]
 Month = Annotated[int, Field(strict=True, ge=1, le=12)]
-
-# ids and names are shown on one line everywhere (headings, table cells, CSV cells, the
-# journal): a line break or control character in one is refused where it is read
-_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-ONE_LINE_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"  # for JSON Schema
-
-
-def _one_line(text: str) -> str:
-    bad = _NOT_ONE_LINE.search(text)
-    if bad:
-        raise ValueError(f"one line of text expected: U+{ord(bad.group(0)):04X} (a line break "
-                         f"or control character) at character {bad.start() + 1}")
-    return text
-
-
-OneLine = Annotated[str, AfterValidator(_one_line), Field(json_schema_extra={
-    "pattern": ONE_LINE_PATTERN})]
 ClientId = Annotated[OneLine, Field(min_length=1, max_length=MAX_ID_LENGTH)]
 
 Bounded = Annotated[float, Field(strict=True, gt=-MAX_MAGNITUDE, lt=MAX_MAGNITUDE)]
