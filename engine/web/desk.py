@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import DiagnosticsError
@@ -71,14 +71,22 @@ def link(url: object) -> str | None:
         else None
 
 
-@dataclass
 class Desk:
-    """The pages' view of one journal and one knowledge base."""
+    """The pages' view of one journal and one knowledge base: given, or (for a service that
+    opens them when it starts) functions that return them when a page asks."""
 
-    journal: Journal
-    kb: KnowledgeBase
-    today: Callable[[], dt.date] = dt.date.today
-    _words: dict[tuple[str, str], dict[tuple[str, str], Action]] = field(default_factory=dict)
+    def __init__(self, journal: Journal | Callable[[], Journal],
+                 kb: KnowledgeBase | Callable[[], KnowledgeBase],
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        self._journal, self._kb, self.today = journal, kb, today
+
+    @property
+    def journal(self) -> Journal:
+        return self._journal if isinstance(self._journal, Journal) else self._journal()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._kb if isinstance(self._kb, KnowledgeBase) else self._kb()
 
     def portfolio(self) -> dict[str, Facts]:
         """Each client's facts as the latest complete run recorded them, by id."""

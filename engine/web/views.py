@@ -35,7 +35,7 @@ class Card:
     client_id: str
     name: str
     owner: str | None
-    project_type: str | None
+    journey: str | None  # the title of the client's journey map (its project type)
     industry: str | None
     budget: float | None
     nps: int | None
@@ -65,7 +65,9 @@ def card(desk: Desk, facts: Facts, lang: str) -> Card:
     except DiagnosticsError:  # nothing recorded for it yet
         entries = []
     history = [_event(e, titles.get((e.kind, e.id), e.id)) for e in reversed(entries)]
-    return Card(str(facts["id"]), name_of(facts), facts.get("owner"), facts.get("project_type"),
+    journey = desk.kb.journeys.get(str(facts.get("project_type")))
+    return Card(str(facts["id"]), name_of(facts), facts.get("owner"),
+                journey.spec.title.get(lang) if journey else facts.get("project_type"),
                 facts.get("industry"), facts.get("monthly_budget"), facts.get("nps"),
                 _day(facts.get("client_since")), _day(facts.get("last_contact_on")),
                 link(facts.get("crm_url")), rec.as_of, group_views(rec, desk.kb, lang),

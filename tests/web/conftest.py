@@ -27,7 +27,8 @@ def journal_path(tmp_path: Path) -> Path:
 def client_at(journal_path: Path) -> Iterator[Any]:
     """A function: an httpx client of the app as seen from an address."""
     opened = journal.open(journal_path)
-    app = pages_app(demo.settings(), Desk(opened, engine.default_kb(), today=lambda: demo.AS_OF))
+    desk = Desk(lambda: opened, engine.default_kb, today=lambda: demo.AS_OF)  # as a service
+    app = pages_app(demo.settings(), desk)  # that opens them when it starts gives them
     clients: list[TestClient] = []
 
     def make(host: str = "127.0.0.1") -> TestClient:
