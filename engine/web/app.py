@@ -59,10 +59,24 @@ def language(request: Request, person: Person | None) -> str:
     chosen = request.session.get("lang") or (person.lang if person else None)
     if chosen in LANGUAGES:
         return str(chosen)
-    wanted = [part.split(";")[0].strip().replace("-", "_")
-              for part in request.headers.get("accept-language", "").split(",")]
-    found = negotiate_locale([w for w in wanted if w and w != "*"], list(LANGUAGES))
+    found = negotiate_locale(accepted(request.headers.get("accept-language", "")),
+                             list(LANGUAGES))
     return str(Locale.parse(found).language) if found else "en"
+
+
+def accepted(header: str) -> list[str]:
+    """The languages of an Accept-Language header, most wanted first (by their q values)."""
+    ranked = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = params.strip().removeprefix("q=")
+        try:
+            weight = float(quality) if params else 1.0
+        except ValueError:
+            weight = 0.0
+        if tag and tag != "*" and weight > 0:
+            ranked.append((-weight, position, tag.strip().replace("-", "_")))
+    return [tag for *_, tag in sorted(ranked)]
 
 
 class Site:
