@@ -108,10 +108,10 @@ def sign_in(page: Any, base: str, login: str) -> None:
     page.goto(f"{base}/signin")
     page.locator("input[name=user]").fill(login)
     page.locator("input[name=password]").fill(PASSWORDS[login])
-    page.locator("form.signin button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.signin button").click()
 
 
 def sign_out(page: Any) -> None:
-    page.locator("form[action$='/signout'] button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form[action$='/signout'] button").click()

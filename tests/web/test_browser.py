@@ -58,7 +58,8 @@ def test_a_manager_s_morning_and_the_head_s_counts(page: Any, site: str,
     assert int(open_before) == count > 3
     done = page.locator("article.todo").first
     done_title = done.get_by_role("heading").inner_text()
-    done.get_by_role("button", name=re.compile("^Done")).click()
+    with page.expect_navigation():
+        done.get_by_role("button", name=re.compile("^Done")).click()
     assert page.get_by_role("status").inner_text() == f"Marked done: {done_title}"
     assert total(page) == count - 1
 
@@ -71,15 +72,16 @@ def test_a_manager_s_morning_and_the_head_s_counts(page: Any, site: str,
     page.keyboard.press("Tab")
     page.keyboard.type("budget frozen till spring")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_role("status").inner_text().startswith("Dismissed: ")
     assert total(page) == count - 2
 
     snoozed = page.locator("article.todo").first
     snoozed.locator("summary", has_text="Snooze").click()
     snoozed.get_by_label("Until").fill("2026-10-22")
-    snoozed.get_by_role("button", name="Snooze", exact=True).click()
+    with page.expect_navigation():
+        snoozed.get_by_role("button", name="Snooze", exact=True).click()
     assert page.get_by_role("status").inner_text().startswith("Snoozed until Oct 22, 2026: ")
     assert total(page) == count - 3
 
@@ -105,7 +107,8 @@ def test_a_manager_s_morning_and_the_head_s_counts(page: Any, site: str,
 
     demo.sign_in(page, site, "olga")
     assert anna_row(page, site) == [clients, str(count - 3), "—", "—", "1 / 1", "1 / 1"]
-    page.get_by_role("link", name=demo.ANNA).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=demo.ANNA).click()
     assert page.get_by_role("heading", level=1).inner_text() == f"The day of {demo.ANNA}"
     assert total(page) == count - 3
 
