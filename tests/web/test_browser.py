@@ -17,6 +17,7 @@ from engine import journal
 from tests.web import demo
 
 SERIOUS = ("serious", "critical")
+pytestmark = pytest.mark.slow  # a browser and a server: seconds each
 
 
 @pytest.fixture

@@ -167,6 +167,7 @@ def test_every_word_of_the_templates_has_its_russian() -> None:
             or (isinstance(m.string, tuple) and not all(m.string))] == []
 
 
+@pytest.mark.slow
 def test_uvicorn_serves_the_pages_from_the_environment(journal_path: Path,
                                                        tmp_path: Path) -> None:
     config = tmp_path / "playbook.toml"
