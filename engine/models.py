@@ -122,9 +122,10 @@ class Action(Model):
 
 
 class Held(Model):
-    """A journey step a matching rule holds back: neither the rules nor the journey propose it."""
+    """A journey step or a playbook entry a matching rule holds back: nobody proposes it."""
 
-    step: str
+    kind: Literal["step", "communication"]
+    id: str  # the journey step or playbook entry
     title: str
     rules: tuple[str, ...]  # the rules that hold it, rank order
     reason: str  # the reason of the first of them
@@ -135,7 +136,7 @@ class Recommendation(Model):
     as_of: dt.date
     kb_version: str
     actions: list[Action]
-    held: list[Held] = []  # steps that would have been proposed but a matching rule holds
+    held: list[Held] = []  # steps and entries that would have been proposed but a rule holds
     notes: list[str] = []  # what the engine ignored or assumed about the client's input
 
 
@@ -174,12 +175,16 @@ class ActionSpec(Model):
 
 
 class HoldSpec(Model):
-    """What a rule holds back while it matches: steps by id, by category or by phase (each one
-    name or a list), and why."""
+    """What a rule holds back while it matches: journey steps by id, by category or by phase,
+    and playbook entries by category (each one name or a list), and why. A step held by its
+    category or phase is spared when it starts a service the client already buys (the step's
+    ``service``); a step named by id is always held. With ``at_most``, the hold paces instead:
+    of what it covers, at most that many offers are proposed, the most important first."""
 
     step: Id | list[Id] = []
     category: Id | list[Id] = []
     phase: Id | list[Id] = []
+    at_most: Annotated[int, Field(strict=True, ge=1)] | None = None
     reason: Text
 
     def names(self, what: str) -> list[str]:
@@ -268,6 +273,9 @@ class Step(Model):
     title: Text
     phase: Id
     category: Id = "operational"  # operational, new_service, sales, contract, ... (holds use it)
+    service: Annotated[Id | None, Field(
+        description="the client service this step starts (a service id): a hold by category or "
+                    "phase spares the step when the client already buys that service")] = None
     after: list[Id] = []  # every one of these first
     after_any: list[Id] = []  # and at least one of these
     repeatable: Annotated[bool, Field(strict=True)] = False
@@ -288,6 +296,8 @@ class JourneyMapFile(Model):
 class PlaybookEntry(Model):
     id: Id
     kind: Literal["communication_guide", "segment_checklist", "report_format", "checklist"]
+    category: Annotated[Id, Field(description="what the entry is for (growth_pitch, "
+                                  "upsell_guide, ...): holds name entry categories")] = "general"
     title: Text
     summary: Text
     sources: Annotated[list[SourceId], Field(min_length=1)]

@@ -32,5 +32,5 @@ def test_every_json_document_carries_the_format_and_engine_versions(tmp_path: Pa
             else playbook(*command, "--format", "json")
         assert done.returncode == 0, (command, done.stderr)
         doc = json.loads(done.stdout)
-        assert (doc["format_version"], doc["engine_version"]) == ("1", engine.__version__), \
+        assert (doc["format_version"], doc["engine_version"]) == ("2", engine.__version__), \
             command

@@ -20,7 +20,7 @@ from engine.language import facts as factlib
 from engine.language.conditions import tests
 from engine.language.document import Document, PathKey
 from engine.matchers import build
-from engine.models import JournalSettings, JourneyMapFile, Rule
+from engine.models import JournalSettings, JourneyMapFile, Rule, Step
 
 DOMAIN_SOURCES = tuple(f"K{i:02d}" for i in range(1, 59))
 Item = tuple[str, Any, Document, PathKey]  # (id, value, where it was written)
@@ -59,7 +59,9 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
         check_sources(threshold.sources, known_sources, doc, (*key, "sources"), problems)
     ctx = RuleContext(registry, {k: v[1].value for k, v in section["thresholds"].items()},
                       steps, set(entries), known_sources, problems)
-    ctx.holdable = holdable(f for _, f in parsed.journeys)
+    ctx.holdable = holdable((f for _, f in parsed.journeys), (v[1] for v in entries.values()))
+    _check_services(parsed, set(registry["main_channel"].values), problems)
+    _check_same_steps(parsed, problems)
     compiled = [ctx.compile(rule, doc, key) for rule, doc, key in _rules(parsed, problems)]
     journal = _journal(parsed, {r.id for _, f in parsed.rules for r in f.rules}, problems)
     problems[:] = without_echoes(problems, parsed.unsure)
@@ -129,6 +131,40 @@ def _check_checklists(parsed: Parsed, entries: set[str], problems: list[Diagnost
         hint=did_you_mean(step.checklist, entries))
         for doc, spec in parsed.journeys for i, step in enumerate(spec.steps)
         if step.checklist is not None and step.checklist not in entries)
+
+
+def _check_services(parsed: Parsed, services: set[str], problems: list[Diagnostic]) -> None:
+    """A step's ``service:`` names a service the client facts know."""
+    problems.extend(Diagnostic(
+        "unknown-service", f"step '{step.id}' starts unknown service '{step.service}'",
+        doc.loc(("steps", i, "service")), expected="a service id (services: in a rules file)",
+        hint=did_you_mean(step.service, services))
+        for doc, spec in parsed.journeys for i, step in enumerate(spec.steps)
+        if step.service is not None and step.service not in services)
+
+
+def _check_same_steps(parsed: Parsed, problems: list[Diagnostic]) -> None:
+    """A step id means one thing on every journey: the same category, phase and service in
+    every map it appears in (holds name categories and phases, so they must mean the same
+    everywhere). Each map that differs from the first to write the step is an error."""
+    first: dict[str, tuple[Document, PathKey, str, Step]] = {}
+    for doc, spec in sorted(parsed.journeys, key=lambda d: d[0].path):
+        for i, step in enumerate(spec.steps):
+            found = first.setdefault(step.id, (doc, ("steps", i), spec.project_type, step))
+            ref_doc, ref_key, ref_type, ref = found
+            if ref_doc is doc:  # the first, or a duplicate in one map (its own mistake)
+                continue
+            for field in ("category", "phase", "service"):
+                mine, theirs = getattr(step, field), getattr(ref, field)
+                if mine == theirs:
+                    continue
+                here, there = (f"'{v}'" if v is not None else "none" for v in (mine, theirs))
+                problems.append(Diagnostic(
+                    "step-differs", f"step '{step.id}' has {field} {here} here but {there} on "
+                    f"the {ref_type} journey", doc.loc(("steps", i, field)),
+                    expected=f"the same {field} for '{step.id}' on every journey: {there}",
+                    hint=f"holds and reports read a step's {field} the same way on every "
+                    f"journey; the {ref_type} step is at {ref_doc.loc(ref_key)}"))
 
 
 def _locations(rules: Iterable[CompiledRule], items: dict[str, dict[str, Item]],

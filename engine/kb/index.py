@@ -69,6 +69,15 @@ class _Lazy(dict[str, V]):
         return value
 
 
+class HoldScope(NamedTuple):
+    """What one rule's hold covers on one journey (engine/runtime/guard.py applies it)."""
+
+    named: frozenset[str]  # steps named by id: always held
+    by_kind: frozenset[str]  # steps of a held category or phase: spared when already bought
+    entries: frozenset[str]  # playbook entries of a held category
+    at_most: int | None  # a pacing hold: at most this many offers of what it covers
+
+
 @dataclass(frozen=True)
 class View:
     """What recommend() needs for one language and one project type ("" for none)."""
@@ -127,7 +136,7 @@ class Index:
     facts: Mapping[str, FactType]
     rules_by_id: dict[str, CompiledRule]
     all_steps: frozenset[str]  # of every journey
-    holds: dict[str, dict[str, frozenset[str]]]  # project type -> rule id -> steps it holds
+    holds: dict[str, dict[str, HoldScope]]  # project type ("" none) -> rule id -> its hold
     units: dict[str, Unit | None]  # threshold -> its unit, for the reasons
     details: DetailsTable  # the playbook content actions bring along (engine/kb/details.py)
     memo: Memo = field(default_factory=Memo, compare=False, repr=False)
@@ -204,19 +213,24 @@ def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
                  {"warning": rule_titles, "communication": playbook_titles}, dict(thresholds),
                  dict(facts), {r.id: r for r in rules},
                  frozenset(s for j in journeys.values() for s in j.steps),
-                 {pt: {r.id: held_steps(r, j) for r in rules if r.spec.hold is not None}
-                  for pt, j in journeys.items()}, dict(units or {}),
+                 {pt: {r.id: hold_scope(r, j, playbook) for r in rules if r.spec.hold is not None}
+                  for pt, j in [("", None), *journeys.items()]}, dict(units or {}),
                  build_details(journeys, playbook))
 
 
-def held_steps(rule: CompiledRule, journey: Journey) -> frozenset[str]:
-    """The steps of ``journey`` a rule's hold stands for: named, or of a held category or phase."""
+def hold_scope(rule: CompiledRule, journey: Journey | None,
+               playbook: Mapping[str, PlaybookEntry]) -> HoldScope:
+    """What a rule's hold stands for on ``journey`` (None: a client without one): the steps
+    it names, the steps of a held category or phase, the entries of a held category."""
     hold = rule.spec.hold
-    if hold is None:
-        return frozenset()
+    assert hold is not None
     steps, categories, phases = (set(hold.names(w)) for w in ("step", "category", "phase"))
-    return frozenset(s for s, step in journey.steps.items()
-                     if s in steps or step.category in categories or step.phase in phases)
+    on_map = list(journey.steps.items()) if journey is not None else []
+    return HoldScope(
+        frozenset(s for s, _ in on_map if s in steps),
+        frozenset(s for s, step in on_map if s not in steps
+                  and (step.category in categories or step.phase in phases)),
+        frozenset(i for i, e in playbook.items() if e.category in categories), hold.at_most)
 
 
 def _with_steps(rule: CompiledRule, base: Proposals, journey: Journey, lang: Language,

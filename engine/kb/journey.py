@@ -21,7 +21,8 @@ class Journey:
     """One journey map's steps and prerequisites, ready for the guard: each step's all-of
     prerequisites (``prerequisites``), its any-of group (``any_of``, journey order), the
     all-of ancestors it needs whatever path is taken (``required``), every ancestor
-    (``ancestors``), and per step its category, sources, priority and titles."""
+    (``ancestors``), and per step its category, the service it starts, sources, priority and
+    titles."""
 
     def __init__(self, spec: JourneyMapFile) -> None:
         self.spec = spec
@@ -40,6 +41,7 @@ class Journey:
         self.prerequisites = {s.id: frozenset(s.after) for s in spec.steps}  # all of these
         self.any_of = {s.id: tuple(sorted(s.after_any, key=rank.__getitem__)) for s in spec.steps}
         self.categories = {s.id: s.category for s in spec.steps}
+        self.services = {s.id: s.service for s in spec.steps}  # the service a step starts
         self.on_demand = frozenset(s.id for s in spec.steps if s.on_demand)
         self.sources = {s.id: frozenset(s.sources) for s in spec.steps}
         self.priorities = {s.id: spec.default_priority if s.priority is None else s.priority

@@ -10,7 +10,7 @@ from engine.errors import Diagnostic, did_you_mean
 from engine.kb.knowledge_base import CompiledRule
 from engine.language import templates, when
 from engine.language.document import Document, PathKey
-from engine.models import JourneyMapFile, Rule
+from engine.models import JourneyMapFile, PlaybookEntry, Rule
 from engine.vocabulary import LANGUAGES, STEP_KINDS
 
 
@@ -24,17 +24,20 @@ def check_sources(ids: Iterable[str], known: set[str], doc: Document, key: PathK
                 hint=did_you_mean(source, known)))
 
 
-Holdable = dict[str, dict[str, set[str]]]  # "step" | "category" | "phase" -> name -> step ids
+# "step" | "category" | "phase" -> name -> step ids; "entry_category" -> name -> entry ids
+Holdable = dict[str, dict[str, set[str]]]
 
 
-def holdable(maps: Iterable[JourneyMapFile]) -> Holdable:
-    """What a hold may name, in any journey map: step ids, categories and phases, each with
-    the steps it stands for."""
-    out: Holdable = {"step": {}, "category": {}, "phase": {}}
+def holdable(maps: Iterable[JourneyMapFile], entries: Iterable[PlaybookEntry] = ()) -> Holdable:
+    """What a hold may name: step ids, categories and phases of any journey map, each with the
+    steps it stands for, and the categories of the playbook entries, with their entries."""
+    out: Holdable = {"step": {}, "category": {}, "phase": {}, "entry_category": {}}
     for spec in maps:
         for s in spec.steps:
             for what, name in (("step", s.id), ("category", s.category), ("phase", s.phase)):
                 out[what].setdefault(name, set()).add(s.id)
+    for entry in entries:
+        out["entry_category"].setdefault(entry.category, set()).add(entry.id)
     return out
 
 
@@ -48,7 +51,7 @@ class RuleContext:
         self.problems = problems
         self.used_facts: set[str] = set()
         self.used_thresholds: set[str] = set()
-        self.holdable: Holdable = {"step": {}, "category": {}, "phase": {}}
+        self.holdable: Holdable = {"step": {}, "category": {}, "phase": {}, "entry_category": {}}
 
     def compile(self, rule: Rule, doc: Document, key: PathKey) -> CompiledRule | None:
         before = len(self.problems)
@@ -80,26 +83,33 @@ class RuleContext:
                     hint=did_you_mean(action.target, self.entries)))
 
     def _check_hold(self, rule: Rule, doc: Document, key: PathKey) -> None:
-        """Every name in a hold is known; a rule never holds a step it proposes itself."""
+        """Every name in a hold is known (a category of a journey step or of a playbook entry);
+        a rule never holds a step or an entry it proposes itself."""
         if rule.hold is None:
             return
         held: set[str] = set()
+        entries: set[str] = set()
         for what in ("step", "category", "phase"):
             known = self.holdable[what]
+            of_entries = self.holdable["entry_category"] if what == "category" else {}
             for i, name in enumerate(rule.hold.names(what)):
-                if name in known:
-                    held |= known[name]
+                if name in known or name in of_entries:
+                    held |= known.get(name, set())
+                    entries |= of_entries.get(name, set())
                     continue
+                choices = {*known, *of_entries}
                 self.problems.append(Diagnostic(
                     f"unknown-hold-{what}", f"the hold names unknown {what} '{name}'",
-                    doc.loc((*key, "hold", what, i)),
-                    expected=f"a {what} of a journey map", hint=did_you_mean(name, known)))
+                    doc.loc((*key, "hold", what, i)), expected=f"a {what} of a journey map"
+                    + (" or of a playbook entry" if what == "category" else ""),
+                    hint=did_you_mean(name, choices)))
         for i, action in enumerate(rule.then):
-            if action.kind in STEP_KINDS and action.target in held:
+            own = held if action.kind in STEP_KINDS else entries
+            if action.kind != "warning" and action.target in own:
                 self.problems.append(Diagnostic(
                     "holds-own-step", f"rule '{rule.id}' proposes '{action.target}' and holds "
                     f"it back at the same time", doc.loc((*key, "then", i, action.kind)),
-                    expected="a hold that leaves the rule's own steps out",
+                    expected="a hold that leaves the rule's own steps and entries out",
                     hint="narrow the hold to other steps, or propose another step"))
 
     def _template(self, rule: Rule, lang: str, doc: Document,

@@ -23,6 +23,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The completed step '{step}' is not on the {journey} journey, so it was ignored.",
         "ru": "Выполненного шага «{step}» нет на карте «{journey}», поэтому он не учтён.",
     },
+    "out_of_order": {
+        "en": "{step} is marked done, but {missing} {are} not: check the record in the CRM; "
+              "nothing that depends on it is proposed until then.",
+        "ru": "Шаг {step} отмечен выполненным, но {missing} — нет: проверьте запись в CRM; "
+              "до тех пор ничего, что от него зависит, не предлагается.",
+    },
+    "out_of_order_many": {
+        "en": "{step} is marked done, but {count} steps before it are not, starting with "
+              "{first}: check the record in the CRM; nothing that depends on it is proposed "
+              "until then.",
+        "ru": "Шаг {step} отмечен выполненным, но не выполнены шаги до него ({count}), начиная с "
+              "{first}: проверьте запись в CRM; до тех пор ничего, что от него зависит, "
+              "не предлагается.",
+    },
     "one_of": {"en": "one of {steps}", "ru": "одно из: {steps}"},
     "or": {"en": " or ", "ru": " или "},
 }

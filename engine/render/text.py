@@ -197,7 +197,7 @@ def _held_lines(ex: Explanation, words: dict[str, str]) -> list[str]:
 
 def held_text(h: Held, words: dict[str, str], shown: Callable[[str], str] = str) -> str:
     """``serm (Offer SERM): held by optimise_in_band: why`` (the why made safe by ``shown``)."""
-    return words["held_by"].format(step=h.step, title=h.title, rules=", ".join(h.rules),
+    return words["held_by"].format(step=h.id, title=h.title, rules=", ".join(h.rules),
                                    why=shown(h.reason))
 
 

@@ -51,7 +51,7 @@ DROPPED_WHY: dict[str, dict[str, str]] = {
         "not_on_journey": "the {journey} journey has no step '{step}'",
         "already_done": "already done, and the journey does not repeat it",
         "held": "held back by rule '{by}'",
-        "steps_held": "its steps are held back",
+        "paced": "one offer at a time: held back by rule '{by}'",
     },
     "ru": {
         "no_journey": "у клиента нет известного project_type, поэтому нет карты пути для "
@@ -59,7 +59,7 @@ DROPPED_WHY: dict[str, dict[str, str]] = {
         "not_on_journey": "на карте {journey} нет шага '{step}'",
         "already_done": "уже сделано, а карта пути этот шаг не повторяет",
         "held": "придержано правилом '{by}'",
-        "steps_held": "его шаги придержаны",
+        "paced": "по одному предложению за раз: придержано правилом '{by}'",
     },
 }
 

@@ -1,18 +1,28 @@
-"""The journey guard: for one client, which journey steps may be proposed now, and why the others
-may not. The journey order is law: a step is never proposed before its prerequisites.
+"""The journey guard: for one client, which journey steps and playbook entries may be proposed
+now, and why the others may not. The journey order is law: a step is never proposed before all
+its ancestors are done.
 
 The journey itself is plain graph data (engine/kb/journey.py: steps, their all-of and any-of
 prerequisites, the journey order). Here, for one client's done steps:
 
-- **ready**: every all-of prerequisite done, and one of the any-of ones (if it has any);
+- **coherent**: the done steps whose own prerequisites are coherent (every all-of one, one of
+  each any-of group), all the way back to the first contact; a step ticked out of order in a
+  CRM is done but not coherent (``out_of_order``), and opens nothing after it;
+- **ready**: every all-of prerequisite coherent, and one of the any-of ones (if it has any);
 - **waits for**: what a step that is not ready waits for (``Waiting``): the steps it needs,
   followed back through all-of links, that are not done, in journey order; its any-of groups
-  none of whose steps is done; and which of those can start now;
+  with no coherent step; and which of those (or of what a group's out-of-order member lacks)
+  can start now;
 - **frontier**: the steps not done that are ready, in journey order (on-demand steps are left
   to the rules): what the journey alone proposes next;
-- **held**: a matching rule with a ``hold`` holds journey steps back (by id, category or
-  phase): a held step is proposed by nobody, neither by a rule nor by the frontier;
-- **dropped**: a step a rule asks for that cannot be proposed at all, with a code saying why
+- **held**: a matching rule with a ``hold`` holds back what its advice contradicts: journey
+  steps by id, category or phase, and playbook entries by category. A step held by its
+  category or phase is spared when it starts a service the client already buys (the step's
+  ``service``); a step named by id is always held. A held step or entry is proposed by nobody.
+  A rule's advice stands or falls as one piece (``piece``): when a hold stops any step or
+  entry a rule proposes, all of them are held; its warnings stay. A pacing hold (``at_most``)
+  holds nothing outright: of the offers it covers, the first ``at_most`` are kept (``paced``);
+- **dropped**: a step or entry a rule asks for that is not proposed, with a code saying why
   (``DROP_CODES``; the words for people are in engine/render/words.py).
 
 ``Guard.ask`` gives the verdict on one step a rule asks for; the planner
@@ -23,17 +33,20 @@ open is worked out once per journey and distinct set, in the knowledge base's me
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal, NamedTuple
 
+from engine.kb.index import HoldScope
 from engine.kb.journey import Journey
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.rule import CompiledRule
 
 # Why a step (or a playbook entry) a rule asks for was dropped; render/words.py says it
-DropCode = Literal["no_journey", "not_on_journey", "already_done", "held", "steps_held"]
+DropCode = Literal["no_journey", "not_on_journey", "already_done", "held", "paced"]
 DROP_CODES: tuple[DropCode, ...] = ("no_journey", "not_on_journey", "already_done", "held",
-                                    "steps_held")
+                                    "paced")
+HeldKind = Literal["step", "communication"]
+Target = tuple[HeldKind, str]  # a journey step or a playbook entry
 
 
 class Dropped(NamedTuple):
@@ -51,7 +64,7 @@ class Waiting(NamedTuple):
     """What a step waits for, for one set of done steps."""
 
     missing: tuple[str, ...]  # every step it needs (transitively, through all-of), journey order
-    one_of: tuple[tuple[str, ...], ...]  # any-of groups none of whose steps is done
+    one_of: tuple[tuple[str, ...], ...]  # any-of groups none of whose steps is done in order
     ready: tuple[str, ...]  # the missing steps and group members that can start now
 
 
@@ -70,10 +83,49 @@ DROPPED: Literal["dropped"] = "dropped"
 Verdict = Literal["ready", "held", "dropped"] | Blocked
 
 
-def is_ready(journey: Journey, step: str, done: frozenset[str]) -> bool:
-    """Every all-of prerequisite done, and one of the any-of ones (if it has any)."""
+class Offer(NamedTuple):
+    """A planned action a pacing hold may count: its key in the plan, what it is, and the rules
+    that propose it, in the recommendation's documented order."""
+
+    key: tuple[str, str]
+    target: Target
+    rules: tuple[str, ...]
+
+
+def coherent(journey: Journey, done: Collection[str],
+             memo: dict[Any, Any] | None = None) -> frozenset[str]:
+    """The done steps whose prerequisites are all coherent, back to the first contact."""
+    done = _frozen(done)
+    key = ("", done)  # no step id is empty
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        ok: set[str] = set()
+        for s in journey.order:  # prerequisites come first in journey order
+            if s in done and _ready_in(journey, s, ok):
+                ok.add(s)
+        found = frozenset(ok)
+        if memo is not None:
+            _remember(memo, key, found)
+    return found
+
+
+def _ready_in(journey: Journey, step: str, counted: Collection[str]) -> bool:
     any_of = journey.any_of[step]
-    return journey.prerequisites[step] <= done and (not any_of or not done.isdisjoint(any_of))
+    return all(p in counted for p in journey.prerequisites[step]) and (
+        not any_of or any(p in counted for p in any_of))
+
+
+def is_ready(journey: Journey, step: str, done: Collection[str],
+             memo: dict[Any, Any] | None = None) -> bool:
+    """Every all-of prerequisite done coherently, and one of the any-of ones (if any)."""
+    return _ready_in(journey, step, coherent(journey, done, memo))
+
+
+def out_of_order(journey: Journey, done: Collection[str],
+                 memo: dict[Any, Any] | None = None) -> tuple[str, ...]:
+    """The done steps whose ancestors are not all done, in journey order."""
+    ok = coherent(journey, done, memo)
+    return tuple([s for s in journey.order if s in done and s not in ok])
 
 
 def frontier(journey: Journey, done: Collection[str], memo: dict[Any, Any] | None = None
@@ -82,10 +134,10 @@ def frontier(journey: Journey, done: Collection[str], memo: dict[Any, Any] | Non
     left to the rules."""
     done = _frozen(done)
     if memo is None:
-        return _open_steps(journey, done)
+        return _open_steps(journey, done, coherent(journey, done))
     found = memo.get(done)
     if found is None:
-        found = _remember(memo, done, _open_steps(journey, done))
+        found = _remember(memo, done, _open_steps(journey, done, coherent(journey, done, memo)))
     return found  # type: ignore[no-any-return]
 
 
@@ -94,33 +146,38 @@ def waiting(journey: Journey, step: str, done: Collection[str],
     """What ``step`` waits for, and which of those can start now."""
     done = _frozen(done)
     if memo is None:
-        return _waits_for(journey, step, done)
+        return _waits_for(journey, step, done, coherent(journey, done))
     key = (step, done)
     found = memo.get(key)
     if found is None:
-        found = _remember(memo, key, _waits_for(journey, step, done))
+        found = _remember(memo, key,
+                          _waits_for(journey, step, done, coherent(journey, done, memo)))
     return found  # type: ignore[no-any-return]
 
 
-def _open_steps(journey: Journey, done: frozenset[str]) -> tuple[str, ...]:
+def _open_steps(journey: Journey, done: frozenset[str], ok: frozenset[str]) -> tuple[str, ...]:
     return tuple([s for s, after, any_of in journey.proposable if s not in done
-                  and after <= done and (not any_of or not done.isdisjoint(any_of))])
+                  and after <= ok and (not any_of or not ok.isdisjoint(any_of))])
 
 
-def _waits_for(journey: Journey, step: str, done: frozenset[str]) -> Waiting:
-    """All-of prerequisites are followed back transitively; an any-of group none of whose
-    steps is done is reported as a group (which of its steps to do is the team's choice)."""
+def _waits_for(journey: Journey, step: str, done: frozenset[str],
+               ok: frozenset[str]) -> Waiting:
+    """All-of prerequisites are followed back transitively; an any-of group with no coherent
+    step is reported as a group (which of its steps to do is the team's choice)."""
     groups: list[tuple[str, ...]] = []
     for s in (step, *journey.required[step]):
         group = journey.any_of[s]
-        if ((s not in done or s == step) and group and done.isdisjoint(group)
+        if ((s not in ok or s == step) and group and ok.isdisjoint(group)
                 and group not in groups):
             groups.append(group)
     rank = journey.rank
     missing = tuple([s for s in journey.required[step] if s not in done])
     one_of = tuple(sorted(groups, key=lambda g: rank[g[0]]))
-    candidates = {*missing, *(m for g in one_of for m in g if m not in done)}
-    ready = tuple(sorted((s for s in candidates if is_ready(journey, s, done)),
+    members = [m for g in one_of for m in g]  # a member ticked out of order: what it lacks
+    candidates = {*missing, *(m for m in members if m not in done),
+                  *(a for m in members if m in done for a in journey.required[m]
+                    if a not in done)}
+    ready = tuple(sorted((s for s in candidates if _ready_in(journey, s, ok)),
                          key=rank.__getitem__))
     return Waiting(missing, one_of, ready)
 
@@ -140,50 +197,91 @@ def _frozen(done: Collection[str]) -> frozenset[str]:
 
 
 class Guard:
-    """The journey guard of one recommendation: the client's journey and done steps, the steps
-    the matching rules hold back, and what was held or dropped while the rules asked."""
+    """The journey guard of one recommendation: the client's journey, done steps and bought
+    services, what the matching rules hold back, and what was held or dropped while the rules
+    asked."""
 
-    __slots__ = ("_memo", "done", "dropped", "held", "holding", "journey")
+    __slots__ = ("_memo", "bought", "done", "dropped", "held", "holding", "journey", "pacing")
 
     def __init__(self, kb: KnowledgeBase, journey: Journey | None, done: frozenset[str],
-                 matched: Iterable[CompiledRule]) -> None:
+                 matched: Iterable[CompiledRule], bought: frozenset[str] = frozenset()) -> None:
         self.journey = journey
         self.done = done
+        self.bought = bought
         self._memo = kb.index.memo.guard(journey.project_type) if journey else {}
-        self.holding: dict[str, list[CompiledRule]] = {}  # step -> matching rules holding it
-        by_rule = kb.index.holds.get(journey.project_type, {}) if journey else {}
-        if by_rule:
+        self.holding: dict[Target, list[CompiledRule]] = {}  # what matching rules hold
+        self.pacing: list[tuple[CompiledRule, HoldScope]] = []  # one offer at a time, ...
+        scopes = kb.index.holds.get(journey.project_type if journey else "", {})
+        if scopes:
             for rule in matched:  # all matching rules hold, suppressed ones included
-                for step in by_rule.get(rule.id, ()):
-                    self.holding.setdefault(step, []).append(rule)
-        self.held: dict[str, None] = {}  # held steps someone would have proposed, in order
+                scope = scopes.get(rule.id)
+                if scope is None:
+                    continue
+                if scope.at_most is not None:
+                    self.pacing.append((rule, scope))
+                    continue
+                for target in self.covered(scope):
+                    self.holding.setdefault(target, []).append(rule)
+        # held steps and entries someone would have proposed, in order -> the rules holding them
+        self.held: dict[Target, tuple[CompiledRule, ...]] = {}
         # what rules asked for and did not get, by (rule, target): the first ask's place, the
         # last ask's why
         self.dropped: dict[tuple[str, str], Dropped] = {}
 
+    def covered(self, scope: HoldScope) -> list[Target]:
+        """What a hold covers for this client: the steps it names, the steps of its categories
+        and phases that start no service the client buys, the entries of its categories."""
+        services = self.journey.services if self.journey else {}
+        return [*(("step", s) for s in sorted(scope.named)),
+                *(("step", s) for s in sorted(scope.by_kind) if services[s] not in self.bought),
+                *(("communication", e) for e in sorted(scope.entries))]
+
     def ask(self, rule: CompiledRule, step: str) -> Verdict:
         """The verdict on ``step``, which ``rule`` asks for: dropped (recorded, with why),
         held, ready, or blocked with what it waits for."""
+        if self.unproposable(rule, step):
+            return DROPPED
         journey, done = self.journey, self.done
-        if journey is None:
-            return self.drop(rule, step, "no_journey")
-        if step not in journey.steps:
-            return self.drop(rule, step, "not_on_journey", journey=journey.project_type)
-        if step in done and not journey.steps[step].repeatable:
-            return self.drop(rule, step, "already_done")
+        assert journey is not None
         if self.holding and self._holds(step, rule):
             return HELD
-        if is_ready(journey, step, done):
+        if is_ready(journey, step, done, self._memo):
             return READY
         missing, one_of, ready = waiting(journey, step, done, self._memo)
         if self.holding:
             ready = tuple([m for m in ready if not self._holds(m, rule)])
         return Blocked(missing, one_of, ready)
 
+    def unproposable(self, rule: CompiledRule, step: str) -> bool:
+        """Whether ``step`` cannot be proposed at all (no journey, not on it, done and not
+        repeated); if so, ``rule``'s ask is dropped with why."""
+        journey = self.journey
+        if journey is None:
+            return self.drop(rule, step, "no_journey") is DROPPED
+        if step not in journey.steps:
+            return self.drop(rule, step, "not_on_journey",
+                             journey=journey.project_type) is DROPPED
+        if step in self.done and not journey.steps[step].repeatable:
+            return self.drop(rule, step, "already_done") is DROPPED
+        return False
+
+    def piece(self, rule: CompiledRule, parts: Sequence[Target]) -> bool:
+        """Whether a hold stops any of the steps and entries a rule would propose (``parts``);
+        if so, all of them are held with it, by the rules holding the first one stopped."""
+        holders = next((self.holding[p] for p in parts if p in self.holding), None)
+        if holders is None:
+            return False
+        for target in parts:
+            found = tuple(self.holding.get(target, holders))
+            self.held.setdefault(target, found)
+            self.dropped[rule.id, target[1]] = Dropped(rule.id, target[1], "held",
+                                                       by=found[0].id)
+        return True
+
     def drop(self, rule: CompiledRule, target: str, why: DropCode, *,
              journey: str | None = None) -> Literal["dropped"]:
         """Record that ``rule``'s ``target`` (a step or a playbook entry) is not proposed."""
-        by = self.holding[target][0].id if why == "held" else None
+        by = self.holding["step", target][0].id if why == "held" else None
         self.dropped[rule.id, target] = Dropped(rule.id, target, why, journey, by)
         return DROPPED
 
@@ -196,11 +294,42 @@ class Guard:
             return tuple([s for s in steps if not self._holds(s)])
         return steps
 
+    def hidden(self) -> frozenset[str]:
+        """The entries held for this client: no step brings them along as its checklist."""
+        return frozenset(t for kind, t in self.holding if kind == "communication")
+
+    def paced(self, offers: Sequence[Offer]) -> list[tuple[str, str]]:
+        """The plan keys of the offers a pacing hold leaves out: of the offers it covers, in the
+        documented order, the first ``at_most`` are kept, each with whatever else its rules
+        propose that the hold covers; the rest are held by the pacing rule."""
+        out: list[tuple[str, str]] = []
+        for rule, scope in self.pacing:
+            assert scope.at_most is not None
+            covered = set(self.covered(scope))
+            kept_rules: set[str] = set()
+            kept = 0
+            for offer in offers:
+                if offer.target not in covered or rule.id in offer.rules or offer.key in out:
+                    continue
+                if kept_rules.intersection(offer.rules):
+                    continue  # what a kept offer's rule brings along with it
+                if kept < scope.at_most:
+                    kept += 1
+                    kept_rules.update(offer.rules)
+                    continue
+                out.append(offer.key)
+                self.held.setdefault(offer.target, (rule,))
+                for proposer in offer.rules:
+                    self.dropped[proposer, offer.target[1]] = Dropped(
+                        proposer, offer.target[1], "paced", by=rule.id)
+        return out
+
     def _holds(self, step: str, rule: CompiledRule | None = None) -> bool:
         """Whether ``step`` is held; if so it is recorded, and ``rule``'s ask dropped."""
-        if step not in self.holding:
+        holders = self.holding.get(("step", step))
+        if not holders:
             return False
-        self.held[step] = None
+        self.held.setdefault(("step", step), tuple(holders))
         if rule is not None:
             self.drop(rule, step, "held")
         return True

@@ -1,13 +1,14 @@
 """The planner: the actions of one recommendation, from what the acting rules propose and the
 journey guard allows (engine/runtime/guard.py), merged, ordered and built.
 
-The acting rules propose in rank order; each step a rule asks for goes to the guard, and its
-verdict decides: a ready step is proposed, a blocked one comes back as ``blocked`` with what it
-is ``missing`` (its reason followed by "Not yet: first ..."), and its missing prerequisites that
-are ready come back as ``next_step`` ("Do this first: ..."); a held or dropped step is not
-proposed. When every step a rule asks for is held back, its playbook entries go with them
-(they say how to do those steps); its warnings stay. Then the journey's frontier adds the next
-steps no rule asked for.
+The acting rules propose in rank order. A rule's advice is one piece: when a hold stops any
+step or playbook entry it proposes, the guard holds all of them (its warnings stay). Otherwise
+each step a rule asks for goes to the guard, and its verdict decides: a ready step is proposed,
+a blocked one comes back as ``blocked`` with what it is ``missing`` (its reason followed by "Not
+yet: first ..."), and its missing prerequisites that are ready come back as ``next_step`` ("Do
+this first: ..."); a dropped step is not proposed. Then the journey's frontier adds the next
+steps no rule asked for, and a pacing hold leaves out the offers after the first (``pace``).
+A step's checklist that a hold covers is not brought along.
 
 Two proposals of the same action merge: the higher priority sets kind and reason, their rules
 (in the order they came) and sources add up; the frontier only widens priority and sources.
@@ -30,7 +31,7 @@ from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language import phrases as i18n
 from engine.models import Action, Details
-from engine.runtime.guard import DROPPED, HELD, READY, Blocked, Guard
+from engine.runtime.guard import DROPPED, HELD, READY, Blocked, Guard, Offer, Target
 from engine.vocabulary import KIND_ORDER, STEP_KINDS, ActionKind, Language
 
 Key = tuple[str, str]  # ("step", id) for next steps and upsells, (kind, id) otherwise
@@ -92,32 +93,31 @@ class Planner:
         self.planned: dict[Key, Action | _Draft] = {}
 
     def act(self, rule: CompiledRule, reason: str) -> None:
-        """The actions of one acting rule: its steps, then the rest."""
+        """The actions of one acting rule: its steps, then the rest; held as one piece when a
+        hold stops any of its steps or entries (its warnings stay)."""
         pairs = list(zip(rule.actions, self.view.proposals[rule.id], strict=True))
-        held = [self._step(rule, target, p, reason)
-                for (kind, target), p in pairs if kind in STEP_KINDS]
+        guard = self.guard
+        parts: list[Target] = [("step", t) if k in STEP_KINDS else ("communication", t)
+                               for (k, t), _ in pairs if k != "warning"
+                               and not (k in STEP_KINDS and guard.unproposable(rule, t))]
+        held = bool(guard.holding) and guard.piece(rule, parts)
         for (kind, target), p in pairs:
-            if kind in STEP_KINDS:
-                continue
-            if held and all(held) and kind == "communication":
-                self.guard.drop(rule, target, "steps_held")
-                continue
-            assert p is not None
-            self._propose((kind, target), p, reason)
+            if kind == "warning" or (not held and kind not in STEP_KINDS):
+                assert p is not None
+                self._propose((kind, target), p, reason)
+            elif not held and ("step", target) in parts:
+                self._step(rule, target, p, reason)
 
-    def _step(self, rule: CompiledRule, target: str, p: Proposal | None, reason: str) -> bool:
-        """A step a rule asks for, as the guard rules on it; whether it was held back."""
+    def _step(self, rule: CompiledRule, target: str, p: Proposal | None, reason: str) -> None:
+        """A step a rule asks for, as the guard rules on it."""
         verdict = self.guard.ask(rule, target)
-        if verdict is HELD:
-            return True
-        if verdict is DROPPED:
-            return False
+        if verdict is HELD or verdict is DROPPED:
+            return
         if verdict is READY:
             assert p is not None
             self._propose(("step", target), p, reason)
         else:
             self._blocked(rule, target, cast(Blocked, verdict), reason)
-        return False
 
     def _blocked(self, rule: CompiledRule, target: str, blocked: Blocked, reason: str) -> None:
         """A step waiting for others: blocked, and its missing prerequisites that are ready."""
@@ -185,8 +185,25 @@ class Planner:
             if not sources <= found.sources:
                 found.sources = found.sources | sources
 
+    def pace(self) -> None:
+        """A pacing hold (one new offer at a time) leaves out the offers after the first."""
+        if not self.guard.pacing:
+            return
+        offers = [Offer(key, ("communication" if a.kind == "communication" else "step", a.id),
+                        tuple(a.rules))
+                  for key, a in sorted(self.planned.items(), key=lambda kv: _order(kv[1]))
+                  if a.kind != "warning"]
+        for key in self.guard.paced(offers):
+            del self.planned[key]
+
     def actions(self) -> list[Action]:
-        """The planned actions, in the documented order, each built once."""
-        details = self.details
-        return [a if isinstance(a, Action) else a.action(details)
-                for a in sorted(self.planned.values(), key=_order)]
+        """The planned actions, in the documented order, each built once; a checklist a hold
+        covers is not brought along."""
+        details, hidden = self.details, self.guard.hidden()
+        built = [a if isinstance(a, Action) else a.action(details)
+                 for a in sorted(self.planned.values(), key=_order)]
+        if not hidden:
+            return built
+        return [Action.trusted({**a.__dict__, "details": None})
+                if a.details is not None and a.kind != "communication"
+                and a.details.entry in hidden else a for a in built]

@@ -4,11 +4,14 @@
 2. **match**: the compiled matcher (engine/matchers/) finds the matching rules, in rank order;
    of an exclusive group only the first (highest priority, then smallest id) acts;
 3. **guard**: the journey guard (engine/runtime/guard.py) rules on every step a rule asks for:
-   ready, blocked (with what it waits for), held back by a matching rule, or dropped;
+   ready (all its ancestors done), blocked (with what it waits for), held back by a matching
+   rule (with the playbook entries a hold covers), or dropped;
 4. **plan**: the planner (engine/runtime/plan.py) turns the acting rules' proposals and the
-   guard's verdicts into actions, adds the journey's frontier, merges and orders them;
-5. the Recommendation: the actions, the held steps (``held``), and what the engine ignored in
-   the client's input (``notes``: done steps the client's journey lacks).
+   guard's verdicts into actions, adds the journey's frontier, paces the offers for a contact
+   who needs small steps, merges and orders them;
+5. the Recommendation: the actions, the held steps and entries (``held``), and what the engine
+   ignored or doubts in the client's input (``notes``: done steps the client's journey lacks,
+   done steps whose ancestors are not done).
 
 ``evaluate`` gives the same recommendation and what happened inside it (``Evaluation``: facts,
 matched, acting and suppressed rules, what was dropped and why, as codes): the data behind
@@ -28,7 +31,7 @@ from engine.language import phrases as i18n
 from engine.models import Client, Held, Recommendation
 from engine.runtime.clients import coerce
 from engine.runtime.derived import derive
-from engine.runtime.guard import Dropped, Guard
+from engine.runtime.guard import Dropped, Guard, out_of_order, waiting
 from engine.runtime.plan import Planner
 from engine.vocabulary import LANGUAGES, Language
 
@@ -85,7 +88,8 @@ def _plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: Language) -> 
     matched = [kb.rules[i] for i in kb.matcher.match(values, client.id)]
     acting, suppressed = resolve_groups(matched)
     journey = kb.journeys.get(client.project_type or "")
-    guard = Guard(kb, journey, frozenset(client.completed_steps), matched)
+    guard = Guard(kb, journey, frozenset(client.completed_steps), matched,
+                  frozenset(client.services or ()))
     project_type = journey.project_type if journey else ""
     view = kb.index.view(lang, project_type)
     planner = Planner(view, kb.index.details[lang, project_type], guard, lang)
@@ -93,6 +97,7 @@ def _plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: Language) -> 
     for rule in acting:
         planner.act(rule, reasons[rule.id].render(facts))
     planner.frontier()
+    planner.pace()
     return _Planned(facts, matched, acting, suppressed, planner)
 
 
@@ -117,31 +122,57 @@ def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
     planner = done.planner
     return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
                                    "kb_version": kb.version, "actions": planner.actions(),
-                                   "held": _held(planner.guard, planner.lang),
+                                   "held": _held(kb, planner),
                                    "notes": _notes(kb, client, planner.lang)})
 
 
-def _held(guard: Guard, lang: Language) -> list[Held]:
-    """The held steps someone would have proposed, with the rules holding them and the first
-    one's reason."""
-    journey = guard.journey
-    if journey is None or not guard.held:
+def _held(kb: KnowledgeBase, planner: Planner) -> list[Held]:
+    """The held steps and entries someone would have proposed (and nobody proposes after all),
+    with the rules holding them and the first one's reason."""
+    guard, lang = planner.guard, planner.lang
+    if not guard.held:
         return []
+    titles = {"step": planner.view.titles,
+              "communication": kb.index.titles["communication"][lang]}
+    proposed = {("communication" if kind == "communication" else "step", i)
+                for kind, i in planner.planned}
     held = []
-    for step in guard.held:
-        rules = guard.holding[step]
+    for (kind, target), rules in guard.held.items():
+        if (kind, target) in proposed:
+            continue
         hold = rules[0].spec.hold
         assert hold is not None
-        held.append(Held.trusted({"step": step, "title": journey.titles[lang][step],
+        held.append(Held.trusted({"kind": kind, "id": target, "title": titles[kind][target],
                                   "rules": tuple([r.id for r in rules]),
                                   "reason": hold.reason.get(lang)}))
     return held
 
 
+MAX_NAMED = 3  # an out-of-order note names at most this many missing steps, else the earliest
+
+
 def _notes(kb: KnowledgeBase, client: Client, lang: str) -> list[str]:
-    """What the engine ignored in the client's input: done steps this journey does not have."""
+    """What the engine ignored or doubts in the client's input: done steps this journey does
+    not have, and done steps whose ancestors are not all done (a CRM ticked out of order),
+    with what is missing."""
     journey = kb.journeys.get(client.project_type or "")
-    if journey is None or journey.step_ids.issuperset(client.completed_steps):
+    if journey is None or not client.completed_steps:
         return []
-    return [i18n.say("foreign_step", lang, step=step, journey=journey.spec.title.get(lang))
-            for step in client.completed_steps if step not in journey.step_ids]
+    notes = [i18n.say("foreign_step", lang, step=step, journey=journey.spec.title.get(lang))
+             for step in client.completed_steps if step not in journey.step_ids]
+    done = frozenset(client.completed_steps)
+    memo = kb.index.memo.guard(journey.project_type)
+    quoted = {s: i18n.say("quoted", lang, text=t) for s, t in journey.titles[lang].items()}
+    for step in out_of_order(journey, done, memo):
+        missing, one_of, ready = waiting(journey, step, done, memo)
+        count = len(missing) + len(one_of)
+        if count > MAX_NAMED:  # name the earliest, the ones that can start now
+            notes.append(i18n.say("out_of_order_many", lang, step=quoted[step],
+                                  count=str(count),
+                                  first=i18n.listing([quoted[s] for s in ready], [], lang)))
+            continue
+        notes.append(i18n.say("out_of_order", lang, step=quoted[step],
+                              are="are" if count > 1 else "is", missing=i18n.listing(
+                                  [quoted[s] for s in missing],
+                                  [[quoted[s] for s in g] for g in one_of], lang)))
+    return notes

@@ -5,14 +5,14 @@ the same data as tuples of strings and ints pickles about ten times faster. Work
 ``to_wire(rec)``; the receiver calls ``from_wire(wire)`` and gets a Recommendation equal to
 ``rec``. The layout, positional (docs/performance.md shows it too)::
 
-    ("rec/2", client_id, as_of, kb_version, actions, held, notes)
+    ("rec/3", client_id, as_of, kb_version, actions, held, notes)
         as_of:   the date as ISO text, "2026-10-15"
         actions: a tuple of actions, in the recommendation's order, each
                  (kind, id, title, reason, priority, rules, sources, missing, missing_one_of,
                   details)
                  priority an int; rules, sources and missing tuples of str; missing_one_of a
                  tuple of tuples of str; details None or (entry, title, summary, items)
-        held:    a tuple of (step, title, rules, reason)
+        held:    a tuple of (kind, id, title, rules, reason): kind "step" or "communication"
         notes:   a tuple of str
 
 The first item names the layout and its version; ``from_wire`` refuses any other. The form is
@@ -28,7 +28,7 @@ from typing import Any
 
 from engine.models import Action, Details, Held, Recommendation
 
-WIRE_VERSION = "rec/2"
+WIRE_VERSION = "rec/3"
 Wire = tuple[Any, ...]
 
 
@@ -37,7 +37,8 @@ def to_wire(rec: Recommendation) -> Wire:
     return (WIRE_VERSION, rec.client_id, rec.as_of.isoformat(), rec.kb_version,
             tuple([(a.kind, a.id, a.title, a.reason, a.priority, a.rules, a.sources, a.missing,
                     a.missing_one_of, _details(a.details)) for a in rec.actions]),
-            tuple([(h.step, h.title, h.rules, h.reason) for h in rec.held]), tuple(rec.notes))
+            tuple([(h.kind, h.id, h.title, h.rules, h.reason) for h in rec.held]),
+            tuple(rec.notes))
 
 
 def _details(d: Details | None) -> tuple[Any, ...] | None:
@@ -56,8 +57,9 @@ def from_wire(wire: Sequence[Any]) -> Recommendation:
     return Recommendation.trusted({
         "client_id": client_id, "as_of": dt.date.fromisoformat(as_of), "kb_version": kb_version,
         "actions": [_action(a) for a in actions],
-        "held": [Held.trusted({"step": s, "title": t, "rules": tuple(r), "reason": why})
-                 for s, t, r, why in held], "notes": list(notes)})
+        "held": [Held.trusted({"kind": k, "id": i, "title": t, "rules": tuple(r),
+                               "reason": why}) for k, i, t, r, why in held],
+        "notes": list(notes)})
 
 
 def _action(a: Sequence[Any]) -> Action:

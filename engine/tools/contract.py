@@ -17,8 +17,8 @@ from pydantic import Field
 from engine.models import Action, Model, Recommendation
 from engine.version import __version__ as ENGINE_VERSION
 
-FORMAT_VERSION = "1"
-FormatVersion = Literal["1"]
+FORMAT_VERSION = "2"  # 2: a held item is {kind, id, ...} (a step or a playbook entry)
+FormatVersion = Literal["2"]
 
 
 def json_header() -> dict[str, str]:

@@ -3,9 +3,9 @@
 Both knowledge bases recommend for the same clients on the same day; their actions are compared
 keyed by (client, kind, id). An action only the new base gives is ``added``, one only the base
 gave is ``removed``, one both give with a different priority, reason, title, missing steps,
-sources or rules is ``changed`` (the fields are named). A client is affected when any of its
-actions is. Results are data (pydantic models, so ``playbook schema impact`` publishes them);
-engine/render/impact.py writes them for people.
+sources, rules or playbook content (details) is ``changed`` (the fields are named). A client
+is affected when any of its actions is. Results are data (pydantic models, so ``playbook schema
+impact`` publishes them); engine/render/impact.py writes them for people.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from engine.tools.contract import FormatVersion
 from engine.version import __version__ as ENGINE_VERSION
 from engine.vocabulary import KIND_ORDER
 
-COMPARED = ("priority", "reason", "title", "missing", "sources", "rules")
+COMPARED = ("priority", "reason", "title", "missing", "missing_one_of", "sources", "rules",
+            "details")
 Change = Literal["added", "removed", "changed"]
 Key = tuple[str, str]  # (kind, id) within one client
 Facts = Client | Mapping[str, Any]  # a client as the library or a portfolio file gives it
@@ -68,7 +69,7 @@ class Segment(Model):
 
 
 class ImpactReport(Model):
-    format_version: FormatVersion = "1"  # the JSON contract's version (engine/tools/contract.py)
+    format_version: FormatVersion = "2"  # the JSON contract's version (engine/tools/contract.py)
     engine_version: str = ENGINE_VERSION
     base_kb: str
     new_kb: str

@@ -158,7 +158,7 @@ def test_every_example_validates_against_the_published_schema() -> None:
         code, out, _ = run("dry-run", *EXAMPLES, "--as-of", AS_OF, "--format", "json", *args)
         doc = json.loads(out)
         validator("recommendation").validate(doc)
-        assert code == 0 and doc["format_version"] == "1"
+        assert code == 0 and doc["format_version"] == "2"
         assert doc["engine_version"] == engine.__version__
 
 
@@ -168,7 +168,7 @@ def test_a_thousand_random_clients_validate() -> None:
     check = validator("recommendation")
     for client in random_clients(kb, 1000):
         rec = engine.recommend(client, kb=kb)
-        check.validate(json.loads(json.dumps({"format_version": "1", "engine_version": "x",
+        check.validate(json.loads(json.dumps({"format_version": "2", "engine_version": "x",
                                               **recommendations([rec], kb, view=ALL)})))
 
 

@@ -31,7 +31,7 @@ def as_json(*args: str) -> Any:
     code, out, err = playbook(*args, "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
-    assert (doc.pop("format_version"), doc.pop("engine_version")) == ("1", engine.__version__)
+    assert (doc.pop("format_version"), doc.pop("engine_version")) == ("2", engine.__version__)
     return doc.get("records", doc)
 
 
@@ -40,7 +40,7 @@ def db(tmp_path: Path, kb: engine.KnowledgeBase) -> str:
     path = str(tmp_path / "journal.db")
     with journal.open(path) as j:
         record(j, kb, [ACME, *portfolio(kb, 5)], AS_OF)
-        record(j, kb, [{**ACME, "nps": 10}, *portfolio(kb, 5)], AS_OF + dt.timedelta(days=1))
+        record(j, kb, [{**ACME, "nps": 8}, *portfolio(kb, 5)], AS_OF + dt.timedelta(days=1))
     return path
 
 

@@ -64,7 +64,7 @@ def test_validation_ok_and_strict(small_kb: engine.KnowledgeBase) -> None:
 def test_diagnostics_go_to_standard_output_as_the_error_document() -> None:
     output = JsonReporter().diagnostics([BROKEN])
     assert output.err == "" and json.loads(output.out) == {
-        "format_version": "1", "engine_version": engine.__version__, "errors": [{
+        "format_version": "2", "engine_version": engine.__version__, "errors": [{
             "severity": "error", "code": "unknown-fact", "message": "unknown fact 'npss'",
             "path": "rules/a.yaml", "line": 9, "col": 11, "expected": None, "hint": None}]}
 

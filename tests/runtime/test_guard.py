@@ -8,7 +8,7 @@ import datetime as dt
 import engine
 from engine.kb.journey import Journey, find_cycle
 from engine.models import JourneyMapFile
-from engine.runtime.guard import Dropped, frontier, is_ready, waiting
+from engine.runtime.guard import Dropped, coherent, frontier, is_ready, out_of_order, waiting
 
 from ..conftest import DATA, SMALL_KB, overlay
 
@@ -35,7 +35,7 @@ def test_frontier_is_every_ready_step_not_done() -> None:
     memo: dict[object, object] = {}
     assert frontier(J, ["brief"], memo) == frontier(J, ["brief"], memo) == ("landing",
                                                                              "competitors")
-    assert list(memo) == [frozenset({"brief"})]
+    assert list(memo) == [("", frozenset({"brief"})), frozenset({"brief"})]  # coherent, open
 
 
 def test_missing_is_transitive_and_in_journey_order() -> None:
@@ -63,7 +63,7 @@ def test_held_and_dropped_steps_come_with_their_codes(tmp_path: object) -> None:
               "kpis": [{"name": "CPL", "target": 1000, "actual": 1120,
                         "higher_is_better": False}]}
     rec, evaluation = engine.evaluate(client, kb=kb, as_of=dt.date(2026, 11, 1))
-    assert [h.step for h in rec.held] == ["serm"]
+    assert [h.id for h in rec.held] == ["serm"]
     assert evaluation.dropped == (Dropped("review_first", "serm", "held",
                                           by="optimise_in_band"),)
     _, lost = engine.evaluate({**client, "project_type": None}, kb=kb, as_of=dt.date(2026, 11, 1))
@@ -78,3 +78,28 @@ def test_cycles_are_named_in_order() -> None:
         {"id": "b", "title": {"en": "b", "ru": "b"}, "phase": "p", "after": ["a"],
          "sources": ["K01"]}]})
     assert find_cycle(spec) in (["a", "b", "a"], ["b", "a", "b"])
+
+
+def test_a_step_is_ready_only_when_all_its_ancestors_are_done() -> None:
+    """Ticked out of order (no brief), the landing page and the competitors open nothing."""
+    assert not is_ready(J, "ads", frozenset({"landing", "competitors"}))
+    assert coherent(J, ["landing", "competitors"]) == frozenset()
+    assert out_of_order(J, ["landing", "competitors", "optimise"]) == (
+        "landing", "competitors", "optimise")
+    assert frontier(J, ["landing", "competitors"]) == ("brief",)
+    assert out_of_order(J, ["brief", "landing"]) == ()
+
+
+def test_an_any_of_group_counts_only_a_member_done_in_order() -> None:
+    spec = {"project_type": "t", "title": {"en": "T", "ru": "Т"}, "steps": [
+        {"id": s, "title": {"en": s, "ru": s}, "phase": "p", "after": after,
+         "after_any": any_of, "sources": ["K01"]}
+        for s, after, any_of in (("brief", [], []), ("seo", ["brief"], []),
+                                 ("ads", ["brief"], []), ("review", [], ["seo", "ads"]))]}
+    j = Journey(JourneyMapFile.model_validate(spec))
+    assert is_ready(j, "review", frozenset({"brief", "ads"}))
+    assert not is_ready(j, "review", frozenset({"ads"}))  # ads ticked without the brief
+    missing, one_of, ready = waiting(j, "review", ["ads"])
+    assert (missing, one_of) == ((), (("seo", "ads"),))
+    assert ready == ("brief",)  # what the member ticked out of order lacks
+    assert out_of_order(j, ["ads", "review"]) == ("ads", "review")

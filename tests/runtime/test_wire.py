@@ -49,17 +49,17 @@ def test_the_layout_is_the_documented_one() -> None:
     rec = next(r for r in recommendations() if any(a.missing for a in r.actions))
     version, client_id, as_of, kb_version, actions, held, notes = to_wire(rec)
     assert (version, client_id, as_of, kb_version) == (
-        "rec/2", rec.client_id, rec.as_of.isoformat(), rec.kb_version)
+        "rec/3", rec.client_id, rec.as_of.isoformat(), rec.kb_version)
     assert [a[:5] for a in actions] == [(a.kind, a.id, a.title, a.reason, a.priority)
                                         for a in rec.actions]
     assert [a[5:9] for a in actions] == [(a.rules, a.sources, a.missing, a.missing_one_of)
                                          for a in rec.actions]
     assert [a[9] is None for a in actions] == [a.details is None for a in rec.actions]
-    assert held == tuple((h.step, h.title, h.rules, h.reason) for h in rec.held)
+    assert held == tuple((h.kind, h.id, h.title, h.rules, h.reason) for h in rec.held)
     assert notes == tuple(rec.notes)
 
 
-@pytest.mark.parametrize("wire", [("rec/1", "c", "2026-01-01", "v", ()), (), ["rec/2", "c"]])
+@pytest.mark.parametrize("wire", [("rec/1", "c", "2026-01-01", "v", ()), (), ["rec/3", "c"]])
 def test_other_layouts_are_refused(wire: Any) -> None:
     with pytest.raises(ValueError, match=f"not a recommendation in wire form '{WIRE_VERSION}'"):
         from_wire(wire)

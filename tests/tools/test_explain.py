@@ -134,7 +134,7 @@ def test_a_dropped_step_says_why(small_kb: engine.KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize("why", ["no_journey", "not_on_journey", "already_done", "held",
-                                 "steps_held"])
+                                 "paced"])
 def test_every_drop_code_has_words_in_both_languages(why: str) -> None:
     from engine.render.text import dropped_why
     from engine.runtime.guard import DROP_CODES
