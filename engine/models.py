@@ -239,6 +239,7 @@ class FactDecl(Model):
 
 class SourceItem(Model):
     title: Text
+    acts_when: Text | None = None  # the situations in which the item must act on a client
     not_encoded: Text | None = None
 
 

@@ -1,7 +1,8 @@
-"""Show which domain items (K01...) the knowledge base encodes, and where.
+"""Show which domain items (K01...) the knowledge base carries as behaviour, and where.
 
-Prints a Markdown table: for each item, the rules, journey steps and playbook entries citing it,
-or why it is not encoded. `--write FILE` saves it (docs/coverage.md for the bundled base).
+Prints a Markdown table: for each item, when it must act, the rules, journey steps and playbook
+entries citing it and the scenario that shows it acting, or why it is prose only. `--write
+FILE` saves it (docs/coverage.md for the bundled base).
 """
 
 from __future__ import annotations

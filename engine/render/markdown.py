@@ -13,8 +13,8 @@ from engine.render import advice
 from engine.render.groups import ALL, Group, Selection, selected
 from engine.render.output import markdown_text
 from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
-from engine.render.words import COVERAGE_HEADER, HEADERS
-from engine.tools.coverage import Coverage
+from engine.render.words import COVERAGE_HEADER, HEADERS, PROSE_WHY
+from engine.tools.coverage import Coverage, Shown
 from engine.tools.explain import Explanation
 
 
@@ -66,18 +66,39 @@ def _group(group: Group, kb: KnowledgeBase, lang: str, view: Selection, explain:
 
 
 def coverage(cov: Coverage) -> str:
-    """docs/coverage.md: for each domain item, what cites it, or why it is not encoded."""
+    """docs/coverage.md: for each domain item, when it acts, what carries it and the scenarios
+    that show it acting, or why it is prose only."""
     rows = []
+    every = {s.split("/")[0] for item in cov.items for s in item.steps}
     for item in cov.items:
-        if item.cited:
-            cells = [_list(item.rules), _list(item.steps), _list(item.entries)]
-        elif item.not_encoded is not None:
-            cells = [f"not encoded: {item.not_encoded}", "", ""]
-        else:
-            cells = ["**not encoded**", "", ""]
+        why = item.prose_why
+        acts = (PROSE_WHY[why].format(why=item.not_encoded) if why is not None
+                else item.acts_when or "")
+        cells = [acts, _list(item.rules), _steps(item.steps, every), _list(item.entries),
+                 _shown(item.shown_by)]
         rows.append(f"| {item.id} | {item.title} | " + " | ".join(cells) + " |")
-    head = COVERAGE_HEADER.format(encoded=cov.encoded, total=len(cov.items))
+    head = COVERAGE_HEADER.format(behaviour=cov.behaviour, prose=cov.prose_only,
+                                  total=len(cov.items))
     return head + "\n".join(rows) + "\n"
+
+
+def _steps(steps: Iterable[str], every: set[str]) -> str:
+    """``step`` (its journeys), or ``step`` (every journey)."""
+    by_step: dict[str, list[str]] = {}
+    for cited in steps:
+        project_type, step = cited.split("/", 1)
+        by_step.setdefault(step, []).append(project_type)
+    return ", ".join(f"`{step}` (" + ("every journey" if set(types) == every
+                                       else ", ".join(types)) + ")"
+                     for step, types in by_step.items())
+
+
+def _shown(shown: Sequence[Shown]) -> str:
+    """The first scenario that shows the item acting, where it is, and how many more."""
+    if not shown:
+        return ""
+    first = f"{markdown_text(shown[0].name)} ({shown[0].location})"
+    return first + (f" and {len(shown) - 1} more" if len(shown) > 1 else "")
 
 
 def _list(ids: Iterable[str]) -> str:

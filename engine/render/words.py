@@ -100,13 +100,24 @@ TEST_COVERAGE = (  # (attribute, label, what the uncovered ones are called)
 COVERAGE_HEADER = """# Coverage of the domain items
 
 Generated from the bundled knowledge base by `playbook coverage --write docs/coverage.md`:
-for each item of DOMAIN.md, the rules, journey steps (`project_type/step`) and playbook
-entries that cite it, or why it is not advice about one client.
-Encoded: **{encoded} of {total}**.
+for each item of DOMAIN.md, the situations in which it must act on a client, the rules,
+journey steps and playbook entries that cite it, and the scenarios (`rules/*.test.yaml`) that
+show it acting: a passing scenario expecting an action that cites the item. An item a scenario
+shows acting is **behaviour**; any other is **prose only**, and the table says why.
 
-| item | what | rules | journey steps | playbook entries |
-|---|---|---|---|---|
+Behaviour: **{behaviour} of {total}**; prose only: **{prose}**.
+
+| item | what | acts when | rules | journey steps | playbook entries | shown by |
+|---|---|---|---|---|---|---|
 """
+
+# why an item is prose only: engine.tools.coverage.ProseWhy
+PROSE_WHY = {
+    "not_encoded": "prose only: {why}",
+    "entries_only": "prose only: only playbook text cites it",
+    "not_shown": "prose only: no scenario shows it acting",
+    "not_cited": "prose only: **nothing cites it**",
+}
 
 # the run journal (render/journal.py)
 JOURNAL: dict[str, dict[str, str]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import engine
 from engine.render import reporter
 from engine.render.markdown import MarkdownReporter, coverage, recommendations
-from engine.tools.coverage import Coverage, Item
+from engine.tools.coverage import Coverage, Item, Shown
 
 from .sample import BLOCKED, WARNING, recommendation, two_clients
 
@@ -64,14 +64,20 @@ def test_the_markdown_reporter(kb: engine.KnowledgeBase) -> None:
 
 
 def test_the_coverage_table() -> None:
-    items = (Item("K01", "Segments", ("r1", "r2"), ("lead_gen/briefing",), (), None),
+    shown = (Shown("a | tricky name", "rules/x.test.yaml:3:5"),
+             Shown("another", "rules/x.test.yaml:9:5"))
+    items = (Item("K01", "Segments", ("r1", "r2"), ("lead_gen/briefing",), (), None,
+                  "a client is briefed", shown),
              Item("K02", "Why", (), (), (), "a reason, not advice"),
              Item("K03", "Forgotten", (), (), (), None),
-             Item("K04", "Guides", (), (), ("guide",), None))
+             Item("K04", "Guides", (), (), ("guide",), None),
+             Item("K05", "Unshown", ("r3",), (), (), None, "a client launches"))
     text = coverage(Coverage(items))
-    assert "Encoded: **2 of 4**." in text
+    assert "Behaviour: **1 of 5**; prose only: **4**." in text
     assert text.endswith(
-        "| K01 | Segments | `r1`, `r2` | `lead_gen/briefing` |  |\n"
-        "| K02 | Why | not encoded: a reason, not advice |  |  |\n"
-        "| K03 | Forgotten | **not encoded** |  |  |\n"
-        "| K04 | Guides |  |  | `guide` |\n")
+        "| K01 | Segments | a client is briefed | `r1`, `r2` | `briefing` (every journey) |  | "
+        "a \\| tricky name (rules/x.test.yaml:3:5) and 1 more |\n"
+        "| K02 | Why | prose only: a reason, not advice |  |  |  |  |\n"
+        "| K03 | Forgotten | prose only: **nothing cites it** |  |  |  |  |\n"
+        "| K04 | Guides | prose only: only playbook text cites it |  |  | `guide` |  |\n"
+        "| K05 | Unshown | prose only: no scenario shows it acting | `r3` |  |  |  |\n")

@@ -20,14 +20,29 @@ def test_the_coverage_table_in_the_docs_is_current() -> None:
         "docs/coverage.md is stale: run `playbook coverage --write docs/coverage.md`"
 
 
-def test_every_domain_item_is_catalogued_and_at_least_50_are_encoded() -> None:
+def test_every_domain_item_is_behaviour_or_says_why_it_is_prose_only() -> None:
+    """Each K item says when it must act and a passing scenario shows advice citing it, or
+    the catalogue says why it cannot be advice about one client."""
     kb = engine.default_kb()
     assert sorted(kb.sources) == [f"K{i:02d}" for i in range(1, 59)]
-    cited = coverage.citations(kb)
-    assert len([k for k in kb.sources if k in cited]) >= 50
-    for source, item in kb.sources.items():
-        assert source in cited or item.not_encoded is not None, f"{source} is neither encoded " \
-                                                                "nor explained"
+    table = coverage.coverage(kb)
+    for item in table.items:
+        if item.not_encoded is None:
+            assert item.behaviour, f"{item.id} is cited but no scenario shows it acting"
+            assert item.acts_when, f"{item.id} does not say when it acts"
+        else:
+            assert not item.rules and not item.steps, f"{item.id} is cited and not encoded"
+    assert (table.behaviour, table.prose_only) == (56, 2)
+    assert [i.id for i in table.items if not i.behaviour] == ["K50", "K51"]
+
+
+def test_a_scenario_shows_an_item_only_through_an_action_it_expects() -> None:
+    kb = engine.default_kb()
+    shown = coverage.shown_by(kb)
+    names = {s.name for s in shown["K49"]}
+    assert "a client of two years never agreed a report format - agree it now" in names
+    assert all(s.location.startswith("rules/") for s in shown["K49"])
+    assert "K50" not in shown
 
 
 def test_an_uncited_item_says_why(tmp_path: Path) -> None:
@@ -43,8 +58,12 @@ def test_an_uncited_item_says_why(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = {line.split(" | ")[0]: line for line in result.stdout.splitlines()
             if line.startswith("| K")}
-    assert rows["| K07"] == ("| K07 | item K07 | `optimise_in_band` | "
-                             "`lead_gen/optimise_campaigns` |  |")
-    assert rows["| K50"] == "| K50 | Why segment | not encoded: The reason the base exists |  |  |"
-    assert rows["| K51"] == "| K51 | Nobody cites this | **not encoded** |  |  |"
-    assert f"Encoded: **{len(cited)} of {len(cited) + 2}**." in result.stdout
+    assert rows["| K07"].startswith("| K07 | item K07 |  | `optimise_in_band` | "
+                                    "`optimise_campaigns` (every journey) |  | CPL 12% worse "
+                                    "than target after launch -\\> optimise (")  # a scenario
+    assert rows["| K50"] == ("| K50 | Why segment | prose only: The reason the base exists |  |"
+                             "  |  |  |")
+    assert rows["| K51"] == ("| K51 | Nobody cites this | prose only: **nothing cites it** |  |"
+                             "  |  |  |")
+    behaviour = [k for k, row in rows.items() if not row.split(" | ")[2].startswith("prose")]
+    assert f"Behaviour: **{len(behaviour)} of {len(cited) + 2}**" in result.stdout
