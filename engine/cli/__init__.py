@@ -32,8 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help 
                        "next / blocked steps."),
     "schema": ("schema", "Print the JSON Schema of a kind of YAML file, for editors and other "
                          "tools."),
-    "coverage": ("coverage", "Show which domain items (K01...) the knowledge base encodes, and "
-                             "where."),
+    "coverage": ("coverage", "Show which domain items (K01...) the knowledge base carries as "
+                             "behaviour, and where."),
     "impact": ("impact", "Show how a knowledge-base change alters the advice for a portfolio, "
                          "before it is merged."),
     "changes": ("changes", "List what changed in the run journal: new, changed and resolved "

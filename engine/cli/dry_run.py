@@ -48,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"only actions of these kinds ({', '.join(ACTION_KINDS)})")
     parser.add_argument("--top", type=positive, metavar="N",
                         help="only the first N rows (groups of actions) of each client")
+    parser.add_argument("--ids", action="store_true", default=None,
+                        help="show the ids of steps, playbook entries and warnings next to their "
+                             "titles (shown by default in English, not in Russian)")
     add_matcher(parser)
 
 
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         from engine.tools.explain import explain
 
         explained = (explain(kb, c, args.as_of, args.lang) for c in clients)
-    view = Selection(brief=args.brief, kinds=args.kind, top=args.top)
+    view = Selection(brief=args.brief, kinds=args.kind, top=args.top, ids=args.ids)
     for piece in reporter(args.format).stream(named, kb, args.lang, explained, view,
                                               batch.failed):
         emit(piece)  # client by client: memory does not grow with their number

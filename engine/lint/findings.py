@@ -18,6 +18,8 @@ the knowledge base compiles (``engine.check``, and ``KnowledgeBase.warnings`` of
   day, out of any order, which is a forgotten ``after``.
 - ``unused-playbook-entry``, ``unused-fact``, ``unused-threshold``: defined, never referred to.
 - ``unguaranteed-fact``: a reason names a fact the rule may match without (engine/lint/reasons.py).
+- ``title-repeats``: a guide's summary, or the reason of a rule proposing it, only says its
+  title again (engine/lint/words.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from engine.language.conditions import Test
 from engine.lint.groups import group_findings
 from engine.lint.prover import contradicts, top_tests
 from engine.lint.reasons import unguaranteed_facts
+from engine.lint.words import repeated_titles
 from engine.vocabulary import STEP_KINDS
 
 
@@ -41,7 +44,7 @@ def lint(kb: KnowledgeBase) -> list[Diagnostic]:
     resolved to numbers in the trees).
     """
     found = [*group_findings(kb), *action_findings(kb), *unreachable_steps(kb),
-             *unused(kb), *unguaranteed_facts(kb)]
+             *unused(kb), *unguaranteed_facts(kb), *repeated_titles(kb)]
     return sorted(found, key=sort_key)
 
 

@@ -94,11 +94,17 @@ def groups(actions: Sequence[Action], kb: KnowledgeBase) -> list[Group]:
 
 @dataclass(frozen=True)
 class Selection:
-    """What the person asked to see: ``--brief``, ``--kind``, ``--top``."""
+    """What the person asked to see: ``--brief``, ``--kind``, ``--top``, ``--ids``."""
 
     brief: bool = False
     kinds: frozenset[str] | None = None
     top: int | None = None
+    ids: bool | None = None  # show step, entry and warning ids; None: the language's default
+
+    def shows_ids(self, lang: str) -> bool:
+        """Ids next to the titles: on request (``--ids``), else in English only (a Russian
+        reader gets the titles alone)."""
+        return self.ids if self.ids is not None else lang == "en"
 
 
 ALL = Selection()  # everything, with the playbook content

@@ -12,8 +12,15 @@ from engine.kb.knowledge_base import KnowledgeBase
 from engine.render import advice
 from engine.render.groups import ALL, Group, Selection, selected
 from engine.render.output import markdown_text
-from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
-from engine.render.words import COVERAGE_HEADER, HEADERS, PROSE_WHY
+from engine.render.text import (
+    Named,
+    TextReporter,
+    explanation_summary,
+    heading,
+    held_groups,
+    notes_text,
+)
+from engine.render.words import COVERAGE_HEADER, GROUP_WORDS, HEADERS, PROSE_WHY
 from engine.tools.coverage import Coverage, Shown
 from engine.tools.explain import Explanation
 
@@ -42,13 +49,19 @@ def recommendations(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
         lines += [line for group in found for line in _group(group, kb, lang, view, explain)]
         if not found:
             lines += [HEADERS[lang][8], ""]
+        if view.kinds is None:  # what the rules hold back, and why
+            for titles, why in held_groups(rec, view.shows_ids(lang)):
+                lines += [f"- **{GROUP_WORDS[lang]['held']}:** " + "; ".join(titles), "",
+                          f"  {markdown_text(why)}", ""]
         notes = notes_text(rec, lang, "- ")
         lines += [notes.rstrip("\n"), ""] if notes else []
     return "\n".join(lines)
 
 
 def _group(group: Group, kb: KnowledgeBase, lang: str, view: Selection, explain: bool) -> list[str]:
-    what = ", ".join(f"**{title}** (`{ident}`)" for title, ident in advice.members(group, lang))
+    ids = view.shows_ids(lang)
+    what = ", ".join(f"**{title}** (`{ident}`)" if ids else f"**{title}**"
+                     for title, ident in advice.members(group, lang))
     facts = " · ".join([", ".join(advice.kinds(group, lang)), str(group.priority),
                         ", ".join(group.sources)])
     lines = [f"- {what} — {facts}", ""]

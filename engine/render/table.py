@@ -20,8 +20,15 @@ from rich.text import Text
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.render import advice
 from engine.render.groups import ALL, Group, Selection, selected
-from engine.render.text import Named, TextReporter, explanation_summary, heading, notes_text
-from engine.render.words import HEADERS, KIND_LABEL
+from engine.render.text import (
+    Named,
+    TextReporter,
+    explanation_summary,
+    heading,
+    held_groups,
+    notes_text,
+)
+from engine.render.words import GROUP_WORDS, HEADERS, KIND_LABEL
 
 if TYPE_CHECKING:
     from engine.tools.explain import Explanation
@@ -62,11 +69,16 @@ def table(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en", view: Sel
             continue
         widths = _widths(out.width, lang)
         for i, group in enumerate(found):
-            out.print(_row(group, lang, widths, header=i == 0))
+            out.print(_row(group, lang, widths, header=i == 0, ids=view.shows_ids(lang)))
             below = _below(group, kb, lang, view, explain)
             if below.plain:
                 out.print(Padding(below, (0, 0, 1 if group is not found[-1] else 0,
                                           widths[0] + widths[1] + 2 * GAP)))
+        if view.kinds is None:  # what the rules hold back, and why
+            for titles, why in held_groups(rec, view.shows_ids(lang)):
+                held = Text(f"{GROUP_WORDS[lang]['held']}: ", style="bold")
+                held.append("; ".join(titles) + "\n").append(why, style="dim")
+                out.print(Padding(held, (1, 0, 0, 2)))
         out.print(Text(notes_text(rec, lang)), end="")
         out.print()
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
@@ -85,7 +97,7 @@ def _widths(total: int, lang: str) -> tuple[int, int, int, int, int]:
     return prio, kind, what, rest - what, sources
 
 
-def _row(group: Group, lang: str, widths: tuple[int, ...], header: bool) -> Table:
+def _row(group: Group, lang: str, widths: tuple[int, ...], header: bool, ids: bool) -> Table:
     grid = Table(box=box.SIMPLE_HEAD, show_header=header, pad_edge=False,
                  padding=(0, 1, 0, 0), collapse_padding=True, show_edge=False)
     for title, width in zip(HEADERS[lang][:5], widths, strict=True):
@@ -94,7 +106,8 @@ def _row(group: Group, lang: str, widths: tuple[int, ...], header: bool) -> Tabl
     what = Text()
     for i, (title, ident) in enumerate(advice.members(group, lang)):
         what.append(("\n" if i else "") + title, style="bold")
-        what.append("\n" + ident, style="dim")
+        if ids:
+            what.append("\n" + ident, style="dim")
     why = "" if group.key == "contact" else "\n".join(group.reasons)
     grid.add_row(Text(str(group.priority)), Text("\n".join(advice.kinds(group, lang)), style),
                  what, Text(why), Text(", ".join(group.sources)))

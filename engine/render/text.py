@@ -6,6 +6,7 @@ for a result shows it as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeAlias
@@ -97,7 +98,25 @@ def heading(rec: Recommendation, kb: KnowledgeBase, lang: str, name: str | None,
             shown: Callable[[str], str] = escaped_line) -> str:
     """``id (name) · as of DAY · kb VERSION``, the client's words made safe by ``shown``."""
     label = shown(f"{rec.client_id} ({name})" if name else rec.client_id)
-    return f"{label} · {HEADERS[lang][7]} {rec.as_of.isoformat()} · kb {kb.version}"
+    return f"{label} · {HEADERS[lang][7]} {day_text(rec.as_of, lang)} · kb {kb.version}"
+
+
+def day_text(day: dt.date, lang: str) -> str:
+    """A date for people: ISO in English (2026-10-15), words in Russian (15 октября 2026)."""
+    if lang == "en":
+        return day.isoformat()
+    from babel.dates import format_date  # only when a Russian heading is written
+
+    return format_date(day, format="d MMMM y", locale=lang)
+
+
+def held_groups(rec: Recommendation, ids: bool) -> list[tuple[list[str], str]]:
+    """What the rules held back, as (titles, why): one entry per distinct reason, in order;
+    each title followed by its id when ``ids``."""
+    by_reason: dict[str, list[str]] = {}
+    for h in rec.held:
+        by_reason.setdefault(h.reason, []).append(f"{h.title} ({h.id})" if ids else h.title)
+    return [(titles, why) for why, titles in by_reason.items()]
 
 
 def _summary(kb: KnowledgeBase | None, errors: int, warnings: int, strict: bool) -> str:
@@ -118,7 +137,8 @@ def explanation_text(items: Sequence[Explained], lang: str = "en") -> str:
     lines: list[str] = []
     for ex, name in items:
         label = f"{ex.client_id} ({name})" if name else ex.client_id
-        lines.append(f"{label} · {HEADERS[lang][7]} {ex.as_of.isoformat()} · kb {ex.kb_version}")
+        lines.append(f"{label} · {HEADERS[lang][7]} {day_text(ex.as_of, lang)} · "
+                     f"kb {ex.kb_version}")
         for status in ("fired", "suppressed", "not_matched"):
             outcomes = [r for r in ex.rules if r.status == status]
             if outcomes:

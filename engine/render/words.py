@@ -161,6 +161,8 @@ PORTFOLIO_WORDS = {
 }
 
 GROUP_WORDS = {  # a group of actions shown as one row (engine/render/groups.py)
-    "en": {"contact": "How to work with this contact", "journey_map": "journey map"},
-    "ru": {"contact": "Как работать с этим контактом", "journey_map": "карта пути"},
+    "en": {"contact": "How to work with this contact", "journey_map": "journey map",
+           "held": "Held back"},
+    "ru": {"contact": "Как работать с этим контактом", "journey_map": "карта пути",
+           "held": "Придержано"},
 }

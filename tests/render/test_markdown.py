@@ -26,15 +26,15 @@ MD_EN = (
 )
 
 MD_RU_EXPLAIN = (
-    "## acme · на дату 2026-11-01 · kb VER\n"
+    "## acme · на дату 1 ноября 2026 · kb VER\n"
     "\n"
-    "- **Watch [bold]out[/bold]** (`w1`) — предупреждение · 90 · K01, K28\n"
+    "- **Watch [bold]out[/bold]** — предупреждение · 90 · K01, K28\n"
     "\n"
     "  a \\| b c\n"
     "\n"
     "  правила: ads_first_warning (rules/main.yaml:21:5)\n"
     "\n"
-    "- **Go** (`ads`) — заблокировано · 90 · K26\n"
+    "- **Go** — заблокировано · 90 · K26\n"
     "\n"
     "  waits\n"
     "\n"

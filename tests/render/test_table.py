@@ -26,16 +26,14 @@ TABLE_EN = (  # markup in author text is text; a line break in a reason is kept
 )
 
 TABLE_RU_EXPLAIN = (  # the rules and what a blocked step waits for: under the row
-    "acme · на дату 2026-11-01 · kb VER\n"
+    "acme · на дату 1 ноября 2026 · kb VER\n"
     "приор.  тип             что                 почему                   основания\n"
     + "─" * 78 + "\n"
     "90      предупреждение  Watch               a | b                    K01, K28\n"
     "                        [bold]out[/bold]    c\n"
-    "                        w1\n"
     "                        правила: ads_first_warning (rules/main.yaml:21:5)\n"
     "\n"
     "90      заблокировано   Go                  waits                    K26\n"
-    "                        ads\n"
     "                        правила: карта пути\n"
     "                        ads — ждёт: landing_pages\n"
     "\n"

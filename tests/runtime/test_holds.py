@@ -91,7 +91,8 @@ def test_explain_and_json_say_who_held_what(kb_dir: Path, tmp_path: Path) -> Non
                             "rules": ["optimise_in_band"],
                             "reason": "Fix the KPI before selling more."}]
     table = playbook("dry-run", str(client), "--kb", str(kb_dir), "--as-of", "2026-11-01")
-    assert "serm" not in table.stdout  # not a row by default
+    assert "Held back: Offer SERM (serm)\n  Fix the KPI before selling more." in table.stdout
+    assert table.stdout.count("serm") == 1  # not a row: only the held line
     explained = playbook("dry-run", str(client), "--kb", str(kb_dir), "--as-of", "2026-11-01",
                          "--explain")
     assert "held back" in explained.stdout

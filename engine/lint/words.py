@@ -1,0 +1,60 @@
+"""Lint of the words people read: a playbook entry's title that the text shown right after it
+only says again (``title-repeats``): the entry's summary ("Title: summary" under a step), or
+the reason of a rule that proposes the guide alone (the guides on how to talk to this contact
+are shown as "**Contact who knows the basics.** The contact knows the basics. ...").
+
+A text repeats a title when its first clause (up to the first ``.``, ``:``, ``;`` or dash) is
+mostly the title again: at least two of the title's words of four letters or more, two thirds
+of them, and half of the clause's own such words, compared by their first four letters (so
+"decides" and "decisions", "решает" and "решения" match), in the same language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from engine.errors import Diagnostic
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.vocabulary import LANGUAGES
+
+WORD = re.compile(r"\w+")
+GUIDES = ("communication_guide", "report_format")  # engine/render/groups.py: the contact's row
+CLAUSE = re.compile(r"[.:;!?\u2014]| - ")
+
+
+def _stems(text: str) -> list[str]:
+    return [w[:4] for w in WORD.findall(text.lower()) if len(w) >= 4]
+
+
+def repeats(title: str, text: str) -> bool:
+    """Whether the first clause of ``text`` says ``title`` again."""
+    words = _stems(title)
+    clause = _stems(CLAUSE.split(text, maxsplit=1)[0])
+    found = [w for w in words if w in set(clause)]
+    return (len(found) >= 2 and 3 * len(found) >= 2 * len(words)
+            and 2 * len(found) >= len(clause))
+
+
+def repeated_titles(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    for entry_id, entry in kb.playbook.items():
+        for lang in LANGUAGES:
+            if repeats(entry.title.get(lang), entry.summary.get(lang)):
+                yield Diagnostic(
+                    "title-repeats", f"the summary of playbook entry '{entry_id}' ({lang}) "
+                    f"says its title again: '{entry.title.get(lang)}'",
+                    kb.locations.get(f"entry:{entry_id}"),
+                    hint="let the summary say what the title does not", severity="warning")
+    for rule in kb.rules:
+        for action in rule.spec.then:
+            guide = kb.playbook.get(action.target) if action.kind == "communication" else None
+            if guide is None or guide.kind not in GUIDES or len(rule.spec.then) > 1:
+                continue  # only a guide proposed alone is shown right under its title
+            for lang in LANGUAGES:
+                title = guide.title.get(lang)
+                if repeats(title, rule.spec.reason.get(lang)):
+                    yield Diagnostic(
+                        "title-repeats", f"the reason of rule '{rule.id}' ({lang}) opens with "
+                        f"the title of the guide it proposes: '{title}'", rule.location,
+                        hint="start the reason with the advice; the guide's title is shown "
+                             "right before it", severity="warning")
