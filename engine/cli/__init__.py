@@ -44,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help 
     "snooze": ("snooze", "Snooze a piece of advice until a day."),
     "history": ("history", "Show everything that happened to a client's advice, oldest first."),
     "init": ("init", "Start a new knowledge base in a folder, with its JSON Schemas."),
+    "serve": ("serve", "Run the engine as an HTTP service: decisions, the run journal, amoCRM "
+                       "and Bitrix24 webhooks."),
 }
 
 

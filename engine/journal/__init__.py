@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.journal import people, queries
 from engine.journal.database import connect, migrate, unreachable
+from engine.journal.hooks import Hooks
 from engine.journal.policy import Counts
 from engine.journal.record import BATCH, Pair, input_digest, record
 from engine.journal.records import (
@@ -65,6 +66,11 @@ class Journal:
 
     def close(self) -> None:
         self.db.dispose()
+
+    @property
+    def hooks(self) -> Hooks:
+        """The webhook events ``playbook serve`` stored (engine/journal/hooks.py)."""
+        return Hooks(self.db)
 
     def record(self, pairs: Iterable[Pair], *, as_of: dt.date, kb_version: str,
                input_digest: str, policy: JournalSettings | None = None,

@@ -92,6 +92,9 @@ def migrate(db: Engine, where: str, revision: str = "head") -> None:
     script = ScriptDirectory(str(MIGRATIONS))
     known = {r.revision for r in script.walk_revisions()}
     with db.begin() as conn:
+        if conn.dialect.name == "postgresql":  # two servers opening one journal: one migrates
+            key = int.from_bytes(hashlib.sha256(b"playbook-migrate").digest()[:7], "big")
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
         current = MigrationContext.configure(conn).get_current_revision()
         if current is None and inspect(conn).get_table_names():
             raise fail("not-a-journal", "the database has tables but is not a journal",

@@ -8,7 +8,9 @@
 - ``advice``: the current state of each piece of advice, keyed by a fingerprint of
   client id + kind + action id;
 - ``events``: the append-only log of what runs did (new, changed, resolved) and what people
-  did (done, dismissed, snoozed) with each piece of advice.
+  did (done, dismissed, snoozed) with each piece of advice;
+- ``hook_events`` and ``hook_records``: what CRM webhooks posted to ``playbook serve``, and
+  which record changes a run recorded (below).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -97,4 +100,46 @@ events = Table(
     Column("note", Text),  # the advice's reason (a run) or the person's comment
     Column("dismiss_reason", String(32)),
     Column("until", Date),
+)
+
+# --- webhook events (``playbook serve``) ------------------------------------------------------
+# Each event a CRM posted, stored before the CRM is answered: a worker claims it (one worker:
+# a lease, taken with FOR UPDATE SKIP LOCKED on PostgreSQL), fetches and maps the record,
+# recommends and records a one-client run. ``hook_records`` holds what was recorded, by CRM,
+# account, record id and modification time: the same change is recorded once.
+
+hook_events = Table(
+    "hook_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("crm", String(16), nullable=False),
+    Column("account", String(100), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("action", String(32), nullable=False),  # add, update, status; ONCRMDEALUPDATE, ...
+    Column("modified", String(40)),  # the record's modification time, when the event says it
+    Column("payload", Text, nullable=False),  # the event's own fields, as received (JSON)
+    Column("received_at", DateTime, nullable=False),
+    # pending, claimed, done, duplicate (recorded before), coalesced (into a later event of
+    # the same record), failed (no more tries)
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("lease_until", DateTime),  # a claim lasts until then; a dead worker's expires
+    Column("claimed_by", String(64)),
+    Column("last_error", Text),  # the last failure: a diagnostic as JSON
+    Column("finished_at", DateTime),
+    Column("run_id", Integer),  # the journal run that recorded it
+)
+Index("ix_hook_events_due", hook_events.c.status, hook_events.c.next_attempt_at)
+Index("ix_hook_events_record", hook_events.c.crm, hook_events.c.account,
+      hook_events.c.record_id)
+
+hook_records = Table(
+    "hook_records", metadata,
+    Column("crm", String(16), primary_key=True),
+    Column("account", String(100), primary_key=True),
+    Column("record_id", String(64), primary_key=True),
+    Column("modified", String(40), primary_key=True),
+    Column("run_id", Integer, nullable=False),
+    Column("event_id", Integer, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
 )

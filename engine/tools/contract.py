@@ -69,6 +69,25 @@ class RecommendationDocument(Model):
     failed: list[FailedClient]
 
 
+class BatchResult(Model):
+    """One client of a batch, in its place: its recommendation, or the errors that kept it
+    from getting one."""
+
+    index: Annotated[int, Field(ge=0, description="the client's position in the request")]
+    client_id: str | None
+    recommendation: RecommendationOut | None
+    errors: list[DiagnosticOut]
+
+
+class BatchDocument(Model):
+    """``POST /v1/recommend/batch`` of ``playbook serve``: one result per client, in the
+    request's order."""
+
+    format_version: FormatVersion
+    engine_version: str
+    results: list[BatchResult]
+
+
 class ErrorDocument(Model):
     """What any command prints with ``--format json`` when a mistake stops it."""
 

@@ -39,6 +39,8 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "mapping": ("engine.portfolio.mapping", "Mapping", "CRM mapping file (playbook run --map)"),
     "recommendation": ("engine.tools.contract", "RecommendationDocument",
                        "dry-run JSON output (playbook dry-run --format json)"),
+    "batch": ("engine.tools.contract", "BatchDocument",
+              "batch output (POST /v1/recommend/batch of playbook serve)"),
     "errors": ("engine.tools.contract", "ErrorDocument",
                "error document: what --format json prints when a mistake stops a command"),
 }

@@ -1,0 +1,107 @@
+"""The run journal over HTTP: the same data as ``playbook inbox``, ``changes``, ``history``,
+``done``, ``dismiss`` and ``snooze`` with ``--format json``, as the same JSON documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import Field
+from starlette.responses import Response
+
+from engine.model_base import Model
+from engine.render import journal as render
+from engine.serve.decisions import service
+from engine.serve.openapi import answers
+from engine.serve.problems import JSON, problem
+from engine.serve.security import authorised
+from engine.vocabulary import ActionKind, DismissReason
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(authorised)])
+ERRORS = (400, 401, 404, 503)
+Comment = Annotated[str | None, Field(default=None, max_length=2000,
+                                      description="a note kept in the journal's log")]
+CLIENT = Path(description="the client's id", max_length=200)
+ACTION = Path(description="the action's id, as the inbox lists it", max_length=200)
+
+
+class Done(Model):
+    comment: Comment = None
+
+
+class Dismissal(Model):
+    reason: DismissReason
+    comment: Comment = None
+
+
+class Snooze(Model):
+    until: dt.date = Field(description="the day the advice comes back, after the latest run's")
+    comment: Comment = None
+
+
+def _records(text: str) -> Response:
+    return Response(text, media_type=JSON)
+
+
+@router.get("/inbox", responses=answers(None, *ERRORS))
+def inbox(request: Request, client: str | None = Query(None, max_length=200),
+          kind: ActionKind | None = None, new: bool = False) -> Response:
+    """Open advice (new or seen again), by client, most urgent first: `playbook inbox`."""
+    items = service(request).open_journal().inbox(client, kind, new)
+    return _records(render.records_json(items))
+
+
+@router.get("/changes", responses=answers(None, *ERRORS))
+def changes(request: Request, since: str | None = Query(
+        None, max_length=20, description="a run id or a day, YYYY-MM-DD (default: what the "
+        "latest run changed)")) -> Response:
+    """What the runs changed: `playbook changes`."""
+    return _records(render.records_json(service(request).open_journal().changes(
+        _since(since))))
+
+
+def _since(text: str | None) -> int | dt.date | None:
+    if text is None:
+        return None
+    if text.isdigit():
+        return int(text)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise problem(400, "bad-parameter", f"since: '{text[:20]}' is neither a run id nor a "
+                      "date", "since", expected="a number or YYYY-MM-DD") from None
+
+
+@router.get("/clients/{client_id}/history", responses=answers(None, *ERRORS))
+def history(request: Request, client_id: str = CLIENT) -> Response:
+    """Everything that happened to a client's advice, oldest first: `playbook history`."""
+    return _records(render.records_json(service(request).open_journal().history(client_id)))
+
+
+@router.post("/advice/{client_id}/{kind}/{action_id}/done", responses=answers(None, *ERRORS))
+def done(request: Request, act: Done, kind: ActionKind, client_id: str = CLIENT,
+         action_id: str = ACTION) -> Response:
+    """Mark a piece of advice done: `playbook done`."""
+    advice = service(request).open_journal().done(client_id, kind, action_id, act.comment)
+    return _records(render.one_json(advice))
+
+
+@router.post("/advice/{client_id}/{kind}/{action_id}/dismiss",
+             responses=answers(None, *ERRORS))
+def dismiss(request: Request, act: Dismissal, kind: ActionKind, client_id: str = CLIENT,
+            action_id: str = ACTION) -> Response:
+    """Dismiss a piece of advice with a reason: `playbook dismiss`."""
+    advice = service(request).open_journal().dismiss(client_id, kind, action_id, act.reason,
+                                                     act.comment)
+    return _records(render.one_json(advice))
+
+
+@router.post("/advice/{client_id}/{kind}/{action_id}/snooze",
+             responses=answers(None, *ERRORS))
+def snooze(request: Request, act: Snooze, kind: ActionKind, client_id: str = CLIENT,
+           action_id: str = ACTION) -> Response:
+    """Snooze a piece of advice until a day: `playbook snooze`."""
+    advice = service(request).open_journal().snooze(client_id, kind, action_id, act.until,
+                                                    act.comment)
+    return _records(render.one_json(advice))

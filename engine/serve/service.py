@@ -1,0 +1,113 @@
+"""One server process: its settings, the knowledge base it loaded, its journal, the mapping
+files of its CRMs and its webhook worker.
+
+The knowledge base is loaded once per process, when the server starts (uvicorn's lifespan): the
+process takes requests only then. An app whose start was not run (or failed) answers
+``/v1/health`` with 503 (``loading`` or ``failed``) and its decision endpoints with 503.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engine.errors import Diagnostic, DiagnosticsError, Location
+from engine.kb.knowledge_base import KnowledgeBase
+from engine.portfolio.cells import Cells
+from engine.portfolio.mapping import DEFAULT, Mapping, read_mapping
+from engine.serve.problems import ApiError, problem
+from engine.serve.settings import Settings
+
+if TYPE_CHECKING:
+    from engine.journal import Journal
+    from engine.serve.worker import HookWorker
+
+log = logging.getLogger("playbook.serve")
+
+
+@dataclass
+class Service:
+    settings: Settings
+    kb: KnowledgeBase | None = None
+    journal: Journal | None = None
+    mappings: dict[str, Mapping] = field(default_factory=dict)  # "record", "amocrm", ...
+    problems: list[Diagnostic] = field(default_factory=list)  # why it could not start
+    worker: HookWorker | None = None
+    _cells: dict[str, Cells] = field(default_factory=dict)
+
+    def start(self) -> None:
+        """Load the knowledge base, open the journal, read the mapping files, start the
+        webhook worker; a mistake is kept in ``problems`` (and logged), never raised."""
+        try:
+            self._start()
+        except DiagnosticsError as exc:
+            self.problems = list(exc.diagnostics)
+            for d in self.problems:
+                log.error("cannot start: %s", d.render())
+        except Exception as exc:  # logged with its traceback; health says failed
+            log.exception("cannot start")
+            self.problems = [Diagnostic("internal-error", f"the server could not start: "
+                                        f"{type(exc).__name__}", Location("server"))]
+
+    def _start(self) -> None:
+        from engine.kb.discover import choose
+        from engine.lint import load
+
+        s = self.settings
+        kb = load(choose(s.kb).root, matcher=s.matcher)
+        for name, path in self.mapping_files().items():
+            mapping, problems = read_mapping(Path(path)) if path else (DEFAULT, [])
+            if problems:
+                raise DiagnosticsError(problems)
+            assert mapping is not None
+            self.mappings[name] = mapping
+        if s.journal is not None:
+            from engine.journal import Journal
+
+            self.journal = Journal(s.journal)
+            if s.hooks.worker and (s.amocrm or s.bitrix24):
+                from engine.serve.worker import HookWorker
+
+                self.worker = HookWorker(self, kb, self.journal)
+                self.worker.start()
+        self.kb = kb
+        log.info("ready: knowledge base %s", kb.version)
+
+    def mapping_files(self) -> dict[str, str | None]:
+        s = self.settings
+        files: dict[str, str | None] = {"record": s.map}
+        if s.amocrm:
+            files["amocrm"] = s.amocrm.map or s.map
+        if s.bitrix24:
+            files["bitrix24"] = s.bitrix24.map or s.map
+        return files
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+        if self.journal is not None:
+            self.journal.close()
+
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge base, or 503 while it loads (or when it could not be loaded)."""
+        if self.kb is None:
+            raise ApiError(503, self.problems or [Diagnostic(
+                "not-ready", "the knowledge base is still loading", Location("server"),
+                hint="retry in a moment; GET /v1/health says when the server is ready")],
+                {"Retry-After": "1"})
+        return self.kb
+
+    def open_journal(self) -> Journal:
+        self.knowledge()
+        if self.journal is None:
+            raise problem(404, "no-journal", "this server has no journal", "server",
+                          hint="start it with --journal PATH_OR_URL")
+        return self.journal
+
+    def cells(self, name: str) -> Cells:
+        """How records of ``name`` (record, amocrm, bitrix24) become client data."""
+        if name not in self._cells:
+            self._cells[name] = Cells(self.mappings.get(name, DEFAULT), self.knowledge())
+        return self._cells[name]

@@ -1,0 +1,219 @@
+"""What ``playbook serve`` runs with: the ``[serve]`` table of a TOML file (``--config``), then
+``PLAYBOOK_*`` environment variables, then the command's flags.
+
+    [serve]
+    journal = "journal.db"                 # or postgresql://USER@HOST:PORT/DB
+    tokens = ["a-long-random-token"]       # or PLAYBOOK_API_TOKENS="t1,t2"
+    max_body_bytes = 1048576
+    max_batch = 1000
+    cors_origins = []                      # CORS is off unless origins are named
+
+    [serve.amocrm]                         # POST /hooks/amocrm/{secret}
+    secret = "..."                         # PLAYBOOK_AMOCRM_SECRET
+    account_id = "29512345"
+    url = "https://agency.amocrm.ru"
+    token = "..."                          # a long-lived token; PLAYBOOK_AMOCRM_TOKEN
+    map = "amocrm-map.yaml"
+
+    [serve.bitrix24]                       # POST /hooks/bitrix24
+    application_token = "..."              # PLAYBOOK_BITRIX24_APPLICATION_TOKEN
+    url = "https://agency.bitrix24.ru/rest/1"
+    token = "..."                          # the inbound webhook's code; PLAYBOOK_BITRIX24_TOKEN
+    map = "bitrix24-map.yaml"
+
+The settings travel to uvicorn's worker processes as JSON in ``PLAYBOOK_SERVE_SETTINGS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError
+
+from engine.errors import Diagnostic, DiagnosticsError, Location
+from engine.kb.model_errors import diagnostics
+from engine.language.document import Document
+from engine.matchers import NAMES
+from engine.model_base import Model
+from engine.vocabulary import Language
+
+ENVIRONMENT = "PLAYBOOK_SERVE_SETTINGS"
+Secret = Annotated[str, Field(min_length=8, max_length=512)]
+
+
+class AmoCRM(Model):
+    """amoCRM (Kommo): its webhook posts to /hooks/amocrm/{secret}; the full lead is read from
+    ``{url}/api/v4/leads/{id}?with=contacts`` with a long-lived token."""
+
+    secret: Secret = Field(description="the secret in the webhook's URL")
+    account_id: str | None = Field(default=None, description="the account id the webhook "
+                                   "must name (account[id]); any when not set")
+    url: str | None = Field(default=None, description="the account's address, "
+                            "https://SUBDOMAIN.amocrm.ru (or .kommo.com)")
+    token: str | None = Field(default=None, description="a long-lived access token of the "
+                              "integration: without it leads are mapped from the webhook's "
+                              "own fields")
+    map: str | None = Field(default=None, description="the mapping file (as `playbook run "
+                            "--map`): custom fields are columns named by their id")
+
+
+class Bitrix24(Model):
+    """Bitrix24: its outbound webhook posts to /hooks/bitrix24; the deal is read with
+    ``crm.deal.get`` through an inbound webhook (``{url}/{token}/crm.deal.get.json``)."""
+
+    application_token: Secret = Field(description="auth[application_token] of the outbound "
+                                      "webhook")
+    member_id: str | None = Field(default=None, description="auth[member_id] the event must "
+                                  "name; any when not set")
+    url: str | None = Field(default=None, description="the portal's REST address, "
+                            "https://PORTAL.bitrix24.ru/rest/USER_ID")
+    token: str | None = Field(default=None, description="the inbound webhook's code")
+    map: str | None = Field(default=None, description="the mapping file (as `playbook run "
+                            "--map`): columns are the deal's fields (TITLE, UF_CRM_...)")
+
+
+class HookSettings(Model):
+    """How the webhook worker claims, retries and gives up."""
+
+    worker: bool = Field(default=True, description="run the worker in this server")
+    lease_seconds: float = Field(default=120.0, gt=0, description="a claim lasts this long; "
+                                 "a dead worker's events are claimed again after it")
+    poll_seconds: float = Field(default=1.0, gt=0, description="how often an idle worker "
+                                "looks for events other servers stored")
+    max_attempts: int = Field(default=8, ge=1, description="attempts before an event is "
+                              "given up (listed at /v1/hooks/failed)")
+    backoff_seconds: float = Field(default=5.0, ge=0, description="the first retry's delay, "
+                                   "doubled at each attempt")
+    backoff_max_seconds: float = Field(default=3600.0, ge=0, description="the longest delay")
+    timeout_seconds: float = Field(default=10.0, gt=0, description="a CRM request's timeout")
+
+
+class Settings(Model):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    kb: str | None = Field(default=None, description="the knowledge base folder")
+    matcher: str = "python"
+    journal: str | None = Field(default=None, description="the run journal: a SQLite path "
+                                "or a PostgreSQL URL; needed by the journal's endpoints and "
+                                "the webhooks")
+    map: str | None = Field(default=None, description="the mapping file (as `playbook run "
+                            "--map`) of CRM records posted to /v1/recommend?input=record, and "
+                            "of the CRMs that name none of their own")
+    tokens: list[Secret] = Field(default=[], description="API tokens: Authorization: Bearer "
+                                 "TOKEN on every /v1 request but /v1/health")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    max_batch: int = Field(default=1000, ge=1, le=100_000)
+    cors_origins: list[str] = Field(default=[], description="origins allowed by CORS; none: "
+                                    "CORS is off")
+    as_of: dt.date | None = Field(default=None, description="the day the webhooks' runs "
+                                  "recommend for (default: today)")
+    lang: Language = Field(default="en", description="the language of the webhooks' runs")
+    log_level: str = "info"
+    amocrm: AmoCRM | None = None
+    bitrix24: Bitrix24 | None = None
+    hooks: HookSettings = HookSettings()
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    def to_environment(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        text = (environ or os.environ).get(ENVIRONMENT)
+        return cls.model_validate_json(text) if text else cls()
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+_FROM_ENV = {  # variable -> (table, key)
+    "PLAYBOOK_AMOCRM_SECRET": ("amocrm", "secret"),
+    "PLAYBOOK_AMOCRM_TOKEN": ("amocrm", "token"),
+    "PLAYBOOK_BITRIX24_APPLICATION_TOKEN": ("bitrix24", "application_token"),
+    "PLAYBOOK_BITRIX24_TOKEN": ("bitrix24", "token"),
+}
+
+
+def read_settings(config: Path | None, environ: Mapping[str, str],
+                  flags: Mapping[str, Any]) -> Settings:
+    """Settings from the config file's [serve] table, the environment and the flags given
+    (None: not given); every mistake at once, located in the config file."""
+    where = str(config) if config is not None else "settings"
+    data: dict[str, Any] = {}
+    if config is not None:
+        try:
+            with config.open("rb") as handle:
+                table = tomllib.load(handle).get("serve", {})
+        except OSError as exc:
+            raise _error("unreadable-file", f"cannot read {config}: {exc.strerror or exc}",
+                         where, "a readable TOML file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise _error("toml-syntax", str(exc), where, "a TOML file with a [serve] table"
+                         ) from None
+        if not isinstance(table, dict):
+            raise _error("bad-value", "serve: expected a table", where, "[serve]")
+        data = _relative(table, config.parent)
+    tokens = [t.strip() for t in environ.get("PLAYBOOK_API_TOKENS", "").split(",") if t.strip()]
+    if tokens:
+        data["tokens"] = [*data.get("tokens", []), *tokens]
+    for variable, (table_name, key) in _FROM_ENV.items():
+        if environ.get(variable):
+            data.setdefault(table_name, {})[key] = environ[variable]
+    if environ.get("PLAYBOOK_JOURNAL") and "journal" not in data:
+        data["journal"] = environ["PLAYBOOK_JOURNAL"]
+    data.update({k: v for k, v in flags.items() if v is not None})
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise DiagnosticsError(diagnostics(exc, Settings, Document(where, data))) from None
+    if settings.matcher not in NAMES:
+        raise _error("bad-value", f"matcher: unknown matcher '{settings.matcher}'", where,
+                     ", ".join(NAMES))
+    return settings
+
+
+def _relative(table: dict[str, Any], base: Path) -> dict[str, Any]:
+    """The config's paths (mapping files, a SQLite journal) taken from the config's folder."""
+    for part in (table, table.get("amocrm"), table.get("bitrix24")):
+        if isinstance(part, dict) and isinstance(part.get("map"), str):
+            part["map"] = str(base / part["map"])
+    journal = table.get("journal")
+    if isinstance(journal, str) and "://" not in journal:
+        table["journal"] = str(base / journal)
+    return table
+
+
+def _error(code: str, message: str, where: str, expected: str) -> DiagnosticsError:
+    return DiagnosticsError([Diagnostic(code, message, Location(where), expected=expected)])
+
+
+def settings_json(settings: Settings) -> dict[str, Any]:
+    """The settings with every secret replaced by '***': what may be shown or logged."""
+    data: dict[str, Any] = json.loads(settings.model_dump_json())
+    data["tokens"] = ["***"] * len(settings.tokens)
+    for table, keys in (("amocrm", ("secret", "token")),
+                        ("bitrix24", ("application_token", "token"))):
+        if data.get(table):
+            for key in keys:
+                if data[table].get(key):
+                    data[table][key] = "***"
+    if settings.journal and "://" in settings.journal and "@" in settings.journal:
+        data["journal"] = settings.journal.split("@")[-1]
+    return data
