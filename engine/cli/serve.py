@@ -15,11 +15,16 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.cli.common import add_kb, date, kb_choice, positive
 from engine.errors import Diagnostic, DiagnosticsError, Location
 from engine.matchers import NAMES
 from engine.vocabulary import LANGUAGES
+
+if TYPE_CHECKING:
+    from engine.serve.service import Service
+    from engine.serve.settings import Settings
 
 NAME = "serve"
 
@@ -62,43 +67,50 @@ def run(args: argparse.Namespace) -> int:
     if args.kb is None and settings.kb is not None:
         args.kb = settings.kb
     settings = settings.model_copy(update={"kb": str(kb_choice(args).root)})
-    _check(settings)
-    os.environ["PLAYBOOK_SERVE_SETTINGS"] = settings.to_environment()
-    metrics = tempfile.mkdtemp(prefix="playbook-metrics-") if settings.workers > 1 else None
-    if metrics:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics
+    service = _started(settings)
     from engine.serve.edge import configure_logging
 
     configure_logging(settings.log_level)
+    if settings.workers == 1:  # this process serves: the service it started is the app's
+        from engine.serve.app import create_app
+
+        uvicorn.run(create_app(service=service), host=settings.host, port=settings.port,
+                    access_log=False, log_config=None, timeout_graceful_shutdown=30)
+        return 0
+    os.environ["PLAYBOOK_SERVE_SETTINGS"] = settings.to_environment()
+    metrics = tempfile.mkdtemp(prefix="playbook-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics  # the workers' counters, added up
     try:
         uvicorn.run("engine.serve.app:from_environment", factory=True, host=settings.host,
                     port=settings.port, workers=settings.workers, access_log=False,
                     log_config=None, timeout_worker_healthcheck=120,
                     timeout_graceful_shutdown=30)
     finally:
-        if metrics:
-            shutil.rmtree(metrics, ignore_errors=True)
+        shutil.rmtree(metrics, ignore_errors=True)
     return 0
 
 
-def _check(settings: object) -> None:
-    """Refuse what would start a server that cannot work, before any worker starts: another
-    address than loopback without tokens, a knowledge base, journal or mapping with mistakes
-    (loading the knowledge base here also fills its cache for the workers)."""
+def _started(settings: Settings) -> Service:
+    """Refuse what would start a server that cannot work, before anything listens: another
+    address than loopback without tokens, a knowledge base, journal or mapping with mistakes.
+    With one worker the service started here is the one that serves; with several, each
+    worker starts its own (the knowledge base's cache is warm, the journal migrated)."""
     from engine.serve.service import Service
-    from engine.serve.settings import Settings
 
-    assert isinstance(settings, Settings)
     if not settings.loopback and not settings.tokens:
         raise DiagnosticsError([Diagnostic(
             "no-tokens", f"refusing to listen on {settings.host} without API tokens",
             Location("serve"), expected="--host 127.0.0.1, or API tokens",
             hint="set tokens in the config's [serve] table or PLAYBOOK_API_TOKENS")])
-    probe = Service(settings.model_copy(update={"hooks": settings.hooks.model_copy(
-        update={"worker": False})}))
-    probe.start()
-    probe.stop()
-    if probe.problems:
-        raise DiagnosticsError(probe.problems)
+    alone = settings.workers == 1
+    service = Service(settings if alone else settings.model_copy(update={
+        "hooks": settings.hooks.model_copy(update={"worker": False})}))
+    service.start()
+    if service.problems:
+        service.stop()
+        raise DiagnosticsError(service.problems)
+    if not alone:
+        service.stop()
     sys.stderr.write(f"playbook serve: http://{settings.host}:{settings.port} "
-                     f"(knowledge base {probe.kb.version if probe.kb else '?'})\n")
+                     f"(knowledge base {service.kb.version if service.kb else '?'})\n")
+    return service

@@ -176,8 +176,8 @@ class Hooks:
         added = conn.execute(dialect.insert(hook_records).values(
             crm=event.crm, account=event.account, record_id=event.record_id,
             modified=modified, run_id=run_id, event_id=event.id, recorded_at=at)
-            .on_conflict_do_nothing())
-        return bool(added.rowcount)
+            .on_conflict_do_nothing().returning(hook_records.c.run_id))
+        return added.first() is not None  # (rowcount is -1 on PostgreSQL)
 
     def retry(self, claim: Claim, error: Diagnostic, delay: dt.timedelta,
               max_attempts: int) -> str:

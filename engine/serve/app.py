@@ -28,15 +28,18 @@ DESCRIPTION = ("The playbook engine as an HTTP service: decisions as the dry run
                "Errors are the error document of `playbook schema errors`.")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    svc = Service(settings or Settings())
+def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
+    """The app; ``service``: one already started (``playbook serve`` with one worker starts it
+    before it listens, so a mistake is reported before anything is served)."""
+    svc = service or Service(settings or Settings())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         """The server takes requests once the knowledge base is loaded: a worker that uvicorn
         restarts (SIGHUP) is brought into service only then, and one that cannot load it
         never is (the old one keeps serving)."""
-        await run_in_threadpool(svc.start)
+        if svc.kb is None:
+            await run_in_threadpool(svc.start)
         if svc.problems:
             raise RuntimeError("cannot start: " + "; ".join(d.render() for d in svc.problems))
         try:

@@ -3,8 +3,8 @@
 ``POST /v1/recommend`` answers exactly what ``playbook dry-run --format json`` prints for a file
 holding that client: the body is read by the same JSON reader (so mistakes are located by line
 and column in the body), checked by the same client check and written by the same reporter.
-With ``input=record`` the body is a CRM record (column -> cell) mapped by the server's mapping
-file, as one row of ``playbook run --map``.
+``POST /v1/recommend/record`` takes a CRM record (column -> cell) instead, mapped by the server's
+mapping file as one row of ``playbook run --map`` is.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ Input = Literal["client", "record"]
 router = APIRouter(prefix="/v1")
 AS_OF = Query(None, description="the day to recommend for, YYYY-MM-DD (default: today)")
 LANG = Query("en", description="the language of titles and reasons")
-INPUT = Query("client", alias="input", description="client: the body is a client's facts; "
-              "record: a CRM record, mapped by the server's mapping file")
 
 
 def service(request: Request) -> Service:
@@ -70,25 +68,36 @@ async def knowledge_base(request: Request) -> Response:
 
 
 @router.post("/recommend", dependencies=[Depends(authorised)],
-             openapi_extra=body("Client", "one client's facts (or, with input=record, a CRM "
-                                "record)"),
+             openapi_extra=body("Client", "one client's facts"),
              responses=answers("RecommendationDocument", 400, 401, 413, 422, 503))
 async def recommend_one(request: Request, as_of: dt.date | None = AS_OF,
-                        lang: Language = LANG, source: Input = INPUT) -> Response:
+                        lang: Language = LANG) -> Response:
     """One client: the document of ``playbook dry-run --format json`` for it."""
     raw = await request.body()
-    text = await run_in_threadpool(_one, service(request), raw, as_of, lang, source)
+    text = await run_in_threadpool(_one, service(request), raw, as_of, lang, "client")
+    return Response(text, media_type=JSON)
+
+
+@router.post("/recommend/record", dependencies=[Depends(authorised)],
+             openapi_extra=body("CrmRecord", "one CRM record"),
+             responses=answers("RecommendationDocument", 400, 401, 413, 422, 503))
+async def recommend_record(request: Request, as_of: dt.date | None = AS_OF,
+                           lang: Language = LANG) -> Response:
+    """One CRM record (column -> cell, as a row of ``playbook run``'s input), mapped by the
+    server's mapping file: the document of ``playbook dry-run --format json`` for it."""
+    raw = await request.body()
+    text = await run_in_threadpool(_one, service(request), raw, as_of, lang, "record")
     return Response(text, media_type=JSON)
 
 
 @router.post("/recommend/batch", dependencies=[Depends(authorised)],
-             openapi_extra=body("Client", "a list of clients (or of CRM records)", many=True),
+             openapi_extra=body("Client", "a list of clients", many=True),
              responses=answers("BatchDocument", 400, 401, 413, 503))
 async def recommend_batch(request: Request, as_of: dt.date | None = AS_OF,
-                          lang: Language = LANG, source: Input = INPUT) -> Response:
+                          lang: Language = LANG) -> Response:
     """Many clients, each answered in its place: its recommendation, or its errors."""
     raw = await request.body()
-    text = await run_in_threadpool(_batch, service(request), raw, as_of, lang, source)
+    text = await run_in_threadpool(_batch, service(request), raw, as_of, lang)
     return Response(text, media_type=JSON)
 
 
@@ -133,8 +142,7 @@ def _one(svc: Service, raw: bytes, as_of: dt.date | None, lang: Language,
     return reporter("json").recommendations([(rec, client.name)], kb, lang).out
 
 
-def _batch(svc: Service, raw: bytes, as_of: dt.date | None, lang: Language,
-           source: Input) -> str:
+def _batch(svc: Service, raw: bytes, as_of: dt.date | None, lang: Language) -> str:
     kb = svc.knowledge()
     doc = read_body(raw)
     if not isinstance(doc.data, list):
@@ -148,7 +156,7 @@ def _batch(svc: Service, raw: bytes, as_of: dt.date | None, lang: Language,
     for i, data in enumerate(doc.data):
         written = data.get("id") if isinstance(data, dict) else None
         try:
-            client = _client(svc, kb, doc, (i,), data, source)
+            client = coerce(data, kb, doc, (i,))
         except ClientError as exc:
             results.append({"index": i, "client_id": written if isinstance(written, str)
                             else None, "recommendation": None,

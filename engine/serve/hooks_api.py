@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -31,6 +31,7 @@ router = APIRouter()
 FORM = {"requestBody": {"required": True, "content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object"}}}}}
 HOOK_ERRORS = (400, 403, 404, 413, 503)
+EVENT = Path(ge=1, le=2**31 - 1, description="an event's id, as /v1/hooks/failed lists it")
 
 
 @router.post("/hooks/amocrm/{secret}", openapi_extra=FORM,
@@ -94,7 +95,7 @@ def failed(request: Request, limit: int = Query(100, ge=1, le=1000)) -> Response
 
 @router.post("/v1/hooks/{event_id}/retry", dependencies=[Depends(authorised)],
              responses=answers(None, 401, 404, 503))
-def retry(request: Request, event_id: int) -> Response:
+def retry(request: Request, event_id: int = EVENT) -> Response:
     """Try a given-up event again from its first attempt."""
     svc = service(request)
     if not svc.open_journal().hooks.requeue([event_id]):

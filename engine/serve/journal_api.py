@@ -7,14 +7,13 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from engine.model_base import Model
 from engine.render import journal as render
 from engine.serve.decisions import service
 from engine.serve.openapi import answers
-from engine.serve.problems import JSON, problem
+from engine.serve.problems import JSON
 from engine.serve.security import authorised
 from engine.vocabulary import ActionKind, DismissReason
 
@@ -24,18 +23,27 @@ Comment = Annotated[str | None, Field(default=None, max_length=2000,
                                       description="a note kept in the journal's log")]
 CLIENT = Path(description="the client's id", max_length=200)
 ACTION = Path(description="the action's id, as the inbox lists it", max_length=200)
+RunOrDay = Annotated[int, Field(ge=1, le=2**31 - 1)] | dt.date
+SINCE = Query(None, description="a run id or a day, YYYY-MM-DD (default: what the latest run "
+              "changed)")
 
 
-class Done(Model):
+class Act(BaseModel):
+    """A person's act's body (pydantic's own base: FastAPI builds request bodies from it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Done(Act):
     comment: Comment = None
 
 
-class Dismissal(Model):
+class Dismissal(Act):
     reason: DismissReason
     comment: Comment = None
 
 
-class Snooze(Model):
+class Snooze(Act):
     until: dt.date = Field(description="the day the advice comes back, after the latest run's")
     comment: Comment = None
 
@@ -53,24 +61,9 @@ def inbox(request: Request, client: str | None = Query(None, max_length=200),
 
 
 @router.get("/changes", responses=answers(None, *ERRORS))
-def changes(request: Request, since: str | None = Query(
-        None, max_length=20, description="a run id or a day, YYYY-MM-DD (default: what the "
-        "latest run changed)")) -> Response:
+def changes(request: Request, since: RunOrDay | None = SINCE) -> Response:
     """What the runs changed: `playbook changes`."""
-    return _records(render.records_json(service(request).open_journal().changes(
-        _since(since))))
-
-
-def _since(text: str | None) -> int | dt.date | None:
-    if text is None:
-        return None
-    if text.isdigit():
-        return int(text)
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise problem(400, "bad-parameter", f"since: '{text[:20]}' is neither a run id nor a "
-                      "date", "since", expected="a number or YYYY-MM-DD") from None
+    return _records(render.records_json(service(request).open_journal().changes(since)))
 
 
 @router.get("/clients/{client_id}/history", responses=answers(None, *ERRORS))

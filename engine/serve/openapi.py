@@ -51,9 +51,17 @@ _WHY = {400: "the request is wrong (a parameter, the body's syntax)",
         422: "the client's facts are wrong", 503: "the knowledge base is still loading"}
 
 
+CRM_RECORD = {
+    "type": "object", "title": "CRM record", "description": (
+        "a CRM record: column -> cell, as one row of `playbook run`'s input, mapped by the "
+        "server's mapping file (columns the mapping does not rename keep their name)"),
+    "additionalProperties": {"anyOf": [{"type": ["string", "number", "boolean", "null"]},
+                                       {"type": "array", "items": {"type": "string"}}]}}
+
+
 def components(kb: KnowledgeBase | None) -> dict[str, Any]:
     """The product's schemas, with their definitions, as OpenAPI components."""
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = {"CrmRecord": CRM_RECORD}
     for kind, name in [("client", None), *DOCUMENTS.items()]:
         generated = schema(kind, kb)
         for key, definition in generated.get("$defs", {}).items():

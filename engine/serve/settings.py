@@ -37,14 +37,13 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 
-from engine.errors import Diagnostic, DiagnosticsError, Location
-from engine.kb.model_errors import diagnostics
-from engine.language.document import Document
+from engine.errors import Diagnostic, DiagnosticsError, Location, shown
 from engine.matchers import NAMES
 from engine.model_base import Model
 from engine.vocabulary import Language
 
 ENVIRONMENT = "PLAYBOOK_SERVE_SETTINGS"
+SECRET_KEYS = frozenset({"tokens", "secret", "token", "application_token"})
 Secret = Annotated[str, Field(min_length=8, max_length=512)]
 
 
@@ -182,11 +181,43 @@ def read_settings(config: Path | None, environ: Mapping[str, str],
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise DiagnosticsError(diagnostics(exc, Settings, Document(where, data))) from None
+        raise DiagnosticsError(_mistakes(exc, config)) from None
     if settings.matcher not in NAMES:
         raise _error("bad-value", f"matcher: unknown matcher '{settings.matcher}'", where,
                      ", ".join(NAMES))
     return settings
+
+
+def _mistakes(exc: ValidationError, config: Path | None) -> list[Diagnostic]:
+    """One diagnostic per mistake, at the line of its key in the config file when it is there
+    (else it came from the environment or a flag)."""
+    text = config.read_text(encoding="utf-8", errors="replace") if config else ""
+    found = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(str(p) for p in err["loc"] if not str(p).isdigit())
+        line = _line_of(text, loc)
+        where = Location(str(config), line, 1) if config and line else Location(
+            str(config) if config else "settings")
+        name = ".".join(loc)
+        message = str(err["msg"]).removeprefix("Value error, ")
+        code = "unknown-key" if err["type"] == "extra_forbidden" else "bad-value"
+        got = "***" if loc and loc[-1] in SECRET_KEYS else shown(err.get("input"))
+        found.append(Diagnostic(code, f"{name}: {message}; got {got}"
+                                if code == "bad-value" else f"unknown key '{name}'", where))
+    return found
+
+
+def _line_of(text: str, loc: tuple[str, ...]) -> int:
+    """The line of ``[serve.TABLE]``'s ``key =`` in a TOML text (0: not written there)."""
+    table = ".".join(("serve", *loc[:-1]))
+    current = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = stripped.strip("[] ")
+        elif current == table and stripped.split("=")[0].strip().strip('"') == loc[-1:][0]:
+            return number
+    return 0
 
 
 def _relative(table: dict[str, Any], base: Path) -> dict[str, Any]:

@@ -38,7 +38,22 @@ def specialise(generated: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
         client["services"] = {"anyOf": [{"type": "array", "items": {"enum": sorted(kb.services)}},
                                         {"type": "null"}]}
         client["project_type"] = {"anyOf": [{"enum": sorted(kb.journeys)}, {"type": "null"}]}
+        client["main_channel"] = {"anyOf": [{"enum": sorted(kb.services)}, {"type": "null"}]}
+        custom = {name.removeprefix("facts."): _client_value(kb.facts[name])
+                  for name in sorted(kb.facts) if name.startswith("facts.")}
+        client["facts"] = {"type": "object", "properties": custom, "additionalProperties": False,
+                           "default": {}, "description": "the custom facts the knowledge base "
+                           "declares"}
     return generated
+
+
+def _client_value(fact: FactType) -> dict[str, Any]:
+    """A custom fact's value in a client file (no $NAME of a threshold there)."""
+    if fact.kind == "list":
+        return {"type": "array", "items": _client_value(fact.item) if fact.item else {}}
+    if fact.kind in ("int", "number"):
+        return PLAIN[fact.kind]
+    return _value(fact)
 
 
 def fact_schema(name: str, fact: FactType) -> dict[str, Any]:

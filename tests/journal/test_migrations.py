@@ -98,3 +98,14 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     assert error.value.diagnostics[0].render() == (
         f"{path}: error[journal-unreachable] cannot open the journal: file is not a database\n"
         "  hint: check the path or URL, and that the database server is running")
+
+
+def test_the_migrations_make_the_tables_the_code_declares(target: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from engine.journal.tables import metadata
+
+    with journal.open(target) as j, j.db.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []

@@ -162,7 +162,7 @@ def test_cli_needs_a_kind(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 1
     assert capsys.readouterr().err == ("playbook schema: name a kind (rules, journey, playbook, "
                                        "scenario, client, impact, mapping, recommendation, "
-                                       "errors) or give --write DIR\n")
+                                       "batch, errors) or give --write DIR\n")
 
 
 def test_a_knowledge_base_schema_lists_its_names(small_kb: engine.KnowledgeBase) -> None:
