@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.cli.common import add_kb, date, kb_choice, positive
 from engine.errors import Diagnostic, DiagnosticsError, Location
@@ -71,12 +71,17 @@ def run(args: argparse.Namespace) -> int:
     from engine.serve.edge import configure_logging
 
     configure_logging(settings.log_level)
+    _serve(uvicorn, settings, service)
+    return 0
+
+
+def _serve(uvicorn: Any, settings: Settings, service: Service) -> None:
     if settings.workers == 1:  # this process serves: the service it started is the app's
         from engine.serve.app import create_app
 
         uvicorn.run(create_app(service=service), host=settings.host, port=settings.port,
                     access_log=False, log_config=None, timeout_graceful_shutdown=30)
-        return 0
+        return
     os.environ["PLAYBOOK_SERVE_SETTINGS"] = settings.to_environment()
     metrics = tempfile.mkdtemp(prefix="playbook-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics  # the workers' counters, added up
@@ -87,7 +92,6 @@ def run(args: argparse.Namespace) -> int:
                     timeout_graceful_shutdown=30)
     finally:
         shutil.rmtree(metrics, ignore_errors=True)
-    return 0
 
 
 def _started(settings: Settings) -> Service:

@@ -6,8 +6,8 @@ with the settings ``playbook serve`` put in ``PLAYBOOK_SERVE_SETTINGS``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -32,7 +32,27 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     """The app; ``service``: one already started (``playbook serve`` with one worker starts it
     before it listens, so a mistake is reported before anything is served)."""
     svc = service or Service(settings or Settings())
+    app = FastAPI(title="playbook-engine", version=__version__, description=DESCRIPTION,
+                  lifespan=_lifespan(svc), docs_url=None, redoc_url=None,
+                  openapi_url="/v1/openapi.json")
+    app.state.service = svc
+    problems.install(app)
+    for router in (decisions.router, journal_api.router, hooks_api.router):
+        app.include_router(router)
+    app.add_api_route("/v1/metrics", _metrics, methods=["GET"],
+                      dependencies=[Depends(authorised)], response_class=Response,
+                      responses={200: {"content": {CONTENT_TYPE: {"schema": {"type": "string"}}},
+                                       "description": "Prometheus' text format"}})
+    if svc.settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=svc.settings.cors_origins,
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type", "X-Request-ID"])
+    app.add_middleware(Edge, max_body_bytes=svc.settings.max_body_bytes)
+    _openapi(app, svc)
+    return app
 
+
+def _lifespan(svc: Service) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         """The server takes requests once the knowledge base is loaded: a worker that uvicorn
@@ -47,25 +67,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         finally:
             await run_in_threadpool(svc.stop)
 
-    app = FastAPI(title="playbook-engine", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/v1/openapi.json")
-    app.state.service = svc
-    problems.install(app)
-    for router in (decisions.router, journal_api.router, hooks_api.router):
-        app.include_router(router)
-    app.add_api_route("/v1/metrics", _metrics, methods=["GET"],
-                      dependencies=[Depends(authorised)], include_in_schema=True,
-                      response_class=Response,
-                      responses={200: {"content": {CONTENT_TYPE: {"schema": {"type": "string"}}},
-                                       "description": "Prometheus' text format"}})
-    if svc.settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=svc.settings.cors_origins,
-                           allow_methods=["GET", "POST"],
-                           allow_headers=["Authorization", "Content-Type", "X-Request-ID"])
-    app.add_middleware(Edge, max_body_bytes=svc.settings.max_body_bytes)
-    _openapi(app, svc)
-    return app
+    return lifespan
 
 
 def _openapi(app: FastAPI, svc: Service) -> None:

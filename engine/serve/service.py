@@ -63,16 +63,17 @@ class Service:
                 raise DiagnosticsError(problems)
             assert mapping is not None
             self.mappings[name] = mapping
+        journal = None
         if s.journal is not None:
             from engine.journal import Journal
 
-            self.journal = Journal(s.journal)
-            if s.hooks.worker and (s.amocrm or s.bitrix24):
-                from engine.serve.worker import HookWorker
+            journal = Journal(s.journal)
+        self.kb, self.journal = kb, journal
+        if journal is not None and s.hooks.worker and (s.amocrm or s.bitrix24):
+            from engine.serve.worker import HookWorker
 
-                self.worker = HookWorker(self, kb, self.journal)
-                self.worker.start()
-        self.kb = kb
+            self.worker = HookWorker(s, kb, journal, self.cells)
+            self.worker.start()
         log.info("ready: knowledge base %s", kb.version)
 
     def mapping_files(self) -> dict[str, str | None]:

@@ -154,21 +154,7 @@ def read_settings(config: Path | None, environ: Mapping[str, str],
                   flags: Mapping[str, Any]) -> Settings:
     """Settings from the config file's [serve] table, the environment and the flags given
     (None: not given); every mistake at once, located in the config file."""
-    where = str(config) if config is not None else "settings"
-    data: dict[str, Any] = {}
-    if config is not None:
-        try:
-            with config.open("rb") as handle:
-                table = tomllib.load(handle).get("serve", {})
-        except OSError as exc:
-            raise _error("unreadable-file", f"cannot read {config}: {exc.strerror or exc}",
-                         where, "a readable TOML file") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise _error("toml-syntax", str(exc), where, "a TOML file with a [serve] table"
-                         ) from None
-        if not isinstance(table, dict):
-            raise _error("bad-value", "serve: expected a table", where, "[serve]")
-        data = _relative(table, config.parent)
+    data = _table(config) if config is not None else {}
     tokens = [t.strip() for t in environ.get("PLAYBOOK_API_TOKENS", "").split(",") if t.strip()]
     if tokens:
         data["tokens"] = [*data.get("tokens", []), *tokens]
@@ -183,9 +169,26 @@ def read_settings(config: Path | None, environ: Mapping[str, str],
     except ValidationError as exc:
         raise DiagnosticsError(_mistakes(exc, config)) from None
     if settings.matcher not in NAMES:
-        raise _error("bad-value", f"matcher: unknown matcher '{settings.matcher}'", where,
-                     ", ".join(NAMES))
+        raise _error("bad-value", f"matcher: unknown matcher '{settings.matcher}'",
+                     str(config or "settings"), ", ".join(NAMES))
     return settings
+
+
+def _table(config: Path) -> dict[str, Any]:
+    """The [serve] table of a TOML file, its paths taken from the file's folder."""
+    where = str(config)
+    try:
+        with config.open("rb") as handle:
+            table = tomllib.load(handle).get("serve", {})
+    except OSError as exc:
+        raise _error("unreadable-file", f"cannot read {config}: {exc.strerror or exc}",
+                     where, "a readable TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _error("toml-syntax", str(exc), where, "a TOML file with a [serve] table"
+                     ) from None
+    if not isinstance(table, dict):
+        raise _error("bad-value", "serve: expected a table", where, "[serve]")
+    return _relative(table, config.parent)
 
 
 def _mistakes(exc: ValidationError, config: Path | None) -> list[Diagnostic]:

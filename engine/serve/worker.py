@@ -20,29 +20,32 @@ import random
 import threading
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from engine.errors import ClientError, Diagnostic, DiagnosticsError, Location
 from engine.journal import Journal, input_digest
 from engine.journal.hooks import Claim, HookEvent
 from engine.kb.knowledge_base import KnowledgeBase
+from engine.portfolio.cells import Cells
 from engine.runtime.clients import coerce
 from engine.runtime.recommend import recommend
 from engine.serve.crm import amocrm, bitrix24
 from engine.serve.crm.common import CrmError, CrmRecord, kept
 from engine.serve.metrics import HOOKS_FINISHED
-
-if TYPE_CHECKING:
-    from engine.serve.service import Service
+from engine.serve.settings import Settings
 
 log = logging.getLogger("playbook.serve.hooks")
 BUSY_WAIT_S = 0.05  # another process is recording into the journal: wait, then try again
 
 
 class HookWorker:
-    def __init__(self, service: Service, kb: KnowledgeBase, journal: Journal) -> None:
-        self.service = service
-        self.settings = service.settings
+    """``cells``: how each CRM's records become client data (its mapping file)."""
+
+    def __init__(self, settings: Settings, kb: KnowledgeBase, journal: Journal,
+                 cells: Callable[[str], Cells]) -> None:
+        self.cells = cells
+        self.settings = settings
         self.kb = kb
         self.journal = journal
         self.name = f"{os.uname().nodename[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -119,7 +122,7 @@ class HookWorker:
         """The record: from the CRM's REST API when it is configured, else (amoCRM only)
         as the webhook gave it."""
         client = self.clients.get(event.crm)
-        mapping = self.service.mappings[event.crm]
+        mapping = self.cells(event.crm).mapping
         if event.crm == "amocrm":
             if client is None:
                 return amocrm.from_event(event, mapping)
@@ -138,7 +141,7 @@ class HookWorker:
 
     def client(self, event: HookEvent, record: CrmRecord) -> Any:
         """The client of a record: mapped columns; its id, CRM id and CRM link by default."""
-        cells = self.service.cells(event.crm)
+        cells = self.cells(event.crm)
         data = cells.client(kept(record.columns, cells.mapping))
         data.setdefault("id", record.record_id)
         data.setdefault("crm_id", record.record_id)

@@ -17,6 +17,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _events()
+    _records()
+
+
+def _events() -> None:
     op.create_table(
         "hook_events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -38,6 +43,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_hook_events_due", "hook_events", ["status", "next_attempt_at"])
     op.create_index("ix_hook_events_record", "hook_events", ["crm", "account", "record_id"])
+
+
+def _records() -> None:
     op.create_table(
         "hook_records",
         sa.Column("crm", sa.String(16), primary_key=True),
