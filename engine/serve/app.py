@@ -14,7 +14,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
+from engine.errors import Diagnostic, Location
 from engine.serve import decisions, hooks_api, journal_api, openapi, problems
 from engine.serve.edge import Edge, configure_logging
 from engine.serve.metrics import CONTENT_TYPE, exposition
@@ -47,9 +49,29 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         app.add_middleware(CORSMiddleware, allow_origins=svc.settings.cors_origins,
                            allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type", "X-Request-ID"])
+    app.mount("/", Pages(svc))
     app.add_middleware(Edge, max_body_bytes=svc.settings.max_body_bytes)
     _openapi(app, svc)
     return app
+
+
+class Pages:
+    """Everything that is no route of the service goes to the pages (engine/web), when the
+    config has a [web] table; without them, and for /v1 and /hooks, it is not found."""
+
+    def __init__(self, svc: Service) -> None:
+        self.svc = svc
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        pages = self.svc.pages
+        if pages is None or path.startswith(("/v1/", "/hooks/")) or scope["type"] != "http":
+            if scope["type"] == "http":
+                await problems.error_response(404, [Diagnostic(
+                    "not-found", "no such route", Location(problems.shown_path(path)))])(
+                    scope, receive, send)
+            return
+        await pages(scope, receive, send)
 
 
 def _lifespan(svc: Service) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:

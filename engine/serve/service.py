@@ -9,6 +9,7 @@ process takes requests only then. An app whose start was not run (or failed) ans
 from __future__ import annotations
 
 import logging
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ from engine.serve.problems import ApiError, problem
 from engine.serve.settings import Settings
 
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
     from engine.journal import Journal
     from engine.serve.worker import HookWorker
 
@@ -35,6 +38,7 @@ class Service:
     mappings: dict[str, Mapping] = field(default_factory=dict)  # "record", "amocrm", ...
     problems: list[Diagnostic] = field(default_factory=list)  # why it could not start
     worker: HookWorker | None = None
+    pages: ASGIApp | None = None  # the pages of engine/web, when the config has a [web] table
     _cells: dict[str, Cells] = field(default_factory=dict)
 
     def start(self) -> None:
@@ -69,6 +73,8 @@ class Service:
 
             journal = Journal(s.journal)
         self.kb, self.journal = kb, journal
+        if journal is not None and s.config is not None:
+            self.pages = pages(s.config, journal, kb)
         if journal is not None and s.hooks.worker and (s.amocrm or s.bitrix24):
             from engine.serve.worker import HookWorker
 
@@ -112,3 +118,20 @@ class Service:
         if name not in self._cells:
             self._cells[name] = Cells(self.mappings.get(name, DEFAULT), self.knowledge())
         return self._cells[name]
+
+
+def pages(config: str, journal: Journal, kb: KnowledgeBase) -> ASGIApp | None:
+    """The pages account managers open (engine/web), when ``config`` has a [web] table."""
+    try:
+        with open(config, "rb") as handle:
+            if "web" not in tomllib.load(handle):
+                return None
+    except (OSError, tomllib.TOMLDecodeError):
+        return None  # the service's own reading of the file has said what is wrong
+    try:
+        from engine.web import Desk, load_settings, pages_app
+    except ImportError:
+        raise DiagnosticsError([Diagnostic(
+            "web-unavailable", "the config has a [web] table but the pages need the 'web' "
+            "extra", Location(config), hint="pip install 'playbook-engine[web]'")]) from None
+    return pages_app(load_settings(config), Desk(journal, kb))

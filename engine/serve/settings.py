@@ -116,6 +116,9 @@ class Settings(Model):
                                   "recommend for (default: today)")
     lang: Language = Field(default="en", description="the language of the webhooks' runs")
     log_level: str = "info"
+    config: str | None = Field(default=None, description="the TOML file the settings were "
+                               "read from: its [web] table, when it has one, configures the "
+                               "pages the service mounts (docs/web.md)")
     amocrm: AmoCRM | None = None
     bitrix24: Bitrix24 | None = None
     hooks: HookSettings = HookSettings()
@@ -155,6 +158,8 @@ def read_settings(config: Path | None, environ: Mapping[str, str],
     """Settings from the config file's [serve] table, the environment and the flags given
     (None: not given); every mistake at once, located in the config file."""
     data = _table(config) if config is not None else {}
+    if config is not None:
+        data["config"] = str(config)
     tokens = [t.strip() for t in environ.get("PLAYBOOK_API_TOKENS", "").split(",") if t.strip()]
     if tokens:
         data["tokens"] = [*data.get("tokens", []), *tokens]
