@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.errors import Diagnostic
 from engine.journal.record import now
-from engine.journal.records import Record
+from engine.journal.records import JournalRecord
 from engine.journal.tables import hook_events, hook_records
 
 STATUSES = ("pending", "claimed", "done", "duplicate", "coalesced", "failed")
@@ -47,7 +47,7 @@ class NewEvent:
 
 
 @dataclass(frozen=True)
-class HookEvent(Record):
+class HookEvent(JournalRecord):
     id: int
     crm: str
     account: str

@@ -12,8 +12,10 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
 from engine.errors import Diagnostic, Location
@@ -49,7 +51,9 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         app.add_middleware(CORSMiddleware, allow_origins=svc.settings.cors_origins,
                            allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type", "X-Request-ID"])
-    app.mount("/", Pages(svc))
+    routes = [r for router in (decisions.router, journal_api.router, hooks_api.router)
+              for r in router.routes]
+    app.mount("/", Pages(svc, [*routes, *app.router.routes]))
     app.add_middleware(Edge, max_body_bytes=svc.settings.max_body_bytes)
     _openapi(app, svc)
     return app
@@ -57,21 +61,34 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
 class Pages:
     """Everything that is no route of the service goes to the pages (engine/web), when the
-    config has a [web] table; without them, and for /v1 and /hooks, it is not found."""
+    config has a [web] table; without them, and for /v1 and /hooks, it is not found (or, for
+    a route of the service asked with another method, not allowed)."""
 
-    def __init__(self, svc: Service) -> None:
+    def __init__(self, svc: Service, routes: list[BaseRoute]) -> None:
         self.svc = svc
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         pages = self.svc.pages
-        if pages is None or path.startswith(("/v1/", "/hooks/")) or scope["type"] != "http":
-            if scope["type"] == "http":
-                await problems.error_response(404, [Diagnostic(
-                    "not-found", "no such route", Location(problems.shown_path(path)))])(
-                    scope, receive, send)
-            return
-        await pages(scope, receive, send)
+        if scope["type"] == "http" and (pages is None or path.startswith(("/v1/", "/hooks/"))):
+            allowed = self._allowed(scope)
+            status, code = (405, "method-not-allowed") if allowed else (404, "not-found")
+            message = f"{scope['method']} is not allowed here" if allowed else "no such route"
+            answer = problems.error_response(status, [Diagnostic(
+                code, message, Location(problems.shown_path(path)))],
+                {"Allow": ", ".join(allowed)} if allowed else None)
+            await answer(scope, receive, send)
+        elif pages is not None:
+            await pages(scope, receive, send)
+
+    def _allowed(self, scope: Scope) -> list[str]:
+        """The methods of the service's route at this path, if one is there."""
+        found: set[str] = set()
+        for route in self.routes:
+            if isinstance(route, APIRoute) and route.matches(scope)[0] == Match.PARTIAL:
+                found |= route.methods or set()
+        return sorted(found)
 
 
 def _lifespan(svc: Service) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from engine.api import recommend
 from engine.errors import ClientError, Diagnostic
-from engine.kb.files import shown
+from engine.kb.files import shown_path
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.source import parse_as
 from engine.language.document import Document, PathKey
@@ -25,12 +26,11 @@ from engine.render import reporter
 from engine.render.groups import ALL
 from engine.render.json import diagnostics, item, versioned
 from engine.runtime.clients import coerce
-from engine.runtime.recommend import recommend
 from engine.serve.openapi import answers, body
 from engine.serve.problems import JSON, ApiError, problem
 from engine.serve.security import authorised
 from engine.serve.service import Service
-from engine.tools.contract import header
+from engine.tools.contract import json_header
 from engine.vocabulary import Language
 
 BODY = "request"  # where a mistake in the body is located: request:LINE:COL
@@ -51,16 +51,16 @@ async def health(request: Request) -> Response:
     """Ready (200) once the knowledge base is loaded; 503 while it loads or if it failed."""
     svc = service(request)
     if svc.kb is not None:
-        return _json({**header(), "status": "ready", "kb_version": svc.kb.version})
+        return _json({**json_header(), "status": "ready", "kb_version": svc.kb.version})
     status = "failed" if svc.problems else "loading"
-    return _json({**header(), "status": status, "errors": diagnostics(svc.problems)}, 503)
+    return _json({**json_header(), "status": status, "errors": diagnostics(svc.problems)}, 503)
 
 
 @router.get("/kb", dependencies=[Depends(authorised)], responses=answers(None, 401, 503))
 async def knowledge_base(request: Request) -> Response:
     """What the server's knowledge base holds."""
     kb = service(request).knowledge()
-    return _json({**header(), "kb_version": kb.version, "path": shown(kb.root),
+    return _json({**json_header(), "kb_version": kb.version, "path": shown_path(kb.root),
                   "project_types": sorted(kb.journeys), "services": sorted(kb.services),
                   "rules": len(kb.rules), "journey_steps": len(kb.index.all_steps),
                   "playbook_entries": len(kb.playbook),

@@ -56,11 +56,11 @@ class Service:
                                         f"{type(exc).__name__}", Location("server"))]
 
     def _start(self) -> None:
+        from engine.api import load
         from engine.kb.discover import choose
-        from engine.lint import load
 
         s = self.settings
-        kb = load(choose(s.kb).root, matcher=s.matcher)
+        kb = load(choose(s.kb).root, matcher=s.matcher, cache=True)
         for name, path in self.mapping_files().items():
             mapping, problems = read_mapping(Path(path)) if path else (DEFAULT, [])
             if problems:

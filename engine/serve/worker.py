@@ -23,13 +23,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from engine.api import recommend
 from engine.errors import ClientError, Diagnostic, DiagnosticsError, Location
 from engine.journal import Journal, input_digest
 from engine.journal.hooks import Claim, HookEvent
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.portfolio.cells import Cells
 from engine.runtime.clients import coerce
-from engine.runtime.recommend import recommend
 from engine.serve.crm import amocrm, bitrix24
 from engine.serve.crm.common import CrmError, CrmRecord, kept
 from engine.serve.metrics import HOOKS_FINISHED

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import hypothesis
+import pytest
 import schemathesis
 from fastapi import FastAPI
 from schemathesis.schemas import APIOperation
@@ -18,6 +19,7 @@ from engine.serve.service import Service
 from engine.serve.settings import AmoCRM, Bitrix24, HookSettings, Settings
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # real servers (or many drawn requests)
 TOKEN = "property-token-1"
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import text
 
 from engine.journal import Journal
@@ -23,6 +24,7 @@ from tests.serve.support import (
     toml_config,
 )
 
+pytestmark = pytest.mark.slow  # real servers (or many drawn requests)
 MODIFIED = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 

@@ -33,6 +33,7 @@ from tests.serve.support import (
     toml_config,
 )
 
+pytestmark = pytest.mark.slow  # real servers (or many drawn requests)
 EXAMPLE = ROOT / "examples" / "lead_gen_kpi_off.yaml"
 SECRETS = (API_TOKEN, AMO_SECRET, BITRIX_TOKEN, AMO_TOKEN, BITRIX_CODE)
 
