@@ -80,7 +80,8 @@ def test_a_new_upward_import_breaks_the_contract(tmp_path: Path) -> None:
 
 # Names defined in several modules on purpose, each with one meaning: the library's calls with
 # their defaults (engine/api.py) over the run time's; Dask's mirror of the local portfolio run;
-# a file reader's and the matcher's ``build``; parsing text (YAML/JSON text, a reason template).
+# a file reader's and the matcher's ``build``; parsing text (YAML/JSON text, a reason template);
+# each CRM's webhook events and records.
 SAME_MEANING = {
     "recommend": {"engine.api", "engine.runtime.recommend"},
     "evaluate": {"engine.api", "engine.runtime.recommend"},
@@ -88,6 +89,9 @@ SAME_MEANING = {
     "recommend_many": {"engine.portfolio.run", "engine.portfolio.dask"},
     "build": {"engine.kb.yaml_reader", "engine.kb.json_reader", "engine.matchers"},
     "parse": {"engine.kb.source", "engine.language.templates"},
+    # each CRM's webhook events and a record as columns (engine/serve/crm/)
+    "events": {"engine.serve.crm.amocrm", "engine.serve.crm.bitrix24"},
+    "columns": {"engine.serve.crm.amocrm", "engine.serve.crm.bitrix24"},
 }
 
 

@@ -76,7 +76,7 @@ class Pages:
             status, code = (405, "method-not-allowed") if allowed else (404, "not-found")
             message = f"{scope['method']} is not allowed here" if allowed else "no such route"
             answer = problems.error_response(status, [Diagnostic(
-                code, message, Location(problems.shown_path(path)))],
+                code, message, Location(problems.logged_path(path)))],
                 {"Allow": ", ".join(allowed)} if allowed else None)
             await answer(scope, receive, send)
         elif pages is not None:

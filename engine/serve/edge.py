@@ -23,7 +23,7 @@ from typing import Any
 from engine.errors import Diagnostic, Location
 from engine.render.json import errors
 from engine.serve.metrics import LATENCY, REQUESTS
-from engine.serve.problems import problem, shown_path
+from engine.serve.problems import logged_path, problem
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -98,18 +98,18 @@ class Edge:
         LATENCY.labels(method=method, route=name).observe(seconds)
         client = scope.get("client") or ("", 0)
         access.info("request", extra={"request_id": rid, "method": method,
-                                      "path": shown_path(scope.get("path", "")),
+                                      "path": logged_path(scope.get("path", "")),
                                       "route": name, "status": status,
                                       "ms": round(seconds * 1000, 2), "peer": client[0]})
 
 
 def _too_large(limit: int, scope: Scope) -> Diagnostic:
     return Diagnostic("too-large", f"the body is larger than {limit} bytes",
-                      Location(shown_path(scope.get("path", ""))),
+                      Location(logged_path(scope.get("path", ""))),
                       expected=f"at most {limit} bytes")
 
 
-class JsonLines(logging.Formatter):
+class JsonLogFormatter(logging.Formatter):
     """A log record as one JSON object: time, level, logger, message and the fields given."""
 
     _PLAIN = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
@@ -129,7 +129,7 @@ class JsonLines(logging.Formatter):
 def configure_logging(level: str) -> None:
     """Structured logs of the service (and uvicorn's own) on standard error."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonLines())
+    handler.setFormatter(JsonLogFormatter())
     for name in ("playbook", "uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers = [handler]

@@ -86,7 +86,7 @@ async def _store(svc: Service, events: list[NewEvent]) -> Response:
 
 @router.get("/v1/hooks/failed", dependencies=[Depends(authorised)],
             responses=answers(None, 401, 404, 503))
-def failed(request: Request, limit: int = Query(100, ge=1, le=1000)) -> Response:
+def get_failed(request: Request, limit: int = Query(100, ge=1, le=1000)) -> Response:
     """Events that failed: waiting to be tried again (``pending`` with an error) or given up
     (``failed``), newest first, each with its attempts and last error."""
     events = service(request).open_journal().hooks.failed(limit)
@@ -95,7 +95,7 @@ def failed(request: Request, limit: int = Query(100, ge=1, le=1000)) -> Response
 
 @router.post("/v1/hooks/{event_id}/retry", dependencies=[Depends(authorised)],
              responses=answers(None, 401, 404, 503))
-def retry(request: Request, event_id: int = EVENT) -> Response:
+def post_retry(request: Request, event_id: int = EVENT) -> Response:
     """Try a given-up event again from its first attempt."""
     svc = service(request)
     if not svc.open_journal().hooks.requeue([event_id]):

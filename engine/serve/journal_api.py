@@ -53,7 +53,7 @@ def _records(text: str) -> Response:
 
 
 @router.get("/inbox", responses=answers(None, *ERRORS))
-def inbox(request: Request, client: str | None = Query(None, max_length=200),
+def get_inbox(request: Request, client: str | None = Query(None, max_length=200),
           kind: ActionKind | None = None, new: bool = False) -> Response:
     """Open advice (new or seen again), by client, most urgent first: `playbook inbox`."""
     items = service(request).open_journal().inbox(client, kind, new)
@@ -61,19 +61,19 @@ def inbox(request: Request, client: str | None = Query(None, max_length=200),
 
 
 @router.get("/changes", responses=answers(None, *ERRORS))
-def changes(request: Request, since: RunOrDay | None = SINCE) -> Response:
+def get_changes(request: Request, since: RunOrDay | None = SINCE) -> Response:
     """What the runs changed: `playbook changes`."""
     return _records(render.records_json(service(request).open_journal().changes(since)))
 
 
 @router.get("/clients/{client_id}/history", responses=answers(None, *ERRORS))
-def history(request: Request, client_id: str = CLIENT) -> Response:
+def get_history(request: Request, client_id: str = CLIENT) -> Response:
     """Everything that happened to a client's advice, oldest first: `playbook history`."""
     return _records(render.records_json(service(request).open_journal().history(client_id)))
 
 
 @router.post("/advice/{client_id}/{kind}/{action_id}/done", responses=answers(None, *ERRORS))
-def done(request: Request, act: Done, kind: ActionKind, client_id: str = CLIENT,
+def post_done(request: Request, act: Done, kind: ActionKind, client_id: str = CLIENT,
          action_id: str = ACTION) -> Response:
     """Mark a piece of advice done: `playbook done`."""
     advice = service(request).open_journal().done(client_id, kind, action_id, act.comment)
@@ -82,7 +82,7 @@ def done(request: Request, act: Done, kind: ActionKind, client_id: str = CLIENT,
 
 @router.post("/advice/{client_id}/{kind}/{action_id}/dismiss",
              responses=answers(None, *ERRORS))
-def dismiss(request: Request, act: Dismissal, kind: ActionKind, client_id: str = CLIENT,
+def post_dismiss(request: Request, act: Dismissal, kind: ActionKind, client_id: str = CLIENT,
             action_id: str = ACTION) -> Response:
     """Dismiss a piece of advice with a reason: `playbook dismiss`."""
     advice = service(request).open_journal().dismiss(client_id, kind, action_id, act.reason,
@@ -92,7 +92,7 @@ def dismiss(request: Request, act: Dismissal, kind: ActionKind, client_id: str =
 
 @router.post("/advice/{client_id}/{kind}/{action_id}/snooze",
              responses=answers(None, *ERRORS))
-def snooze(request: Request, act: Snooze, kind: ActionKind, client_id: str = CLIENT,
+def post_snooze(request: Request, act: Snooze, kind: ActionKind, client_id: str = CLIENT,
            action_id: str = ACTION) -> Response:
     """Snooze a piece of advice until a day: `playbook snooze`."""
     advice = service(request).open_journal().snooze(client_id, kind, action_id, act.until,

@@ -34,7 +34,7 @@ class ApiError(Exception):
 _SECRET_PATH = re.compile(r"^(/hooks/amocrm/)[^/]+")
 
 
-def shown_path(path: str) -> str:
+def logged_path(path: str) -> str:
     """A request's path as it may be logged or echoed: the webhook's secret hidden."""
     return _SECRET_PATH.sub(r"\1***", path)
 
@@ -87,7 +87,7 @@ async def _http(request: Request, exc: Exception) -> Response:
     message = {404: "no such route", 405: f"{request.method} is not allowed here"}.get(
         exc.status_code, str(exc.detail))
     headers = dict(exc.headers or {})
-    where = Location(shown_path(request.url.path))
+    where = Location(logged_path(request.url.path))
     return error_response(exc.status_code, [Diagnostic(code, message, where)], headers)
 
 
@@ -96,7 +96,7 @@ async def _internal(request: Request, exc: Exception) -> Response:
               extra={"request_id": request.scope.get("playbook.request_id")})
     return error_response(500, [Diagnostic(
         "internal-error", "the server failed to answer this request: it is logged with the "
-        "request id", Location(shown_path(request.url.path)))])
+        "request id", Location(logged_path(request.url.path)))])
 
 
 def install(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ every request wait (a CRM that hangs), and ``requests`` lists what was asked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -178,7 +179,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a killed caller
+            self.wfile.write(data)
 
 
 class _Server(ThreadingHTTPServer):
