@@ -22,6 +22,7 @@ traceback. ``case.json`` says what to run:
   the run did not write one);
 - ``mask``: regular expressions for what changes from run to run (the time of day), shown as
   ``<masked>``;
+- ``stdin``: a file standard input comes from (``/dev/zero``);
 - ``stdout``: a file standard output goes to (``/dev/full``), ``env``: environment variables.
 """
 
@@ -92,19 +93,26 @@ def _git_repo(where: Path) -> None:
 
 
 def _long_line(where: Path) -> None:
-    """A JSON Lines file whose second line is 40 MB long (no end of line in sight)."""
-    with open(where / "clients.jsonl", "w", encoding="utf-8") as out:
-        out.write('{"id": "a", "project_type": "lead_gen"}\n{"id": "')
-        for _ in range(40):
-            out.write("x" * 1_000_000)
+    """A JSON Lines file whose second line is 2 GiB long (sparse: it costs no disk), then a
+    third line with a client."""
+    with open(where / "clients.jsonl", "wb") as out:
+        out.write(b'{"id": "a", "project_type": "lead_gen"}\n{"id": "')
+        out.truncate(2 << 30)
+        out.seek(0, os.SEEK_END)
+        out.write(b'"}\n{"id": "c", "project_type": "lead_gen"}\n')
 
 
 def _long_csv_record(where: Path) -> None:
-    """A CSV file whose second record is one quoted cell of 40 MB over 40,000 lines."""
-    with open(where / "clients.csv", "w", encoding="utf-8") as out:
-        out.write('id,project_type\na,lead_gen\n"')
-        for _ in range(40_000):
-            out.write("y" * 1000 + "\n")
+    """A CSV file whose third record is 2 GiB long (sparse: it costs no disk), on one line."""
+    with open(where / "clients.csv", "wb") as out:
+        out.write(b'id,project_type\na,lead_gen\nb,')
+        out.truncate(2 << 30)
+
+
+def _dev_zero_links(where: Path) -> None:
+    """zero.jsonl and zero.csv: links to /dev/zero, a stream that never ends."""
+    (where / "zero.jsonl").symlink_to("/dev/zero")
+    (where / "zero.csv").symlink_to("/dev/zero")
 
 
 def _large_kb_file(where: Path) -> None:
@@ -138,6 +146,7 @@ GENERATE: dict[str, Callable[[Path], None]] = {
     "fifo": _fifo, "fifo_kb": _fifo_kb, "fifo_jsonl": _fifo_jsonl, "list_500k": _list_500k,
     "base_kb": _base_kb, "git_repo": _git_repo, "long_line": _long_line,
     "long_csv_record": _long_csv_record, "large_kb_file": _large_kb_file,
+    "dev_zero_links": _dev_zero_links,
     "damaged_journal": _damaged_journal, "read_only_journal": _read_only_journal}
 READ_ONLY_URL = "?options=-c%20default_transaction_read_only%3Don"
 LONG = "r" * 100_000  # {long} in the arguments: a value far longer than any message shows
@@ -148,8 +157,9 @@ def _process(spec: dict[str, Any], args: list[str], where: Path, env: dict[str, 
              stdout: str | None = None, user: str | None = None) -> tuple[int, str, str]:
     command = [sys.executable, spec["script"]] if "script" in spec else [
         sys.executable, "-c", MAIN, *args]
-    with open(stdout or os.devnull, "wb") as sink:
-        done = subprocess.run(command, cwd=where, env=env,
+    with open(stdout or os.devnull, "wb") as sink, \
+            open(spec.get("stdin", os.devnull), "rb") as source:
+        done = subprocess.run(command, cwd=where, env=env, stdin=source,
                               stdout=sink if stdout else subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=WALL_SECONDS,
                               preexec_fn=_limits, check=False, user=user)

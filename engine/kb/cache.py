@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from engine.kb.files import is_root, knowledge_files
+from engine.kb.limits import Limits
 from engine.version import __version__
 
 T = TypeVar("T")
@@ -56,10 +57,12 @@ def key(root: Path, *parts: str) -> str | None:
     digest = hashlib.sha256()
     for part in (engine_fingerprint(), os.path.abspath(root), os.getcwd(), *parts):
         digest.update(f"{part}\0".encode())
+    max_bytes = Limits.from_env().max_bytes
     for kind, path in knowledge_files(root):
         try:
-            if not stat.S_ISREG(path.stat().st_mode):
-                return None  # a FIFO or device: never read it here, let the loader refuse it
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+                return None  # a FIFO, a device, a file too large: let the loader refuse it
             data = path.read_bytes()
         except OSError:
             return None  # an unreadable file: let the loader report it

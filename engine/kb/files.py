@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.errors import Diagnostic, KnowledgeBaseError, Location
 from engine.kb.echoes import declared
+from engine.kb.limits import Limits
 from engine.language.document import Document
 from engine.models import JourneyMapFile, PlaybookFile, RulesFile
 
@@ -122,7 +124,7 @@ def parse_all(root: Path) -> Parsed:
     digest = hashlib.sha256()
     for folder, path in knowledge_files(root):
         digest.update(f"{folder}/{path.name}\0".encode())
-        digest.update(path.read_bytes() if path.is_file() else b"")
+        digest.update(_version_bytes(path))
         attribute, model_type = FOLDERS[folder]
         doc, model, problems = parse_model(path, model_type)
         parsed.problems.extend(problems)
@@ -132,3 +134,18 @@ def parse_all(root: Path) -> Parsed:
             parsed.unsure |= declared(folder, doc.data)
     parsed.digest = digest.hexdigest()[:12]
     return parsed
+
+
+def _version_bytes(path: Path) -> bytes:
+    """What a file adds to the knowledge base's version: its bytes, read only when it is a
+    regular file within the size limit (a larger one is refused when it is parsed; its size
+    stands in for it here, so it is never read whole)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return b""
+        if info.st_size > Limits.from_env().max_bytes:
+            return f"<{info.st_size} bytes>".encode()
+        return path.read_bytes()
+    except OSError:
+        return b""

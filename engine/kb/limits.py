@@ -17,22 +17,25 @@ from pathlib import Path
 from engine.errors import Diagnostic, Location
 
 ENV = {"max_bytes": "PLAYBOOK_MAX_FILE_BYTES", "max_depth": "PLAYBOOK_MAX_DEPTH",
-       "max_alias_nodes": "PLAYBOOK_MAX_ALIAS_NODES"}
+       "max_alias_nodes": "PLAYBOOK_MAX_ALIAS_NODES", "max_record": "PLAYBOOK_MAX_RECORD_CHARS"}
 KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one file may cost: its size, its nesting depth, the nodes its aliases expand to."""
+    """What one file may cost: its size, its nesting depth, the nodes its aliases expand to;
+    and what one record of a streamed file (a JSON Lines line, a CSV record) may cost."""
 
     max_bytes: int = 32 * 2**20      # 32 MiB
     max_depth: int = 64              # mappings and lists inside each other
     max_alias_nodes: int = 100_000   # nodes copied by all the aliases (*name) of one file
+    max_record: int = 2**20          # characters of one JSON Lines line or CSV record
 
     @classmethod
     def from_env(cls) -> Limits:
-        """The defaults, overridden by PLAYBOOK_MAX_FILE_BYTES, _DEPTH and _ALIAS_NODES."""
+        """The defaults, overridden by PLAYBOOK_MAX_FILE_BYTES, _DEPTH, _ALIAS_NODES and
+        _RECORD_CHARS."""
         values: dict[str, int] = {}
         for name, variable in ENV.items():
             text = os.environ.get(variable, "").strip()
@@ -46,18 +49,32 @@ def limit_error(code: str, message: str, where: Location, variable: str) -> Diag
                       hint=f"the limit can be raised with the environment variable {variable}")
 
 
-def read_text(path: Path, name: str, limits: Limits) -> tuple[str | None, Diagnostic | None]:
-    """The UTF-8 text of a regular file of at most ``limits.max_bytes``, or why not."""
+def open_regular(path: Path | str, name: str) -> tuple[int | None, Diagnostic | None]:
+    """A file descriptor open for reading on a regular file, or why not: a FIFO or a device
+    (which could block or never end), a folder, a missing file. Opening never blocks."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         return None, _unreadable(name, exc.strerror or str(exc))
     try:
         mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = KINDS.get(stat.S_IFMT(mode), "not a regular file")
-            return None, Diagnostic("not-a-file", f"cannot read {kind}", Location(name),
-                                    expected="a regular file")
+    except OSError as exc:
+        os.close(fd)
+        return None, _unreadable(name, exc.strerror or str(exc))
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        return None, Diagnostic("not-a-file", f"cannot read {kind}", Location(name),
+                                expected="a regular file")
+    return fd, None
+
+
+def read_text(path: Path, name: str, limits: Limits) -> tuple[str | None, Diagnostic | None]:
+    """The UTF-8 text of a regular file of at most ``limits.max_bytes``, or why not."""
+    fd, problem = open_regular(path, name)
+    if fd is None:
+        return None, problem
+    try:
         data = _read_at_most(fd, limits.max_bytes + 1)
     except OSError as exc:
         return None, _unreadable(name, exc.strerror or str(exc))

@@ -9,17 +9,19 @@ cells with no ``:``: CSV; otherwise YAML or JSON).
 from __future__ import annotations
 
 import csv
-import itertools
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from engine.errors import Diagnostic, Location, did_you_mean
+from engine.kb.limits import ENV, Limits, limit_error, open_regular
 from engine.kb.source import parse, read
 from engine.language.document import Document, PathKey
 from engine.models import Client
+from engine.portfolio.bounded import Lines, RecordTooLong, open_text
 from engine.portfolio.cells import Cells
 from engine.portfolio.records import Positions, Record
 
@@ -59,10 +61,14 @@ def read_source(path: str, cells: Cells, stdin: IO[str] | None = None) -> Iterat
     elif kind == "parquet":
         yield from parquet(path, cells)
     elif kind in ("jsonl", "csv"):
+        stream, problem = open_text(path)
+        if stream is None:
+            yield Record(path, 0, 0, None, problems=(problem,) if problem else ())
+            return
         try:
-            with open(path, encoding="utf-8-sig", newline="") as stream:
+            with stream:
                 reader = json_lines if kind == "jsonl" else csv_rows
-                yield from reader(stream, path, cells)
+                yield from reader(Lines(stream), path, cells)
         except (OSError, UnicodeDecodeError) as exc:
             yield _unreadable(path, "unreadable-file", _reason(exc), "a readable UTF-8 file")
     else:
@@ -71,14 +77,29 @@ def read_source(path: str, cells: Cells, stdin: IO[str] | None = None) -> Iterat
 
 
 def _stdin(stream: IO[str], cells: Cells) -> Iterator[Record]:
-    first = stream.readline()
-    rest = itertools.chain([first], stream)
+    """Standard input, in the format its first line shows, read within the same bounds as a
+    file: lines and records of JSON Lines and CSV, the whole of YAML or JSON."""
+    lines = Lines(stream)
+    try:
+        first = next(lines, "")
+    except RecordTooLong:
+        yield Record(STDIN, 1, 1, None, problems=(lines.too_long(STDIN, 1, "line 1"),))
+        return
     if _is_json_object(first):
-        yield from json_lines(rest, STDIN, cells)
+        lines.again(first)
+        yield from json_lines(lines, STDIN, cells)
     elif first.strip() and ":" not in first and cells.mapping.delimiter in first:
-        yield from csv_rows(rest, STDIN, cells)
+        lines.again(first)
+        yield from csv_rows(lines, STDIN, cells)
     else:
-        yield from documents(*parse("".join(rest), STDIN), cells)
+        limits = Limits.from_env()
+        text = first + stream.read(max(limits.max_bytes + 1 - len(first), 0))
+        if len(text.encode()) > limits.max_bytes:
+            yield Record(STDIN, 0, 0, None, problems=(limit_error(
+                "file-too-large", f"standard input is longer than {limits.max_bytes:,} "
+                "bytes".replace(",", " "), Location(STDIN), ENV["max_bytes"]),))
+            return
+        yield from documents(*parse(text, STDIN), cells)
 
 
 def _is_json_object(line: str) -> bool:
@@ -103,12 +124,25 @@ def documents(doc: Document, problems: list[Diagnostic], cells: Cells) -> Iterat
         yield Record(doc.path, marks.get((), (0, 0))[0], i + 1, data, marks)
 
 
-def json_lines(lines: Iterable[str], path: str, cells: Cells) -> Iterator[Record]:
+def json_lines(lines: Lines, path: str, cells: Cells) -> Iterator[Record]:
+    """One client per line; a line longer than the limit is reported and skipped."""
     row = 0
-    for number, line in enumerate(lines, start=1):
+    while True:
+        lines.reset()
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except RecordTooLong as exc:
+            row += 1
+            yield Record(path, exc.line, row, None,
+                         problems=(lines.too_long(path, exc.line, f"line {exc.line}"),))
+            lines.skip_line()
+            continue
         if not line.strip():
             continue
         row += 1
+        number = lines.number
         try:
             item = json.loads(line)
         except ValueError as exc:
@@ -121,13 +155,18 @@ def json_lines(lines: Iterable[str], path: str, cells: Cells) -> Iterator[Record
         yield Record(path, number, row, data)
 
 
-def csv_rows(stream: Iterable[str], path: str, cells: Cells) -> Iterator[Record]:
-    """One client per row; the first row names the columns."""
-    reader = csv.reader(stream, delimiter=cells.mapping.delimiter)
+def csv_rows(lines: Lines, path: str, cells: Cells) -> Iterator[Record]:
+    """One client per row; the first row names the columns. A record longer than the limit
+    ends the file's reading (where the next one starts cannot be known)."""
+    reader = csv.reader(lines, delimiter=cells.mapping.delimiter)
     try:
         header = next(reader, None)
     except csv.Error as exc:
         yield _unreadable(path, "csv-syntax", str(exc), "a CSV file")
+        return
+    except RecordTooLong as exc:
+        yield Record(path, exc.line, 0, None,
+                     problems=(lines.too_long(path, exc.line, "the header"),))
         return
     if header is None:
         return
@@ -136,18 +175,23 @@ def csv_rows(stream: Iterable[str], path: str, cells: Cells) -> Iterator[Record]
         yield Record(path, 1, 0, None, problems=tuple(problems))
         return
     positions = _positions(header, cells)
-    yield from _csv_body(reader, header, path, cells, positions)
+    yield from _csv_body(reader, lines, header, path, cells, positions)
 
 
-def _csv_body(reader: Any, header: list[str], path: str, cells: Cells,
+def _csv_body(reader: Any, lines: Lines, header: list[str], path: str, cells: Cells,
               positions: Positions) -> Iterator[Record]:
     end, row = 1, 0
     while True:
         start = end + 1
+        lines.reset()
         try:
             cells_of_row = next(reader, None)
         except csv.Error as exc:
             yield _unreadable(path, "csv-syntax", str(exc), "a CSV file")
+            return
+        except RecordTooLong as exc:
+            yield Record(path, exc.line, row + 1, None, problems=(lines.too_long(
+                path, exc.line, f"the record on line {exc.line}"),))
             return
         end = reader.line_num
         if cells_of_row is None:
@@ -196,6 +240,11 @@ def parquet(path: str, cells: Cells) -> Iterator[Record]:
     except ImportError:
         raise ParquetUnavailable("reading Parquet needs the 'parquet' extra: "
                                  "pip install 'playbook-engine[parquet]'") from None
+    fd, problem = open_regular(path, path)
+    if fd is None:
+        yield Record(path, 0, 0, None, problems=(problem,) if problem else ())
+        return
+    os.close(fd)
     try:
         table = pq.ParquetFile(path)
     except (OSError, ValueError) as exc:
