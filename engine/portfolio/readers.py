@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from engine.errors import Diagnostic, Location, did_you_mean
+from engine.errors import Diagnostic, Location, did_you_mean, quoted
 from engine.kb.limits import ENV, Limits, limit_error, open_regular
 from engine.kb.source import parse, read
 from engine.language.document import Document, PathKey
@@ -219,18 +219,36 @@ def _positions(header: list[str], cells: Cells) -> Positions:
 
 
 def _header_problems(header: list[str], path: str, cells: Cells) -> list[Diagnostic]:
-    """Columns that are no client field (after the mapping) and not ignored."""
+    """Columns that are no client field (after the mapping) and not ignored, and columns that
+    hold a field an earlier column holds (one of the two values would be lost)."""
     known = [*Client.model_fields, *cells.mapping.columns]
     problems = []
+    first: dict[str, tuple[int, str]] = {}  # field -> (column number, column name)
     for col, column in enumerate(header, start=1):
         name = cells.field(column)
+        if name is not None and name in first:
+            problems.append(_duplicate(path, col, column, name, *first[name]))
+            continue
+        if name is not None:
+            first[name] = (col, column)
         if name is None or name in Client.model_fields or name.startswith("facts."):
             continue
         problems.append(Diagnostic(
-            "unknown-column", f"column '{column}' is no client field", Location(path, 1, col),
-            expected="a client field, facts.NAME, or a column the mapping file names "
-                     "(columns:) or leaves out (ignore:)", hint=did_you_mean(column, known)))
+            "unknown-column", f"column {quoted(column)} is no client field",
+            Location(path, 1, col), expected="a client field, facts.NAME, or a column the "
+            "mapping file names (columns:) or leaves out (ignore:)",
+            hint=did_you_mean(column, known)))
     return problems
+
+
+def _duplicate(path: str, col: int, column: str, field: str, first_col: int,
+               first: str) -> Diagnostic:
+    same = "has the same name as" if column == first else "is mapped to the same field as"
+    return Diagnostic(
+        "duplicate-column", f"column {col} {quoted(column)} {same} column {first_col} "
+        f"{quoted(first)}: both are the client field {quoted(field)}", Location(path, 1, col),
+        expected="each client field in one column",
+        hint="rename or drop one of them, or leave one out with the mapping file's ignore:")
 
 
 def parquet(path: str, cells: Cells) -> Iterator[Record]:
