@@ -142,6 +142,13 @@ class _Short(reprlib.Repr):
             return f"<a number of about {int(x.bit_length() * 0.30103) + 1} digits>"
         return super().repr_int(x, level)
 
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            repr(x)
+        except Exception:  # no address in messages: the same input, the same message
+            return f"<{type(x).__name__}>"
+        return super().repr_instance(x, level)
+
     def repr_dict(self, x: dict[object, object], level: int) -> str:  # in written order
         if not x:
             return "{}"

@@ -49,5 +49,6 @@ def _one_line(text: str) -> str:
     return text
 
 
-OneLine = Annotated[str, AfterValidator(_one_line), Field(json_schema_extra={
-    "pattern": ONE_LINE_PATTERN})]
+ONE_LINE = AfterValidator(_one_line)
+ONE_LINE_SCHEMA = Field(json_schema_extra={"pattern": ONE_LINE_PATTERN})
+OneLine = Annotated[str, ONE_LINE, ONE_LINE_SCHEMA]

@@ -18,8 +18,8 @@ from engine.bounds import (
     MAX_MONEY,
     MIN_KPI_TARGET,
 )
+from engine.model_base import ONE_LINE, ONE_LINE_SCHEMA, OneLine
 from engine.model_base import Model as Model
-from engine.model_base import OneLine
 from engine.vocabulary import ActionKind
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -27,7 +27,8 @@ SourceId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*\d$")]
 StrictInt = Annotated[int, Field(strict=True)]
 Number = Annotated[float, Field(strict=True)]
 Month = Annotated[int, Field(strict=True, ge=1, le=12)]
-ClientId = Annotated[OneLine, Field(min_length=1, max_length=MAX_ID_LENGTH)]
+ClientId = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH), ONE_LINE,
+                     ONE_LINE_SCHEMA]
 
 Bounded = Annotated[float, Field(strict=True, gt=-MAX_MAGNITUDE, lt=MAX_MAGNITUDE)]
 

@@ -32,10 +32,20 @@ class Record:
 
     @property
     def client_id(self) -> str | None:
+        """The id as written (as text), or None when there is none that can be written: a
+        number of thousands of digits, a value whose text cannot be had, data that fails when
+        it is read."""
         if isinstance(self.data, Client):
             return self.data.id
-        found = self.data.get("id") if isinstance(self.data, Mapping) else None
-        return str(found) if found is not None else None
+        try:
+            found = self.data.get("id") if isinstance(self.data, Mapping) else None
+            if found is None or isinstance(found, str):
+                return found
+            if isinstance(found, int) and found.bit_length() > 64:
+                return None
+            return str(found)
+        except Exception:  # the client's own object failed: it has no id to show
+            return None
 
     def location(self) -> Location:
         return Location(self.source, self.line, 1)

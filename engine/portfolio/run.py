@@ -15,10 +15,11 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
 from engine.api import default_kb
-from engine.errors import ClientError, Diagnostic, Location
+from engine.errors import ClientError, Diagnostic, Location, escaped_line
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client, Recommendation
 from engine.portfolio.records import Record
@@ -42,14 +43,38 @@ class Outcome(NamedTuple):
 
 
 def recommend_record(record: Record, kb: KnowledgeBase, as_of: dt.date, lang: str) -> Result:
-    """One record's recommendation, or its errors located in its source."""
+    """One record's recommendation, or its errors located in its source. Whatever goes wrong
+    with one client is that client's error, never the run's: data that fails as it is read
+    (an object whose methods raise) is ``bad-client``; a failure of the engine itself on a
+    valid client is ``internal-error``, to report."""
     if record.problems:
         return record.problems
     try:
         client = coerce(record.data, kb)
     except ClientError:
         return _located(record, kb)
-    return recommend(client, kb=kb, as_of=as_of, lang=lang)
+    except Exception as exc:  # the client's own objects failed as they were read
+        return (_failed(record, "bad-client", "the client's data cannot be read", exc),)
+    try:
+        return recommend(client, kb=kb, as_of=as_of, lang=lang)
+    except Exception as exc:  # our bug: this client's error, and the run goes on
+        return (_failed(record, "internal-error", "recommending for this client failed", exc,
+                        hint="please report it, with the client's facts"),)
+
+
+def _where(record: Record) -> Location:
+    return (Location(record.source, record.line, 1) if record.line
+            else Location(f"{record.source}[{record.row - 1}]"))
+
+
+def _failed(record: Record, code: str, message: str, exc: Exception,
+            hint: str | None = None) -> Diagnostic:
+    try:
+        why = f"{type(exc).__name__}: {exc}"
+    except Exception:  # an exception whose text fails too
+        why = type(exc).__name__
+    return Diagnostic(code, f"{message} ({escaped_line(why[:200])})", _where(record),
+                      hint=hint)
 
 
 def _located(record: Record, kb: KnowledgeBase) -> Errors:
@@ -60,6 +85,8 @@ def _located(record: Record, kb: KnowledgeBase) -> Errors:
         coerce(record.data, kb, doc)
     except ClientError as exc:
         return tuple(exc.diagnostics)
+    except Exception as exc:  # located, the client's objects failed where they did not before
+        return (_failed(record, "bad-client", "the client's data cannot be read", exc),)
     return (Diagnostic("bad-client", "the client was refused", Location(doc.path)),)
 
 
@@ -108,21 +135,38 @@ def pool(chunks: Iterator[Chunk], kb: KnowledgeBase, as_of: dt.date, lang: str,
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
                              initargs=(kb, as_of, lang)) as executor:
-        yield from in_order(chunks, lambda c: executor.submit(_work, c), 2 * workers)
+        yield from in_order(chunks, lambda c: executor.submit(_work, c), 2 * workers,
+                            here=lambda c: recommend_chunk(c, kb, as_of, lang))
 
 
 def in_order(chunks: Iterator[Chunk], submit: Callable[[Chunk], Future[list[Any]]],
-             window: int) -> Iterator[tuple[Chunk, list[Any]]]:
-    """Submit chunks keeping ``window`` in flight; yield their results in submission order."""
+             window: int, here: Callable[[Chunk], list[Any]] | None = None
+             ) -> Iterator[tuple[Chunk, list[Any]]]:
+    """Submit chunks keeping ``window`` in flight; yield their results in submission order.
+    With ``here``, a chunk that could not travel (a client's data that cannot be pickled) is
+    recommended for on this process instead, so each of its clients gets its own outcome; a
+    pool whose process died is not retried."""
     flight: deque[tuple[Chunk, Future[list[Any]]]] = deque()
     for chunk in chunks:
         flight.append((chunk, submit(chunk)))
         if len(flight) >= window:
             done, future = flight.popleft()
-            yield done, future.result()
+            yield done, _settled(done, future, here)
     while flight:
         done, future = flight.popleft()
-        yield done, future.result()
+        yield done, _settled(done, future, here)
+
+
+def _settled(chunk: Chunk, future: Future[list[Any]],
+             here: Callable[[Chunk], list[Any]] | None) -> list[Any]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise
+    except Exception:
+        if here is None:
+            raise
+        return here(chunk)
 
 
 def as_records(clients: Iterable[Client | Mapping[str, Any]]) -> Iterator[Record]:
