@@ -14,7 +14,6 @@ It sits above the build time (engine/kb/), the lint (engine/lint/) and the run t
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import threading
 from collections.abc import Mapping
@@ -50,7 +49,6 @@ def check(path: str | os.PathLike[str] | None = None, *, lint: bool = True,
 
     parsed = parse_all(root)
     kb, problems = compile_kb(parsed, matcher)
-    gc.freeze()  # what is loaded lives long: later collections need not scan it again
     found = parsed.problems + problems
     if kb is None or any(d.severity == "error" for d in found):
         return None, found

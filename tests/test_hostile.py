@@ -109,6 +109,12 @@ def _long_csv_record(where: Path) -> None:
         out.truncate(2 << 30)
 
 
+def _many_mistakes(where: Path) -> None:
+    """A rules file of 3,000 items, each missing every key and with one unknown."""
+    items = "".join(f"  - {{nope{i}: 1}}\n" for i in range(3000))
+    (where / "kb" / "rules" / "many.yaml").write_text(f"rules:\n{items}", encoding="utf-8")
+
+
 def _dev_zero_links(where: Path) -> None:
     """zero.jsonl and zero.csv: links to /dev/zero, a stream that never ends."""
     (where / "zero.jsonl").symlink_to("/dev/zero")
@@ -146,7 +152,7 @@ GENERATE: dict[str, Callable[[Path], None]] = {
     "fifo": _fifo, "fifo_kb": _fifo_kb, "fifo_jsonl": _fifo_jsonl, "list_500k": _list_500k,
     "base_kb": _base_kb, "git_repo": _git_repo, "long_line": _long_line,
     "long_csv_record": _long_csv_record, "large_kb_file": _large_kb_file,
-    "dev_zero_links": _dev_zero_links,
+    "dev_zero_links": _dev_zero_links, "many_mistakes": _many_mistakes,
     "damaged_journal": _damaged_journal, "read_only_journal": _read_only_journal}
 READ_ONLY_URL = "?options=-c%20default_transaction_read_only%3Don"
 LONG = "r" * 100_000  # {long} in the arguments: a value far longer than any message shows

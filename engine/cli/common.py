@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,8 +62,13 @@ def use_cache(args: argparse.Namespace) -> bool:
 def load_kb(args: argparse.Namespace) -> KnowledgeBase:
     from engine.api import load
 
-    return load(kb_choice(args).root, matcher=getattr(args, "matcher", "python"),
-                cache=use_cache(args))
+    kb = load(kb_choice(args).root, matcher=getattr(args, "matcher", "python"),
+              cache=use_cache(args))
+    # A command loads once and ends: what is loaded lives as long as the process, so later
+    # collections need not scan it again. Not in the library, where a process may load many
+    # knowledge bases (a server reloading) and a frozen load would never be collected.
+    gc.freeze()
+    return kb
 
 
 def emit(output: Output) -> None:

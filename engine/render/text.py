@@ -18,7 +18,13 @@ from engine.models import Held, PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text
 from engine.render.groups import ALL, Selection
 from engine.render.output import Output
-from engine.render.words import DROPPED_WHY, EXPLAIN_LABELS, HEADERS, TEST_COVERAGE
+from engine.render.words import (
+    DROPPED_WHY,
+    EXPLAIN_LABELS,
+    HEADERS,
+    MORE_DIAGNOSTICS,
+    TEST_COVERAGE,
+)
 
 if TYPE_CHECKING:  # only annotations: a dry run does not import the explain and test tools
     from engine.runtime.guard import Dropped
@@ -39,8 +45,20 @@ def paired(named: Iterable[Named], explanations: Iterable[Explanation] | None
     return zip(named, explanations, strict=True)
 
 
-def diagnostics(problems: Iterable[Diagnostic]) -> str:
-    return "".join(d.render() + "\n" for d in problems)
+MOST_DIAGNOSTICS = 50  # shown as text; --format json lists them all
+
+
+def diagnostics(problems: Iterable[Diagnostic], most: int = MOST_DIAGNOSTICS) -> str:
+    """Each mistake on its lines, the first ``most`` of them, then how many more there are (a
+    mangled file can make hundreds of thousands: a terminal is no place for them all)."""
+    shown: list[str] = []
+    more = 0
+    for d in problems:
+        if len(shown) < most:
+            shown.append(d.render() + "\n")
+        else:
+            more += 1
+    return "".join(shown) + (MORE_DIAGNOSTICS.format(n=more) + "\n" if more else "")
 
 
 class TextReporter:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from engine.vocabulary import StepStatus
 
+MORE_DIAGNOSTICS = "... and {n} more (--format json lists them all)"
+
 KIND_LABEL = {
     "en": {"next_step": "next step", "upsell": "upsell", "communication": "communication",
            "warning": "warning", "blocked": "blocked"},
