@@ -6,18 +6,21 @@ A case folder holds ``case.json``, its input files (``kb/`` is laid over tests/k
 traceback. ``case.json`` says what to run:
 
 - ``args``: the arguments of a ``playbook`` process (``{long}`` in one: 100,000 characters);
-  or ``script``: a Python file of the case run as its own process (for the library:
-  ``recommend_many``, repeated loads);
+  or ``script``: a Python file of the case run as its own process, given ``args`` (for the
+  library: ``recommend_many``, repeated loads);
 - ``generate``: a name or a list of names of GENERATE below, for inputs that cannot be files in
   git (FIFOs, a 500,000-item list, a git repository, a damaged journal);
-- ``before``: commands run first (each a list of ``playbook`` arguments, or a GENERATE name),
-  each under the same limits and each required to exit 0;
+- ``before``: commands run first (each a list of ``playbook`` arguments, or
+  ``{"args": [...], "exit": CODE}``, or a GENERATE name), each under the same limits and each
+  required to exit 0 (or CODE) without a traceback;
 - ``journal``: the case runs once on a SQLite file and once on a database of the throwaway
   PostgreSQL server (``{journal}`` in the arguments; ``backends`` narrows it to one); where the
-  journal is named in the output it is shown as ``{journal}``, so both runs share expected.txt;
+  journal is named in the output it is shown as ``{journal}``, so both runs share expected.txt
+  (``expected_per_backend``: expected.sqlite.txt and expected.postgresql.txt, where the
+  databases' own words differ);
 - ``read_only``: after ``before``, the journal can only be read: the SQLite file and its folder
-  are made read-only (the case then runs as ``nobody`` when the tests run as root, whom file
-  modes do not stop), the PostgreSQL URL asks for read-only transactions;
+  are made read-only (immutable for root), the PostgreSQL URL asks for read-only
+  transactions;
 - ``show``: files whose text after the run is part of the expected output (``(no file)`` when
   the run did not write one);
 - ``mask``: regular expressions for what changes from run to run (the time of day), shown as
@@ -36,7 +39,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -115,6 +117,15 @@ def _many_mistakes(where: Path) -> None:
     (where / "kb" / "rules" / "many.yaml").write_text(f"rules:\n{items}", encoding="utf-8")
 
 
+def _duplicate_portfolio(where: Path) -> None:
+    """clients.jsonl: 600 clients, the 551st with the id of the 4th (past the journal's first
+    batch of 500); fixed.jsonl: the same with that one renamed."""
+    lines = [f'{{"id": "c{i:04}", "project_type": "lead_gen"}}\n' for i in range(600)]
+    (where / "fixed.jsonl").write_text("".join(lines), encoding="utf-8")
+    lines[550] = lines[3]
+    (where / "clients.jsonl").write_text("".join(lines), encoding="utf-8")
+
+
 def _dev_zero_links(where: Path) -> None:
     """zero.jsonl and zero.csv: links to /dev/zero, a stream that never ends."""
     (where / "zero.jsonl").symlink_to("/dev/zero")
@@ -139,36 +150,48 @@ def _damaged_journal(where: Path) -> None:
 
 
 def _read_only_journal(where: Path) -> None:
+    """journal.db and its folder made read-only (no new -wal or -shm file either): by their
+    modes, or, for root, whom modes do not stop, as immutable (chattr +i)."""
     path = where / "journal.db"
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    for name in ("journal.db", "journal.db-wal", "journal.db-shm"):
-        if (where / name).exists():
-            (where / name).chmod(0o444)
-    where.chmod(0o555)  # no new -wal or -shm file either
+    files = [where / n for n in ("journal.db", "journal.db-wal", "journal.db-shm")
+             if (where / n).exists()]
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", *map(str, files), str(where)], check=True)
+        return
+    for file in files:
+        file.chmod(0o444)
+    where.chmod(0o555)
+
+
+def _writable_again(where: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-R", "-i", str(where)], check=False, capture_output=True)
+    where.chmod(0o755)
 
 
 GENERATE: dict[str, Callable[[Path], None]] = {
     "fifo": _fifo, "fifo_kb": _fifo_kb, "fifo_jsonl": _fifo_jsonl, "list_500k": _list_500k,
     "base_kb": _base_kb, "git_repo": _git_repo, "long_line": _long_line,
     "long_csv_record": _long_csv_record, "large_kb_file": _large_kb_file,
-    "dev_zero_links": _dev_zero_links, "many_mistakes": _many_mistakes,
+    "dev_zero_links": _dev_zero_links, "duplicate_portfolio": _duplicate_portfolio,
+    "many_mistakes": _many_mistakes,
     "damaged_journal": _damaged_journal, "read_only_journal": _read_only_journal}
 READ_ONLY_URL = "?options=-c%20default_transaction_read_only%3Don"
 LONG = "r" * 100_000  # {long} in the arguments: a value far longer than any message shows
-UNPRIVILEGED = "nobody"  # who runs a read-only case when the tests run as root
 
 
 def _process(spec: dict[str, Any], args: list[str], where: Path, env: dict[str, str],
-             stdout: str | None = None, user: str | None = None) -> tuple[int, str, str]:
-    command = [sys.executable, spec["script"]] if "script" in spec else [
+             stdout: str | None = None) -> tuple[int, str, str]:
+    command = [sys.executable, spec["script"], *args] if "script" in spec else [
         sys.executable, "-c", MAIN, *args]
     with open(stdout or os.devnull, "wb") as sink, \
             open(spec.get("stdin", os.devnull), "rb") as source:
         done = subprocess.run(command, cwd=where, env=env, stdin=source,
                               stdout=sink if stdout else subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=WALL_SECONDS,
-                              preexec_fn=_limits, check=False, user=user)
+                              preexec_fn=_limits, check=False)
     out = (done.stdout or b"").decode("utf-8", "replace")
     return done.returncode, out, done.stderr.decode("utf-8", "replace")
 
@@ -194,16 +217,16 @@ def run_case(case: Path, where: Path, journal: str | None = None) -> tuple[int, 
         if isinstance(step, str):
             GENERATE[step](where)
             continue
-        code, out, err = _process({}, arguments(step), where, env)
-        assert code == 0, f"{step}: {err}"
-    user = None
+        expected = step.get("exit", 0) if isinstance(step, dict) else 0
+        step_args = step["args"] if isinstance(step, dict) else step
+        code, out, err = _process({}, arguments(step_args), where, env)
+        assert code == expected and "Traceback" not in err, f"{step}: {err}"
     if spec.get("read_only") and journal and "://" in journal:
         journal += READ_ONLY_URL
     elif spec.get("read_only"):
         _read_only_journal(where)
-        user = UNPRIVILEGED if os.geteuid() == 0 else None
     code, out, err = _process(spec, arguments(spec.get("args", [])), where, env,
-                              spec.get("stdout"), user)
+                              spec.get("stdout"))
     for name in spec.get("show", []):
         shown = (where / name).read_text(encoding="utf-8", errors="replace") \
             if (where / name).is_file() else "(no file)\n"
@@ -240,18 +263,13 @@ def test_hostile_input(case: Path, backend: str | None, tmp_path: Path,
     elif backend == "postgresql":
         journal = new_database(request.getfixturevalue("postgres_server"))
     where = tmp_path / "case"
-    if backend == "sqlite" and os.geteuid() == 0 and json.loads(
-            (case / "case.json").read_text(encoding="utf-8")).get("read_only"):
-        where = Path(tempfile.mkdtemp(prefix="playbook-hostile-"))  # where nobody may enter
-        where.chmod(0o755)
-    else:
-        where.mkdir()
+    where.mkdir()
     try:
         code, out, err = run_case(case, where, journal)
     finally:
-        where.chmod(0o755)  # a read-only case folder is removed too
-        if not where.is_relative_to(tmp_path):
-            shutil.rmtree(where)
+        _writable_again(where)  # a read-only case folder is removed too
     assert "Traceback" not in err, err
     assert code in (0, 1), err
-    golden(case / "expected.txt", f"exit {code}\n--- stderr\n{err}--- stdout\n{out}")
+    spec = json.loads((case / "case.json").read_text(encoding="utf-8"))
+    name = f"expected.{backend}.txt" if spec.get("expected_per_backend") else "expected.txt"
+    golden(case / name, f"exit {code}\n--- stderr\n{err}--- stdout\n{out}")

@@ -20,10 +20,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
 from engine.journal import people, queries
-from engine.journal.database import connect, migrate, unreachable
+from engine.journal.database import connect, database_error, driver_errors, migrate, unreachable
 from engine.journal.hooks import Hooks
 from engine.journal.policy import Counts
 from engine.journal.record import BATCH, Pair, input_digest, record
@@ -53,7 +51,7 @@ class Journal:
         self.db = connect(target)
         try:
             migrate(self.db, self.where)
-        except DBAPIError as exc:
+        except driver_errors() as exc:
             self.db.dispose()
             raise unreachable(exc, self.where) from None
 
@@ -62,7 +60,11 @@ class Journal:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        """Closes the journal; a failure of its database inside ``with`` comes out as a
+        diagnostic (a damaged or read-only file, a value the database cannot hold)."""
         self.close()
+        if exc is not None and isinstance(exc, driver_errors()):
+            raise database_error(exc, self.where) from None
 
     def close(self) -> None:
         self.db.dispose()

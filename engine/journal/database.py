@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from engine.errors import Diagnostic, DiagnosticsError, Location
+from engine.bounds import MAX_ID_LENGTH
+from engine.errors import Diagnostic, DiagnosticsError, Location, escaped_line, quoted
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 30
@@ -33,8 +35,15 @@ def fail(code: str, message: str, where: str, expected: str | None = None,
     return DiagnosticsError([Diagnostic(code, message, Location(where), expected, hint)])
 
 
+MEMORY = ("in-memory databases keep nothing: a journal must outlive the run",
+          "a SQLite file path, or a database URL")
+
+
 def connect(target: str) -> Engine:
-    """A SQLAlchemy engine for a path (SQLite) or a URL (``postgresql://...``)."""
+    """A SQLAlchemy engine for a path (SQLite) or a URL (``postgresql://...``). An in-memory
+    database (``:memory:``, ``sqlite://``) is refused: it would record into nothing."""
+    if target.strip() in ("", ":memory:") or target.startswith("file::memory:"):
+        raise fail("bad-journal", MEMORY[0], target or "''", expected=MEMORY[1])
     if "://" not in target:
         if not Path(target).parent.is_dir():
             raise fail("bad-journal", "the journal's folder does not exist", target,
@@ -42,12 +51,15 @@ def connect(target: str) -> Engine:
         return _sqlite(target)
     try:
         url = make_url(target)
-    except ArgumentError:
+        url.get_backend_name()
+    except (ArgumentError, ValueError):
         raise fail("bad-journal", "not a database URL", _shown(target),
                    expected="postgresql://USER@HOST:PORT/DB or sqlite:///PATH") from None
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:") or "memory" in str(url.query.get("mode")):
+            raise fail("bad-journal", MEMORY[0], _shown(target), expected=MEMORY[1])
         return _sqlite(url.database or "")
     try:
         return create_engine(url)
@@ -60,8 +72,8 @@ def _shown(target: str) -> str:
     """A URL without its password."""
     try:
         return make_url(target).render_as_string(hide_password=True)
-    except ArgumentError:
-        return target.split("@")[-1]
+    except (ArgumentError, ValueError):
+        return quoted(target.split("@")[-1])[1:-1]
 
 
 def _sqlite(path: str) -> Engine:
@@ -125,7 +137,13 @@ def run_lock(db: Engine, where: str) -> Iterator[None]:
                 expected="one run at a time per journal",
                 hint="wait for the other run to finish, then run again")
     if db.dialect.name == "sqlite":
-        with open(f"{db.url.database}.lock", "a+b") as handle:
+        try:
+            handle = open(f"{db.url.database}.lock", "a+b")  # noqa: SIM115
+        except OSError as exc:
+            raise fail("journal-read-only", f"the journal cannot be written: {exc.strerror} "
+                       f"({exc.filename})", where, hint="give the user who runs playbook the "
+                       "right to write the journal's folder") from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -144,9 +162,64 @@ def run_lock(db: Engine, where: str) -> Iterator[None]:
             conn.commit()
 
 
-def unreachable(exc: DBAPIError, where: str) -> DiagnosticsError:
-    first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return fail("journal-unreachable", f"cannot open the journal: {first}", where,
-                hint="check the path or URL, and that the database server is running")
+def unreachable(exc: BaseException, where: str) -> DiagnosticsError:
+    return database_error(exc, where, opening=True)
+
+
+# What a database's own words say went wrong -> (code, message, hint); the first match wins.
+_KNOWN = (
+    (("file is not a database",),
+     "not-a-journal", "the file is not a SQLite database, or it is damaged",
+     "give the path of a journal or of a new file; restore a damaged journal from a backup"),
+    (("disk image is malformed", "database corrupt"),
+     "journal-damaged", "the journal's file is damaged",
+     "restore it from a backup, or start a new journal (sqlite3's .recover command may save "
+     "what can be read)"),
+    (("readonly database", "read-only transaction", "permission denied",
+      "unable to open database file"),
+     "journal-read-only", "the journal cannot be written",
+     "give the user who runs playbook the right to write the file and its folder (SQLite "
+     "writes FILE-wal and FILE-shm beside it), or the database role the right to write"),
+    (("value too long", "cannot contain nul", "string data right truncation"),
+     "journal-bad-value", "the journal's database cannot hold a value",
+     f"a client id is one line of at most {MAX_ID_LENGTH} characters"),
+)
+
+
+def database_error(exc: BaseException, where: str, opening: bool = False) -> DiagnosticsError:
+    """A database failure as a diagnostic: what the database said (first line, escaped and
+    shortened), with a hint for the failures people can fix."""
+    said = str(getattr(exc, "orig", None) or exc).strip()
+    first = escaped_line((said.splitlines() or [type(exc).__name__])[0][:300])
+    folded = said.casefold()
+    for words, code, message, hint in _KNOWN:
+        if any(w in folded for w in words):
+            return fail(code, f"{message}: {first}", where, hint=hint)
+    if opening:
+        return fail("journal-unreachable", f"cannot open the journal: {first}", where,
+                    hint="check the path or URL, and that the database server is running")
+    return fail("journal-failed", f"the journal's database failed: {first}", where,
+                hint="check the database server and run again: a run recorded again adds only "
+                     "what is missing")
+
+
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions of the database and its drivers (the bulk writes go straight through
+    the driver, past SQLAlchemy's wrapping)."""
+    found: list[type[BaseException]] = [DBAPIError, sqlite3.Error]
+    try:
+        import psycopg
+    except ImportError:
+        return tuple(found)
+    return (*found, psycopg.Error)
+
+
+@contextlib.contextmanager
+def database_errors(where: str) -> Iterator[None]:
+    """Within: every failure of the database is raised as a diagnostic."""
+    try:
+        yield
+    except driver_errors() as exc:
+        raise database_error(exc, where) from None
 
 

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from engine.bounds import MAX_ID_LENGTH
+from engine.errors import quoted
 from engine.journal.database import fail, run_lock
 from engine.journal.policy import Counts, Row, RunStep, apply
 from engine.journal.records import ClientSummary, RunInfo, RunSummary
@@ -96,6 +98,10 @@ def _batches(pairs: Iterable[Pair], size: int) -> Iterator[list[Pair]]:
 
 def _check_unique(ids: list[str], seen: set[str], where: str) -> None:
     for client_id in ids:
+        if len(client_id) > MAX_ID_LENGTH:
+            raise fail("bad-client-id", f"client id {quoted(client_id)} is longer than "
+                       f"{MAX_ID_LENGTH} characters", where,
+                       expected=f"a client id of at most {MAX_ID_LENGTH} characters")
         if client_id in seen:
             raise fail("duplicate-client", f"client '{client_id}' appears twice in the run",
                        where, expected="each client once per run")

@@ -17,13 +17,14 @@ arguments and prints.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from engine.errors import Diagnostic, DiagnosticsError, UserMistake
+from engine.errors import Diagnostic, DiagnosticsError, Location, UserMistake, quoted
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Recommendation
 from engine.portfolio.cells import Cells
@@ -70,7 +71,8 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
     the run was recorded.
 
     Raises UserMistake for arguments that cannot work, DiagnosticsError for a wrong mapping
-    file, ExtraUnavailable for an optional extra the run needs, OSError for an output that
+    file (and, with ``journal``, for a client id twice in the input or a journal that does not
+    open: found before anything is written), ExtraUnavailable for an optional extra the run needs, OSError for an output that
     cannot be written.
     """
     mistake = argument_mistake(sources, out=out, workers=workers, journal=journal)
@@ -78,10 +80,15 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
         raise UserMistake(mistake)
     cells = Cells(_mapping(mapping), kb)
     day = as_of or dt.date.today()
+    # the checks that can refuse the whole run, before anything is written
+    book, digest = _open_journal(journal, sources, cells) if journal is not None else (None, "")
     sink: ErrorSink = (_Dropped() if errors is None else errors
                        if not isinstance(errors, (str, os.PathLike)) else ErrorFile(str(errors)))
     summary = Summary()
-    with open_writer(out, allow_formulas=allow_formulas) as writer:
+    with contextlib.ExitStack() as opened:
+        if book is not None:
+            opened.enter_context(book)
+        writer = opened.enter_context(open_writer(out, allow_formulas=allow_formulas))
 
         def advised() -> Iterator[tuple[Any, Recommendation]]:
             for record, result in _results(read_all(sources, cells), kb, day, lang, workers,
@@ -95,8 +102,9 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
                 if step is not None:
                     step()
 
-        if journal is not None:
-            summary.journal = _record(journal, advised(), kb, day, sources, cells)
+        if book is not None:
+            summary.journal = book.record(advised(), as_of=day, kb_version=kb.version,
+                                          input_digest=digest, policy=kb.journal)
         else:
             for _ in advised():
                 pass
@@ -141,15 +149,36 @@ def _results(records: Iterator[Record], kb: KnowledgeBase, as_of: dt.date, lang:
     return run(records, kb, as_of=as_of, lang=lang, workers=workers)
 
 
-def _record(target: str | os.PathLike[str], pairs: Iterator[tuple[Any, Recommendation]],
-            kb: KnowledgeBase, as_of: dt.date, sources: Sequence[str], cells: Cells) -> Any:
-    """Record the run in the journal at ``target``; what it changed (a RunSummary)."""
+def _open_journal(target: str | os.PathLike[str], sources: Sequence[str], cells: Cells
+                  ) -> tuple[Any, str]:
+    """The open journal and the digest of the run's input, after the checks that can refuse
+    the whole run: each client once (all duplicates named, where they are), and a journal that
+    opens (a URL that parses, not in memory, a file that is not damaged, a schema this engine
+    knows). A refused run writes nothing: no batch, no --out."""
     try:
         from engine import journal  # the optional extra, only when asked
     except ImportError:
         raise ExtraUnavailable("--journal needs the 'journal' extra: "
                                "pip install 'playbook-engine[journal]'") from None
-    digest = journal.input_digest(r.data for r in read_all(sources, cells) if not r.problems)
-    with journal.open(str(target)) as book:
-        return book.record(pairs, as_of=as_of, kb_version=kb.version, input_digest=digest,
-                           policy=kb.journal)
+    first: dict[str, Location] = {}
+    twice: list[Diagnostic] = []
+
+    def checked() -> Iterator[Any]:
+        for record in read_all(sources, cells):
+            if record.problems:
+                continue
+            client_id = record.client_id
+            if client_id is not None and client_id in first:
+                twice.append(Diagnostic(
+                    "duplicate-client", f"client {quoted(client_id)} appears twice in the run "
+                    f"(first at {first[client_id]})", record.location(),
+                    expected="each client once per run",
+                    hint="the journal keeps one history per client id: merge or rename one"))
+            elif client_id is not None:
+                first[client_id] = record.location()
+            yield record.data
+
+    digest = journal.input_digest(checked())
+    if twice:
+        raise DiagnosticsError(twice)
+    return journal.open(str(target)), digest

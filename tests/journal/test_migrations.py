@@ -96,8 +96,9 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DiagnosticsError) as error:
         journal.open(path)
     assert error.value.diagnostics[0].render() == (
-        f"{path}: error[journal-unreachable] cannot open the journal: file is not a database\n"
-        "  hint: check the path or URL, and that the database server is running")
+        f"{path}: error[not-a-journal] the file is not a SQLite database, or it is damaged: "
+        "file is not a database\n  hint: give the path of a journal or of a new file; restore "
+        "a damaged journal from a backup")
 
 
 def test_the_migrations_make_the_tables_the_code_declares(target: str) -> None:
