@@ -72,8 +72,8 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
 
     Raises UserMistake for arguments that cannot work, DiagnosticsError for a wrong mapping
     file (and, with ``journal``, for a client id twice in the input or a journal that does not
-    open: found before anything is written), ExtraUnavailable for an optional extra the run needs, OSError for an output that
-    cannot be written.
+    open: found before anything is written), ExtraUnavailable for an optional extra the run
+    needs, OSError for an output that cannot be written.
     """
     mistake = argument_mistake(sources, out=out, workers=workers, journal=journal)
     if mistake:
