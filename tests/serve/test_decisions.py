@@ -161,3 +161,24 @@ def test_the_openapi_document_uses_the_schemas_of_playbook_schema(client: TestCl
         "$ref": "#/components/schemas/Client"}
     assert recommend["responses"]["422"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorDocument"}
+
+
+def test_a_batch_longer_than_the_bound_is_refused() -> None:
+    with TestClient(create_app(Settings(kb=str(ROOT), max_batch=2))) as client:
+        answer = client.post("/v1/recommend/batch", content=b'[{"id": "a"}, {"id": "b"}, '
+                             b'{"id": "c"}]')
+    assert answer.status_code == 413
+    assert answer.json()["errors"][0]["code"] == "batch-too-long"
+
+
+def test_cors_is_off_unless_origins_are_named() -> None:
+    preflight = {"Origin": "https://crm.example", "Access-Control-Request-Method": "POST"}
+    with TestClient(create_app(Settings(kb=str(ROOT)))) as client:
+        closed = client.options("/v1/recommend", headers=preflight)
+        plain = client.get("/v1/health", headers={"Origin": "https://crm.example"})
+    assert "access-control-allow-origin" not in closed.headers
+    assert "access-control-allow-origin" not in plain.headers
+    with TestClient(create_app(Settings(kb=str(ROOT), cors_origins=["https://crm.example"]))
+                    ) as client:
+        opened = client.options("/v1/recommend", headers=preflight)
+    assert opened.headers["access-control-allow-origin"] == "https://crm.example"
