@@ -43,8 +43,8 @@ def parse_form(body: bytes) -> dict[str, Any]:
                 child = node[part] = {}
             node = child
         node[path[-1]] = value
-    found: dict[str, Any] = _lists(root)
-    return found
+    # lists are made below the top only: a body such as `0=x` stays a mapping of its fields
+    return {key: _lists(value) for key, value in root.items()}
 
 
 def _path(key: str) -> list[str]:
