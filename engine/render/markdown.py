@@ -50,7 +50,9 @@ def recommendations(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en",
         if not found:
             lines += [HEADERS[lang][8], ""]
         if view.kinds is None:  # what the rules hold back, and why
-            for titles, why in held_groups(rec, view.shows_ids(lang)):
+            ids = view.shows_ids(lang)
+            for held, why in held_groups(rec):
+                titles = [f"{title} (`{ident}`)" if ids else title for title, ident in held]
                 lines += [f"- **{GROUP_WORDS[lang]['held']}:** " + "; ".join(titles), "",
                           f"  {markdown_text(why)}", ""]
         notes = notes_text(rec, lang, "- ")

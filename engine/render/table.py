@@ -75,7 +75,9 @@ def table(named: Sequence[Named], kb: KnowledgeBase, lang: str = "en", view: Sel
                 out.print(Padding(below, (0, 0, 1 if group is not found[-1] else 0,
                                           widths[0] + widths[1] + 2 * GAP)))
         if view.kinds is None:  # what the rules hold back, and why
-            for titles, why in held_groups(rec, view.shows_ids(lang)):
+            ids = view.shows_ids(lang)
+            for pairs, why in held_groups(rec):
+                titles = [f"{title} ({ident})" if ids else title for title, ident in pairs]
                 held = Text(f"{GROUP_WORDS[lang]['held']}: ", style="bold")
                 held.append("; ".join(titles) + "\n").append(why, style="dim")
                 out.print(Padding(held, (1, 0, 0, 2)))

@@ -128,13 +128,13 @@ def day_text(day: dt.date, lang: str) -> str:
     return format_date(day, format="d MMMM y", locale=lang)
 
 
-def held_groups(rec: Recommendation, ids: bool) -> list[tuple[list[str], str]]:
-    """What the rules held back, as (titles, why): one entry per distinct reason, in order;
-    each title followed by its id when ``ids``."""
-    by_reason: dict[str, list[str]] = {}
+def held_groups(rec: Recommendation) -> list[tuple[list[tuple[str, str]], str]]:
+    """What the rules held back, as ((title, id) pairs, why): one entry per distinct reason,
+    in order."""
+    by_reason: dict[str, list[tuple[str, str]]] = {}
     for h in rec.held:
-        by_reason.setdefault(h.reason, []).append(f"{h.title} ({h.id})" if ids else h.title)
-    return [(titles, why) for why, titles in by_reason.items()]
+        by_reason.setdefault(h.reason, []).append((h.title, h.id))
+    return [(held, why) for why, held in by_reason.items()]
 
 
 def _summary(kb: KnowledgeBase | None, errors: int, warnings: int, strict: bool) -> str:
