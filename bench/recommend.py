@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import engine
+from engine.language.facts import derive
 from engine.models import Action, Recommendation
 from engine.runtime.clients import read_clients
-from engine.runtime.derived import derive
 from engine.tools import scenarios
 from engine.tools.generate import random_client
 

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 import engine
 from engine.bounds import MAX_COUNT, MAX_MAGNITUDE, MAX_MONEY, MIN_KPI_TARGET
 from engine.errors import ClientError
+from engine.language.facts import derive
 from engine.models import Client
 from engine.render import reporter
 from engine.render.text import explanation_summary
-from engine.runtime.derived import derive
 from engine.tools.explain import explain
 
 EDGES = [0.0, 1e-300, MIN_KPI_TARGET, 1.0, 1e11, MAX_MAGNITUDE * (1 - 1e-15)]

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import engine
 from engine.language.conditions import is_true
+from engine.language.facts import derive
 from engine.models import Client, JourneyMapFile
-from engine.runtime.derived import derive
 from engine.tools.generate import random_client
 
 from .conftest import SMALL_KB

@@ -4,7 +4,7 @@ A reason is a sentence for people; a missing fact would be written "n/a" in it. 
 guaranteed when every way the rule can match tests it (a test other than ``missing``: every
 other test needs the fact present), or tests a fact it is derived together with
 (``kpi_deviation_pct`` brings ``worst_kpi``; ``campaign_launched_on`` brings
-``days_since_launch``).
+``days_since_launch``): engine/language/facts.py declares which (``DERIVED``).
 """
 
 from __future__ import annotations
@@ -14,17 +14,10 @@ from collections.abc import Iterator
 from engine.errors import Diagnostic
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.language.conditions import All, AnyOf, Node
+from engine.language.facts import DERIVED
 
 # facts the engine derives together: knowing one means knowing the others
-TOGETHER = (
-    frozenset({"kpi_deviation_pct", "worst_kpi", "kpi_met"}),
-    frozenset({"campaign_launched_on", "days_since_launch"}),
-    frozenset({"last_contact_on", "days_since_contact"}),
-    frozenset({"last_meeting_on", "days_since_meeting"}),
-    frozenset({"nps_surveyed_on", "days_since_survey"}),
-    frozenset({"client_since", "months_as_client"}),
-    frozenset({"nps", "nps_category"}),
-)
+TOGETHER = tuple(d.together() for d in DERIVED)
 ALWAYS = frozenset({"id", "completed_steps"})  # every client has them
 
 

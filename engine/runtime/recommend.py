@@ -1,6 +1,6 @@
 """recommend(): a pure function of (knowledge base, client, as_of), stage by stage.
 
-1. the client's facts for the day (engine/runtime/derived.py);
+1. the client's facts for the day (``derive``, engine/language/facts.py);
 2. **match**: the compiled matcher (engine/matchers/) finds the matching rules, in rank order;
    of an exclusive group only the first (highest priority, then smallest id) acts;
 3. **guard**: the journey guard (engine/runtime/guard.py) rules on every step a rule asks for:
@@ -28,9 +28,9 @@ from typing import Any, NamedTuple, cast
 
 from engine.kb.knowledge_base import CompiledRule, KnowledgeBase
 from engine.language import phrases as i18n
+from engine.language.facts import derive
 from engine.models import Client, Held, Recommendation
 from engine.runtime.clients import coerce
-from engine.runtime.derived import derive
 from engine.runtime.guard import Dropped, Guard, out_of_order, waiting
 from engine.runtime.plan import Planner
 from engine.vocabulary import LANGUAGES, Language
