@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from engine.api import evaluate
+from engine.api import evaluate, recommend
 from engine.errors import Diagnostic, Location, did_you_mean, one_of, sort_key
 from engine.kb.files import SCENARIO_SUFFIX, parse_model, scenario_files, shown_path
 from engine.kb.knowledge_base import KnowledgeBase
@@ -33,14 +33,29 @@ from engine.tools.scenario_results import (
     ScenarioCoverage,
     TestRun,
 )
-from engine.vocabulary import STEP_ID_KINDS, STEP_KINDS, ActionKind
+from engine.vocabulary import STEP_ID_KINDS, STEP_KINDS, ActionKind, Language
 
 # --- the scenario file ---------------------------------------------------------------------
+
+class ReasonText(Model):
+    """What the reason of an expected action must and must not say, in one language (any case,
+    any kind of space): ``{includes: [payment], excludes: [contract]}``."""
+
+    includes: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    excludes: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something(self) -> ReasonText:
+        if not self.includes and not self.excludes:
+            raise ValueError("a reason expectation needs 'includes' or 'excludes'")
+        return self
+
 
 class Present(Model):
     kind: ActionKind
     id: Annotated[str, Field(min_length=1)]
     missing: list[str] | None = None
+    reason: dict[Language, ReasonText] | None = None  # per language: words it says, or never
 
     @model_validator(mode="after")
     def _missing_for_blocked(self) -> Present:
@@ -166,14 +181,26 @@ class _Ran:
 def run_case(case: Case, kb: KnowledgeBase) -> _Ran:
     s = case.scenario
     rec, evaluation = evaluate(s.client, kb=kb, as_of=s.as_of)
-    failures = failed_expectations(s.expect, rec.actions)
+    by_lang = {"en": rec.actions}
+    for lang in sorted({lang for p in s.expect.present for lang in p.reason or {}} - {"en"}):
+        by_lang[lang] = recommend(s.client, kb=kb, as_of=s.as_of, lang=lang).actions
+    failures = failed_expectations(s.expect, rec.actions, by_lang)
     return _Ran(CaseResult(case.location, s.name, s.note, failures), evaluation, rec,
                 s.client.project_type)
 
 
-def failed_expectations(expect: Expect, actions: Sequence[Action]) -> tuple[Failure, ...]:
-    """Every expectation that the actions do not meet, in the order written."""
-    failures = [_present(want, actions) for want in expect.present]
+def failed_expectations(expect: Expect, actions: Sequence[Action],
+                        by_lang: Mapping[str, Sequence[Action]] | None = None
+                        ) -> tuple[Failure, ...]:
+    """Every expectation that the actions do not meet, in the order written; ``by_lang``: the
+    actions in each language a reason expectation names (English: ``actions``)."""
+    langs = {"en": actions, **(by_lang or {})}
+    failures: list[Failure | None] = []
+    for want in expect.present:
+        failures.append(_present(want, actions))
+        if failures[-1] is None and want.reason:
+            failures += [_reason(want, lang, text, langs.get(lang))
+                         for lang, text in want.reason.items()]
     failures += [_absent(avoid, actions) for avoid in expect.absent]
     return tuple(f for f in failures if f is not None)
 
@@ -194,6 +221,28 @@ def _present(want: Present, actions: Sequence[Action]) -> Failure | None:
     problem = ("the missing steps are listed in another order (journey order is the rule)"
                if sorted(want.missing) == sorted(found.missing) else "the missing steps differ")
     return Failure(expected, problem, found.label())
+
+
+def _reason(want: Present, lang: str, text: ReasonText, actions: Sequence[Action] | None
+            ) -> Failure | None:
+    expected = f"the {lang} reason of {want.kind} {want.id}"
+    found = None if actions is None else _find(actions, want.kind, want.id)
+    if found is None:  # the same client in another language: only when not asked for
+        return Failure(expected, "no advice in that language was given", "nothing")
+    said = _plain(found.reason)
+    lacks = [w for w in text.includes if _plain(w) not in said]
+    has = [w for w in text.excludes if _plain(w) in said]
+    if not lacks and not has:
+        return None
+    problem = "; ".join([*(f"it does not say '{w}'" for w in lacks),
+                         *(f"it says '{w}'" for w in has)])
+    return Failure(expected, problem, found.reason)
+
+
+def _plain(text: str) -> str:
+    """Text compared as a reader sees it: any case, any space (``12 %`` is written with a
+    no-break space in Russian) as one plain space."""
+    return " ".join(text.split()).casefold()
 
 
 def _absent(avoid: Absent, actions: Sequence[Action]) -> Failure | None:

@@ -164,3 +164,29 @@ def test_scenario_models_forbid_unknown_keys_and_are_frozen() -> None:
         scenario.name = "other"
     with pytest.raises(ValidationError, match="at least one 'present' or 'absent' item"):
         Expect.model_validate({})
+
+
+def test_a_reason_expectation_checks_the_words_in_each_language(
+        small_kb: engine.KnowledgeBase) -> None:
+    result = run(small_kb, [DATA / "scenarios" / "reasons"])
+    assert [c.passed for c in result.cases] == [True, False] and not result.problems
+    assert [f.message for f in result.cases[1].failures] == [
+        "expected the en reason of next_step optimise_campaigns, but it does not say '15%'; it "
+        "says 'worse'; got: CPL is 12% worse than target",
+        "expected the ru reason of next_step optimise_campaigns, but it says 'cpl'; got: CPL хуже "
+        "цели на 12\xa0%"]
+
+
+def test_a_reason_expectation_needs_words_and_a_language() -> None:
+    base = {"kind": "next_step", "id": "briefing"}
+    with pytest.raises(ValidationError, match="needs 'includes' or 'excludes'"):
+        Expect.model_validate({"present": [{**base, "reason": {"en": {}}}]})
+    with pytest.raises(ValidationError, match="'en' or 'ru'"):
+        Expect.model_validate({"present": [{**base, "reason": {"de": {"includes": ["x"]}}}]})
+
+
+def test_a_reason_in_a_language_not_computed_is_a_failure_not_a_pass() -> None:
+    expect = Expect.model_validate({"present": [
+        {"kind": "next_step", "id": "briefing", "reason": {"ru": {"excludes": ["x"]}}}]})
+    failures = failed_expectations(expect, [action("next_step", "briefing")])
+    assert [f.problem for f in failures] == ["no advice in that language was given"]
