@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         DiagnosticsError,
         KnowledgeBaseError,
         MatcherUnavailable,
+        WorkersFailed,
     )
     from engine.kb.knowledge_base import KnowledgeBase
     from engine.models import Action, Client, Recommendation
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 _WHERE = {  # public name -> the module that defines it
     "ClientError": "engine.errors", "Diagnostic": "engine.errors",
     "DiagnosticsError": "engine.errors", "KnowledgeBaseError": "engine.errors",
-    "MatcherUnavailable": "engine.errors", "default_kb": "engine.api", "check": "engine.api",
+    "MatcherUnavailable": "engine.errors", "WorkersFailed": "engine.errors",
+    "default_kb": "engine.api", "check": "engine.api",
     "load": "engine.api", "recommend": "engine.api", "evaluate": "engine.api",
     "KnowledgeBase": "engine.kb.knowledge_base",
     "Action": "engine.models", "Client": "engine.models", "Recommendation": "engine.models",
@@ -42,7 +44,8 @@ _WHERE = {  # public name -> the module that defines it
 
 __all__ = [
     "Action", "Client", "ClientError", "Diagnostic", "DiagnosticsError", "KnowledgeBase",
-    "KnowledgeBaseError", "MatcherUnavailable", "Outcome", "Recommendation", "__version__",
+    "KnowledgeBaseError", "MatcherUnavailable", "Outcome", "Recommendation", "WorkersFailed",
+    "__version__",
     "check", "default_kb", "evaluate", "load", "recommend", "recommend_many",
 ]
 

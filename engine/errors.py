@@ -87,6 +87,11 @@ class MatcherUnavailable(RuntimeError):
     """An optional matcher cannot be used on this installation."""
 
 
+class WorkersFailed(RuntimeError):
+    """The processes a portfolio runs on (a process pool's, a Dask cluster's) could not start
+    or stopped: the run cannot go on. The message says which and what to look at."""
+
+
 def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
     """A hint naming the closest choice, if one is close enough."""
     if not isinstance(word, str):

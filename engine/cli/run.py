@@ -32,6 +32,7 @@ import sys
 from pathlib import Path
 
 from engine.cli.common import add_format, add_kb, date, load_kb
+from engine.errors import WorkersFailed
 from engine.portfolio.pipeline import argument_mistake, run_portfolio
 from engine.portfolio.readers import ExtraUnavailable
 from engine.render import portfolio as render
@@ -85,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
                 out=args.out, errors=args.errors or render.ErrorText(), workers=args.workers,
                 dask=args.dask, journal=args.journal, step=step,
                 allow_formulas=args.allow_formulas)
-    except (OSError, ExtraUnavailable) as exc:  # an unwritable --out, no scheduler, no extra
+    except (OSError, ExtraUnavailable, WorkersFailed) as exc:  # an unwritable --out, no
+        # scheduler, no extra, workers that cannot start or died
         sys.stderr.write(f"playbook run: {exc}\n")
         return 1
     shown = (sys.stderr if args.out == "-" else sys.stdout)

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from engine.api import default_kb
+from engine.errors import WorkersFailed
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client
 from engine.portfolio.records import Record
 from engine.portfolio.run import (
+    START_SECONDS,
     Chunk,
     Executor,
     Outcome,
@@ -36,6 +39,7 @@ from engine.portfolio.transfer import Result, unpack
 try:
     import distributed
     from distributed.diagnostics.plugin import WorkerPlugin
+    from distributed.scheduler import KilledWorker
 except ImportError as exc:  # pragma: no cover - the extra is installed in CI
     raise ImportError("running on Dask needs the 'dask' extra: "
                       "pip install 'playbook-engine[dask]'") from exc
@@ -59,9 +63,42 @@ class KnowledgeBasePlugin(WorkerPlugin):
 
 
 def register(client: distributed.Client, kb: KnowledgeBase) -> str:
-    """Ship ``kb`` to every worker of the cluster (now and as they join); its key."""
-    client.register_plugin(KnowledgeBasePlugin(kb))
+    """Ship ``kb`` to every worker of the cluster (now and as they join); its key. A cluster
+    without workers (for ``START_SECONDS``), or whose workers cannot take the knowledge base,
+    is WorkersFailed."""
+    try:
+        client.wait_for_workers(1, timeout=START_SECONDS)
+    except TimeoutError:
+        raise WorkersFailed(f"the Dask cluster has no workers (waited {START_SECONDS:g} "
+                            "seconds)") from None
+    try:
+        client.register_plugin(KnowledgeBasePlugin(kb))
+    except Exception as exc:  # a worker died or refused while unpickling it
+        raise WorkersFailed(f"the Dask workers could not take the knowledge base: "
+                            f"{type(exc).__name__}: {str(exc)[:200]}") from None
     return key_of(kb)
+
+
+def _waiting(client: distributed.Client) -> Callable[[Any], Any]:
+    """How to wait for a task's result: in short waits, so that a cluster left without
+    workers for ``START_SECONDS``, or a task that killed its workers, ends the run."""
+    def wait(future: Any) -> Any:
+        alone_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=0.5)
+            except TimeoutError:
+                if client.nthreads():  # type: ignore[no-untyped-call]
+                    alone_since = None
+                    continue
+                alone_since = alone_since or time.monotonic()
+                if time.monotonic() - alone_since > START_SECONDS:
+                    raise WorkersFailed("the Dask cluster lost all its workers and none came "
+                                        f"back within {START_SECONDS:g} seconds") from None
+            except KilledWorker as exc:
+                raise WorkersFailed(f"Dask workers kept dying while recommending ({exc})"
+                                    ) from None
+    return wait
 
 
 def _chunk(blob: bytes, key: str, as_of: dt.date, lang: str) -> bytes:
@@ -78,7 +115,8 @@ def executor(client: distributed.Client, kb: KnowledgeBase, as_of: dt.date,
 
     def mapped(chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, list[Any]]]:
         done = in_order(chunks, lambda c: cast(Any, client.submit(
-            _chunk, pickle.dumps(c, protocol=5), key, as_of, lang, pure=False)), window)
+            _chunk, pickle.dumps(c, protocol=5), key, as_of, lang, pure=False)), window,
+            wait=_waiting(client))
         return ((chunk, pickle.loads(cast(bytes, blob))) for chunk, blob in done)
     return mapped
 

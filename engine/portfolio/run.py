@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import multiprocessing
+import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
 from engine.api import default_kb
-from engine.errors import ClientError, Diagnostic, Location, escaped_line
+from engine.errors import ClientError, Diagnostic, Location, WorkersFailed, escaped_line
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client, Recommendation
 from engine.portfolio.records import Record
@@ -120,9 +122,14 @@ def chunked(records: Iterable[Record], size: int) -> Iterator[Chunk]:
 
 _worker: dict[str, Any] = {}  # in a pool's worker: the knowledge base, the day, the language
 
+# A worker that has not said it started by then is taken for one that cannot: the pool is
+# stopped and the run ends with WorkersFailed (a dead worker is known at once).
+START_SECONDS = 20.0
 
-def _start(kb: KnowledgeBase, as_of: dt.date, lang: str) -> None:
+
+def _start(kb: KnowledgeBase, as_of: dt.date, lang: str, started: Any) -> None:
     _worker.update(kb=kb, as_of=as_of, lang=lang)
+    started.put(os.getpid())  # ready: the knowledge base arrived and unpickled
 
 
 def _work(chunk: Chunk) -> list[Any]:
@@ -131,37 +138,105 @@ def _work(chunk: Chunk) -> list[Any]:
 
 def pool(chunks: Iterator[Chunk], kb: KnowledgeBase, as_of: dt.date, lang: str,
          workers: int) -> Iterator[tuple[Chunk, list[Any]]]:
-    """Chunks through a pool of ``workers`` processes, at most two per worker in flight."""
+    """Chunks through a pool of ``workers`` processes, at most two per worker in flight. A
+    worker that cannot start (within ``START_SECONDS``) or that dies ends the run with
+    WorkersFailed, the pool's processes stopped."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
-                             initargs=(kb, as_of, lang)) as executor:
-        yield from in_order(chunks, lambda c: executor.submit(_work, c), 2 * workers,
-                            here=lambda c: recommend_chunk(c, kb, as_of, lang))
+    started = context.Queue()
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                                   initargs=(kb, as_of, lang, started))
+    watch = _Watch(executor, started, workers)
+    try:
+        yield from in_order(chunks, watch.submit, 2 * workers,
+                            here=lambda c: recommend_chunk(c, kb, as_of, lang),
+                            wait=watch.result)
+    except BrokenProcessPool:
+        watch.failed = True
+        raise WorkersFailed(
+            "a worker process stopped before its work was done (killed, out of memory, or "
+            "unable to start); the run was stopped") from None
+    except BaseException:  # WorkersFailed, or the caller stopped reading (a generator closed)
+        watch.failed = True
+        raise
+    finally:
+        watch.close()
+
+
+class _Watch:
+    """Watches a pool's workers start: each says so on ``started`` once the knowledge base is
+    in; while waiting for a result, it checks that every worker needed has, in time."""
+
+    def __init__(self, executor: ProcessPoolExecutor, started: Any, workers: int) -> None:
+        self.executor, self.started, self.workers = executor, started, workers
+        self.since = time.monotonic()
+        self.submitted = 0
+        self.ready: set[int] = set()
+        self.failed = False
+
+    def submit(self, chunk: Chunk) -> Future[list[Any]]:
+        self.submitted += 1
+        return self.executor.submit(_work, chunk)
+
+    def result(self, future: Future[list[Any]]) -> list[Any]:
+        while True:
+            try:
+                return future.result(timeout=0.5)
+            except TimeoutError:
+                self._check()
+
+    def _check(self) -> None:
+        while not self.started.empty():
+            self.ready.add(self.started.get())
+        expected = min(self.workers, self.submitted)
+        if len(self.ready) < expected and time.monotonic() - self.since > START_SECONDS:
+            raise WorkersFailed(
+                f"{expected - len(self.ready)} of {expected} worker processes did not start "
+                f"within {START_SECONDS:g} seconds (each must import the engine and receive "
+                "the knowledge base); the run was stopped")
+
+    def close(self) -> None:
+        """Shut the pool down: wait for it after a good run, stop its processes after a bad
+        one (a worker stuck while starting would never end by itself)."""
+        if self.failed:
+            for process in list((self.executor._processes or {}).values()):
+                process.terminate()
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        else:
+            self.executor.shutdown(wait=True)
+        self.started.close()
 
 
 def in_order(chunks: Iterator[Chunk], submit: Callable[[Chunk], Future[list[Any]]],
-             window: int, here: Callable[[Chunk], list[Any]] | None = None
+             window: int, here: Callable[[Chunk], list[Any]] | None = None,
+             wait: Callable[[Future[list[Any]]], list[Any]] | None = None
              ) -> Iterator[tuple[Chunk, list[Any]]]:
-    """Submit chunks keeping ``window`` in flight; yield their results in submission order.
-    With ``here``, a chunk that could not travel (a client's data that cannot be pickled) is
-    recommended for on this process instead, so each of its clients gets its own outcome; a
-    pool whose process died is not retried."""
+    """Submit chunks keeping ``window`` in flight; yield their results in submission order
+    (``wait`` gets a future's result; by default ``future.result()``). With ``here``, a chunk
+    that could not travel (a client's data that cannot be pickled) is recommended for on this
+    process instead, so each of its clients gets its own outcome; a pool whose process died is
+    not retried."""
+    get = wait or _result
     flight: deque[tuple[Chunk, Future[list[Any]]]] = deque()
     for chunk in chunks:
         flight.append((chunk, submit(chunk)))
         if len(flight) >= window:
             done, future = flight.popleft()
-            yield done, _settled(done, future, here)
+            yield done, _settled(done, future, here, get)
     while flight:
         done, future = flight.popleft()
-        yield done, _settled(done, future, here)
+        yield done, _settled(done, future, here, get)
+
+
+def _result(future: Future[list[Any]]) -> list[Any]:
+    return future.result()
 
 
 def _settled(chunk: Chunk, future: Future[list[Any]],
-             here: Callable[[Chunk], list[Any]] | None) -> list[Any]:
+             here: Callable[[Chunk], list[Any]] | None,
+             get: Callable[[Future[list[Any]]], list[Any]]) -> list[Any]:
     try:
-        return future.result()
-    except BrokenProcessPool:
+        return get(future)
+    except (BrokenProcessPool, WorkersFailed):
         raise
     except Exception:
         if here is None:
