@@ -129,7 +129,7 @@ def test_russian_output_has_a_russian_date_and_no_raw_ids(client_file: Path, fmt
 
 
 @pytest.mark.parametrize("lang,label,title", [("en", "Held back", "Start SEO"),
-                                              ("ru", "Придержано", "Запустить SEO-продвижение")])
+                                              ("ru", "Отложено", "Запустить SEO-продвижение")])
 def test_what_is_held_back_is_shown_with_why(client_file: Path, lang: str, label: str,
                                              title: str) -> None:
     out = playbook("dry-run", str(client_file), "--as-of", "2026-10-15", "--format", "markdown",

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "journey_next": {
-        "en": "Next on the {journey} journey: everything it depends on is done.",
-        "ru": "Следующий шаг по карте «{journey}»: всё, от чего он зависит, уже сделано.",
+        # one sentence for one step or several shown in one row: no pronoun to agree with
+        "en": "Next on the {journey} journey: everything that comes before is done.",
+        "ru": "Дальше по карте «{journey}»: всё, что этому предшествует, уже сделано.",
     },
     "needed_before": {
-        "en": "Do this first: {step} cannot start without it.",
-        "ru": "Сначала это: без этого шага нельзя начать {step}.",
+        "en": "{step} cannot start before this is done.",
+        "ru": "Без этого нельзя начать {step}.",
     },
     "not_yet": {  # follows the reason of a blocked step
         "en": "Not yet: first {missing}.",

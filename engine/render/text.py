@@ -114,9 +114,11 @@ class TextReporter:
 
 def heading(rec: Recommendation, kb: KnowledgeBase, lang: str, name: str | None,
             shown: Callable[[str], str] = escaped_line) -> str:
-    """``id (name) · as of DAY · kb VERSION``, the client's words made safe by ``shown``."""
+    """``id (name) · as of DAY · kb VERSION`` (``· база знаний VERSION`` in Russian), the
+    client's words made safe by ``shown``."""
     label = shown(f"{rec.client_id} ({name})" if name else rec.client_id)
-    return f"{label} · {HEADERS[lang][7]} {day_text(rec.as_of, lang)} · kb {kb.version}"
+    return (f"{label} · {HEADERS[lang][7]} {day_text(rec.as_of, lang)} · "
+            f"{HEADERS[lang][9]} {kb.version}")
 
 
 def day_text(day: dt.date, lang: str) -> str:
@@ -156,7 +158,7 @@ def explanation_text(items: Sequence[Explained], lang: str = "en") -> str:
     for ex, name in items:
         label = f"{ex.client_id} ({name})" if name else ex.client_id
         lines.append(f"{label} · {HEADERS[lang][7]} {day_text(ex.as_of, lang)} · "
-                     f"kb {ex.kb_version}")
+                     f"{HEADERS[lang][9]} {ex.kb_version}")
         for status in ("fired", "suppressed", "not_matched"):
             outcomes = [r for r in ex.rules if r.status == status]
             if outcomes:

@@ -19,9 +19,9 @@ KIND_LABEL = {
 
 HEADERS = {
     "en": ("prio", "kind", "what", "why", "sources", "rules", "waiting for", "as of",
-           "no actions"),
+           "no actions", "kb"),
     "ru": ("приор.", "тип", "что", "почему", "основания", "правила", "ждёт", "на дату",
-           "нет действий"),
+           "нет действий", "база знаний"),
 }
 
 EXPLAIN_LABELS = {
@@ -40,7 +40,7 @@ EXPLAIN_LABELS = {
            "ready": "можно начинать", "waits": "ждёт {steps}",
            "groups": "взаимоисключающие группы", "group": "{group}: победило {winner}",
            "lost": "подавлены: {rules}", "dropped": "отброшенные шаги",
-           "held": "придержаны", "held_by": "{step} ({title}): придерживает {rules}: {why}",
+           "held": "отложены", "held_by": "{step} ({title}): откладывает {rules}: {why}",
            "one_of": "одно из: {steps}", "note": "примечание",
            "asked_for": "{rule} просит {step}: {why}", "rules_fired": "сработавшие правила",
            "none": "нет"},
@@ -60,8 +60,8 @@ DROPPED_WHY: dict[str, dict[str, str]] = {
                       "проверки",
         "not_on_journey": "на карте {journey} нет шага '{step}'",
         "already_done": "уже сделано, а карта пути этот шаг не повторяет",
-        "held": "придержано правилом '{by}'",
-        "paced": "по одному предложению за раз: придержано правилом '{by}'",
+        "held": "отложено правилом '{by}'",
+        "paced": "по одному предложению за раз: отложено правилом '{by}'",
     },
 }
 
@@ -166,5 +166,5 @@ GROUP_WORDS = {  # a group of actions shown as one row (engine/render/groups.py)
     "en": {"contact": "How to work with this contact", "journey_map": "journey map",
            "held": "Held back"},
     "ru": {"contact": "Как работать с этим контактом", "journey_map": "карта пути",
-           "held": "Придержано"},
+           "held": "Отложено"},
 }

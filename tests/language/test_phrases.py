@@ -13,7 +13,7 @@ def test_every_sentence_in_every_language() -> None:
     assert say("not_yet", "en", missing="briefing") == "Not yet: first briefing."
     assert say("quoted", "ru", text="{x}") == "«{x}»"
     assert say("journey_next", "ru", journey="lead_gen") == (
-        "Следующий шаг по карте «lead_gen»: всё, от чего он зависит, уже сделано.")
+        "Дальше по карте «lead_gen»: всё, что этому предшествует, уже сделано.")
 
 
 @pytest.mark.parametrize(("text", "expected"), [

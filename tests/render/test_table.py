@@ -26,7 +26,7 @@ TABLE_EN = (  # markup in author text is text; a line break in a reason is kept
 )
 
 TABLE_RU_EXPLAIN = (  # the rules and what a blocked step waits for: under the row
-    "acme · на дату 1 ноября 2026 · kb VER\n"
+    "acme · на дату 1 ноября 2026 · база знаний VER\n"
     "приор.  тип             что                 почему                   основания\n"
     + "─" * 78 + "\n"
     "90      предупреждение  Watch               a | b                    K01, K28\n"
