@@ -3,8 +3,10 @@ LocalClusters of 1 and 2 workers, then the peak memory of `playbook run` as the 
 clients grows.
 
     python bench/portfolio.py [--clients 100000] [--rss 100000,1000000] [--no-dask]
+                              [--command 20000] [--rounds 5] [--roots DIR,DIR]
 
-``--clients 0`` skips the throughput part, ``--rss ''`` the memory part.
+``--clients 0`` skips the throughput part, ``--rss ''`` the memory part, ``--command 0`` the
+command-against-the-loop part.
 
 Not a test: prints figures. Clients are random clients of the bundled knowledge base (each
 optional fact known with probability 0.6, engine.tools.generate), passed as plain dicts.
@@ -18,7 +20,15 @@ optional fact known with probability 0.6, engine.tools.generate), passed as plai
    be shared: wall-clock rates move with its load (printed), so the comparison is made on CPU
    seconds of every process involved (this one, a pool's workers, the Dask workers; a
    LocalCluster's scheduler runs in this process and is counted).
-2. Memory: ``playbook run clients.jsonl --out null.jsonl --workers W`` on JSON Lines files of
+2. The command against the loop: ``playbook run clients.jsonl --workers 1 --out out.jsonl``
+   beside a plain loop over the same JSON Lines file in a fresh interpreter (``json.loads``
+   and ``engine.recommend`` per line, each result dropped), both with the knowledge base
+   compiled and cached beforehand and loaded from the cache; the CPU seconds of each process,
+   rounds interleaved (``--rounds``), and the command's ratio to the loop in each round
+   (median, lowest-highest); and the bytes per client the command wrote. ``--roots`` runs the
+   same rows for other checkouts of the engine (say, before and after a change), in the same
+   rounds.
+3. Memory: ``playbook run clients.jsonl --out null.jsonl --workers W`` on JSON Lines files of
    each --rss size; the peak resident memory of the whole process tree (the command and its
    workers, sampled every 50 ms from /proc) and of the command's own process. Streaming means
    these do not grow with the number of clients.
@@ -31,6 +41,7 @@ import functools
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -206,13 +217,79 @@ def memory(sizes: list[int]) -> None:
     print()
 
 
+LOOP = """import datetime, json, sys
+import engine
+kb = engine.load(cache=True)
+day = datetime.date.fromisoformat(sys.argv[2])
+with open(sys.argv[1], encoding="utf-8") as lines:
+    for line in lines:
+        engine.recommend(json.loads(line), kb=kb, as_of=day)
+"""
+
+
+def child_cpu(argv: list[str], root: Path, cache: Path) -> float:
+    """CPU seconds (user + system) of one run of ``argv`` with ``root``'s engine."""
+    env = {**os.environ, "PYTHONPATH": str(root), "XDG_CACHE_HOME": str(cache)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def command_vs_loop(count: int, rounds: int, roots: list[Path]) -> None:
+    """`playbook run --workers 1` against a plain loop over the same JSON Lines."""
+    print(f"## `playbook run --workers 1` against the loop: {count:,} clients, {rounds} rounds "
+          f"(load average {_load()})\n")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        path = work / "clients.jsonl"
+        write_clients(path, count)
+        day = AS_OF.isoformat()
+        rows: dict[str, tuple[list[str], Path]] = {}
+        for n, root in enumerate(roots):
+            name = "" if len(roots) == 1 else f" ({root})"
+            rows[f"loop: json.loads + engine.recommend{name}"] = (
+                [sys.executable, "-c", LOOP, str(path), day], root)
+            rows[f"playbook run --workers 1{name}"] = (
+                [sys.executable, "-m", "engine", "run", str(path), "--workers", "1", "--out",
+                 str(work / f"out{n}.jsonl"), "--as-of", day, "--format", "json"], root)
+        for argv, root in rows.values():  # fill each engine's cache, compile the bytecode
+            child_cpu(argv, root, work / f"cache-{root.name}")
+        cpu: dict[str, list[float]] = {label: [] for label in rows}
+        for _ in range(rounds):
+            for label, (argv, root) in rows.items():
+                cpu[label].append(child_cpu(argv, root, work / f"cache-{root.name}"))
+        print("| row | CPU s (median) | x the loop (median) | x the loop (lowest-highest) | "
+              "bytes per client |")
+        print("|---|---:|---:|---:|---:|")
+        labels = list(rows)
+        for i in range(0, len(labels), 2):
+            loop_label, run_label = labels[i], labels[i + 1]
+            written = (work / f"out{i // 2}.jsonl").stat().st_size / count
+            for label, size in ((loop_label, "-"), (run_label, f"{written:,.0f}")):
+                ratios = [c / b for c, b in zip(cpu[label], cpu[loop_label], strict=True)]
+                print(f"| {label} | {statistics.median(cpu[label]):.2f} | "
+                      f"{statistics.median(ratios):.2f}x | {min(ratios):.2f}-{max(ratios):.2f}x | "
+                      f"{size} |")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--rss", default="100000,1000000",
                         help="client counts for the memory runs, comma-separated")
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--command", type=int, default=20_000,
+                        help="clients of the command-against-the-loop rows (0: skip them)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--roots", default=str(Path(__file__).resolve().parents[1]),
+                        help="checkouts of the engine to run those rows with, comma-separated")
     args = parser.parse_args()
+    if args.command:
+        command_vs_loop(args.command, args.rounds,
+                        [Path(r).resolve() for r in args.roots.split(",")])
     if args.clients:
         throughput(args.clients, not args.no_dask)
     sizes = [int(n) for n in args.rss.split(",") if n]

@@ -1,8 +1,14 @@
-"""Full recommend() on the bundled knowledge base: clients per second on one core.
+"""Full recommend() on the bundled knowledge base: clients per second on one core, and each
+workload as a ratio to a reference measured beside it.
 
     python bench/recommend.py [--clients 20000] [--runs 5] [--matcher python|durable]
 
-Not a test: prints figures. Four workloads, all deterministic:
+Not a test: prints figures. The first table measures every row once per round, rounds
+interleaved (``--runs`` of them), in CPU seconds of this process: on a shared machine the
+ratios within one round are what to read, and their spread (lowest to highest over the rounds)
+says how steady they were. The reference row is the matcher benchmark's one-closure-per-
+condition matcher (bench/matchers.py) on its synthetic workload of 100 rules: what matching
+alone costs, written plainly. Four workloads, all deterministic:
 - scenarios: the clients of the bundled scenario files (what the knowledge base was written
   for), repeated up to --clients;
 - examples: the client files in examples/ (full, realistic profiles), repeated;
@@ -23,12 +29,20 @@ import argparse
 import datetime as dt
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import engine
+from bench.matchers import ClosureMatcher
+from bench.workload import SLOTS
+from bench.workload import clients as synthetic_clients
+from bench.workload import rules as synthetic_rules
+from bench.workload import values as synthetic_values
 from engine.language.facts import derive
 from engine.models import Action, Recommendation
 from engine.runtime.clients import read_clients
@@ -116,6 +130,44 @@ def construction(pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase, runs: i
         print(f"{'  actions built by ' + label:<40} {1e6 / rate:7.1f} us/client")
 
 
+def reference(count: int) -> Callable[[], None]:
+    """The reference: 100 rules of the synthetic workload, one closure per condition."""
+    matcher = ClosureMatcher([r.when for r in synthetic_rules(100)], SLOTS)
+    inputs = [synthetic_values(c) for c in synthetic_clients(count)]
+
+    def once() -> None:
+        for v in inputs:
+            matcher.match(v)
+    return once
+
+
+def recommending(pairs: list[tuple[Any, Any]], kb: engine.KnowledgeBase) -> Callable[[], None]:
+    def once() -> None:
+        for client, as_of in pairs:
+            engine.recommend(client, kb=kb, as_of=as_of)
+    return once
+
+
+def side_by_side(rows: dict[str, tuple[Callable[[], None], int]], runs: int) -> None:
+    """Every row once per round, rounds interleaved; CPU us per client, the median over the
+    rounds, and each row's ratio to the reference within a round (median, lowest-highest)."""
+    times: dict[str, list[float]] = {label: [] for label in rows}
+    for _ in range(runs):
+        for label, (once, count) in rows.items():
+            start = time.process_time()
+            once()
+            times[label].append((time.process_time() - start) / count * 1e6)
+    base = times["reference: 100 rules, one closure per condition"]
+    print(f"| row | CPU us per client (median of {runs}) | x reference (median) | "
+          "x reference (lowest-highest) |")
+    print("|---|---:|---:|---:|")
+    for label, found in times.items():
+        ratios = [t / b for t, b in zip(found, base, strict=True)]
+        print(f"| {label} | {statistics.median(found):.1f} | {statistics.median(ratios):.2f}x | "
+              f"{min(ratios):.2f}-{max(ratios):.2f}x |")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=20000)
@@ -128,14 +180,23 @@ def main() -> None:
     complete = [random_client(rng, kb, i) for i in range(args.clients)]
     print(f"bundled kb {kb.version}: {len(kb.rules)} rules, {len(kb.journeys)} journeys; "
           f"{args.clients} clients per workload; matcher {args.matcher}; "
-          f"median of {args.runs} runs; one thread")
+          f"{args.runs} rounds; one thread")
     typical_clients = [(engine.Client.model_validate(c), AS_OF) for c in typical]
-    measure("scenarios (Client)", scenario_clients(kb, args.clients), kb, args.runs)
-    measure("examples (Client)", example_clients(kb, args.clients), kb, args.runs)
-    measure("typical (Client)", typical_clients, kb, args.runs)
-    measure("typical (dict, validated in call)", [(c, AS_OF) for c in typical], kb, args.runs)
-    measure("complete (Client)", [(engine.Client.model_validate(c), AS_OF) for c in complete],
-            kb, args.runs)
+    workloads: dict[str, list[tuple[Any, Any]]] = {
+        "scenarios (Client)": scenario_clients(kb, args.clients),
+        "examples (Client)": example_clients(kb, args.clients),
+        "typical (Client)": typical_clients,
+        "typical (dict, validated in call)": [(c, AS_OF) for c in typical],
+        "complete (Client)": [(engine.Client.model_validate(c), AS_OF) for c in complete]}
+    for pairs in workloads.values():  # warm up: the knowledge base's memo, the allocator
+        recommending(pairs[:2000], kb)()
+    rows = {"reference: 100 rules, one closure per condition": (
+        reference(args.clients), args.clients)}
+    rows.update({f"recommend(), {label}": (recommending(pairs, kb), len(pairs))
+                 for label, pairs in workloads.items()})
+    side_by_side(rows, args.runs)
+    for label, pairs in workloads.items():
+        measure(label, pairs, kb, args.runs)
     floor("floor: typical, no planning", typical_clients, kb, args.runs)
     construction(typical_clients, kb, args.runs)
 

@@ -132,6 +132,9 @@ def escaped_json(text: str) -> str:
     """JSON text (``json.dumps(..., ensure_ascii=False)``) with every control or invisible
     formatting character written as a ``\\uXXXX`` escape: the same data when parsed, harmless
     on a terminal. Every JSON the engine writes goes through here."""
+    if (text.isascii() and "\x7f" not in text) or text.isprintable():
+        return text  # the common cases, checked at C speed: every character escaped is not
+        # printable (Cc, Cf, Zl, Zp), so printable text has none of them
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.errors import Diagnostic, DiagnosticsError, Location, UserMistake
-from engine.kb.discover import Choice, choose
 from engine.matchers import NAMES
 from engine.render import Output
 from engine.vocabulary import ACTION_KINDS, LANGUAGES
 
 if TYPE_CHECKING:  # the journal's modules need the 'journal' extra: imported when used
     from engine.journal import Advice, Journal
+    from engine.kb.discover import Choice
     from engine.kb.knowledge_base import KnowledgeBase
 
 
@@ -47,6 +47,7 @@ def date(text: str) -> dt.date:
 def kb_choice(args: argparse.Namespace) -> Choice:
     """The knowledge base to use (--kb, else the one the user stands in, else the bundled one),
     said on standard error when the user did not name it; kept in ``args.kb_choice``."""
+    from engine.kb.discover import choose  # only for the commands that read a knowledge base
     from engine.render.authoring import header
 
     choice: Choice = choose(args.kb)

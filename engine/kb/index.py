@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from engine.kb.details import DetailsTable, build_details
 from engine.kb.journey import Journey
@@ -69,13 +69,30 @@ class _Lazy(dict[str, V]):
         return value
 
 
-class HoldScope(NamedTuple):
-    """What one rule's hold covers on one journey (engine/runtime/guard.py applies it)."""
+HeldKind = Literal["step", "communication"]
+Target = tuple[HeldKind, str]  # a journey step or a playbook entry
 
-    named: frozenset[str]  # steps named by id: always held
-    by_kind: frozenset[str]  # steps of a held category or phase: spared when already bought
-    entries: frozenset[str]  # playbook entries of a held category
+
+class HoldScope(NamedTuple):
+    """What one rule's hold covers on one journey (engine/runtime/guard.py applies it), each
+    part sorted by id, as (kind, id) targets: "step" or "communication"."""
+
+    named: tuple[Target, ...]  # steps named by id: always held
+    # steps of a held category or phase, each with the service it starts: spared when bought
+    by_kind: tuple[tuple[Target, str | None], ...]
+    entries: tuple[Target, ...]  # playbook entries of a held category
     at_most: int | None  # a pacing hold: at most this many offers of what it covers
+
+
+class PlanItem(NamedTuple):
+    """One action of a rule as the planner walks it: kind, target, its proposal (None: a step
+    the journey lacks) and whether it is a journey step (next step or upsell)."""
+
+    kind: ActionKind
+    target: str
+    proposal: Proposal | None
+    step: bool
+    part: Target | None  # what a hold may stop: ("step" | "communication", id)
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,7 @@ class View:
     reasons: dict[str, Bound]  # rule id -> its bound reason template
     proposals: dict[str, Proposals]  # rule id -> its proposals
     frontier: dict[str, Action]  # step -> the journey's own proposal of it, with its details
+    plans: dict[str, tuple[PlanItem, ...]]  # rule id -> its actions as the planner walks them
     titles: dict[str, str] = field(default_factory=dict)  # step -> its title
     needed_before: dict[str, str] = field(default_factory=dict)  # step -> "Do this first: ..."
     quoted: dict[str, str] = field(default_factory=dict)  # step -> its title in quotes
@@ -169,16 +187,19 @@ class Index:
             journey, details = self.journeys[project_type], self.details[lang, project_type]
             quoted = {s: i18n.say("quoted", lang, text=t)
                       for s, t in journey.titles[lang].items()}
-            return View(base.reasons, _Lazy(lambda rid: _with_steps(
-                rules[rid], base.proposals[rid], journey, lang, base.reasons[rid].text, details)),
-                _frontier(journey, lang, details), journey.titles[lang],
+            proposals: _Lazy[Proposals] = _Lazy(lambda rid: _with_steps(
+                rules[rid], base.proposals[rid], journey, lang, base.reasons[rid].text, details))
+            return View(base.reasons, proposals, _frontier(journey, lang, details),
+                        _Lazy(lambda rid: _plan(rules[rid], proposals[rid])), journey.titles[lang],
                 {s: i18n.say("needed_before", lang, step=q) for s, q in quoted.items()},
                 quoted, lang)
         reasons: _Lazy[Bound] = _Lazy(lambda rid: rules[rid].reason[lang].bind(
             self.facts, self.thresholds, lang, self.units))
-        return View(reasons, _Lazy(lambda rid: tuple(
+        plain: _Lazy[Proposals] = _Lazy(lambda rid: tuple(
             self._other(rules[rid], kind, target, lang, reasons[rid].text)
-            for kind, target in rules[rid].actions)), {}, lang=lang)
+            for kind, target in rules[rid].actions))
+        return View(reasons, plain, {}, _Lazy(lambda rid: _plan(rules[rid], plain[rid])),
+                    lang=lang)
 
     def _other(self, rule: CompiledRule, kind: str, target: str, lang: Language,
                reason: str | None) -> Proposal | None:
@@ -225,12 +246,20 @@ def hold_scope(rule: CompiledRule, journey: Journey | None,
     hold = rule.spec.hold
     assert hold is not None
     steps, categories, phases = (set(hold.names(w)) for w in ("step", "category", "phase"))
-    on_map = list(journey.steps.items()) if journey is not None else []
+    on_map = sorted(journey.steps.items()) if journey is not None else []
     return HoldScope(
-        frozenset(s for s, _ in on_map if s in steps),
-        frozenset(s for s, step in on_map if s not in steps
-                  and (step.category in categories or step.phase in phases)),
-        frozenset(i for i, e in playbook.items() if e.category in categories), hold.at_most)
+        tuple(("step", s) for s, _ in on_map if s in steps),
+        tuple((("step", s), journey.services[s]) for s, step in on_map if journey is not None
+              and s not in steps and (step.category in categories or step.phase in phases)),
+        tuple(("communication", i) for i, e in sorted(playbook.items())
+              if e.category in categories), hold.at_most)
+
+
+def _plan(rule: CompiledRule, proposals: Proposals) -> tuple[PlanItem, ...]:
+    return tuple(PlanItem(cast(ActionKind, kind), target, p, kind in STEP_KINDS,
+                          None if kind == "warning" else
+                          ("step" if kind in STEP_KINDS else "communication", target))
+                 for (kind, target), p in zip(rule.actions, proposals, strict=True))
 
 
 def _with_steps(rule: CompiledRule, base: Proposals, journey: Journey, lang: Language,

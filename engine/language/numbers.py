@@ -4,6 +4,11 @@
 ``5.6%`` in English; counted units take the plural form the language's rules pick (``1 day``,
 ``2 days``; ``1 день``, ``2 дня``, ``5 дней``).
 
+Each distinct number is formatted once per language and kept (``MEMO`` entries per function,
+then they start again): Babel parses the locale and the pattern on every call, and a
+portfolio writes the same day counts, percentages and sums over and over. The memo tells 1
+from 1.0 (``typed``), which Babel may write differently.
+
 A deviation is written precisely enough that a sentence comparing it with a whole-number
 threshold stays true: one decimal, or two when one decimal would round it onto a whole number
 it is not (``15.04%`` is never ``15%``, ``29.96%`` never ``30%``).
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -27,6 +32,7 @@ UNIT_WORDS: dict[str, dict[str, dict[str, str]]] = {
                "ru": {"one": "месяц", "few": "месяца", "many": "месяцев", "other": "месяца"}},
 }
 PERCENT = {"en": "%", "ru": NBSP + "%"}
+MEMO = 8192  # distinct numbers kept per function and language
 ROUBLES = NBSP + "₽"
 
 
@@ -35,6 +41,7 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+@lru_cache(maxsize=MEMO, typed=True)
 def decimal(value: float, lang: str, digits: int = 2) -> str:
     """Grouped by thousands as the language does, at most ``digits`` decimals."""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
@@ -50,14 +57,17 @@ def precise_digits(value: float) -> int:
     return 2 if one == int(one) and round(value, 2) != one else 1
 
 
+@lru_cache(maxsize=MEMO, typed=True)
 def percent(value: float, lang: str) -> str:
     return decimal(value, lang, precise_digits(value)) + PERCENT[lang]
 
 
+@lru_cache(maxsize=MEMO, typed=True)
 def roubles(value: float, lang: str) -> str:
     return decimal(value, lang, 0) + ROUBLES
 
 
+@lru_cache(maxsize=MEMO, typed=True)
 def counted(value: float, unit: str, lang: str) -> str:
     """``59 days`` / ``59 дней``: the number and the unit's word in the right plural form."""
     words = UNIT_WORDS[unit][lang]

@@ -22,6 +22,8 @@ from engine.portfolio.mapping import Mapping
 Kind = Literal["text", "int", "number", "bool", "date", "json"]
 FieldType = tuple[bool, Kind]  # (a list?, the kind of the value or of each item)
 MISSING = object()
+MAX_COLUMNS = 4096  # column names whose field is remembered
+_TYPED = frozenset({int, float, bool})  # cells that are typed already
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -68,6 +70,12 @@ class Cells:
                 self.types[name] = (ftype.kind == "list", FACT_KINDS.get(item.kind, "text"))
         self.values = {f: mapping.value_map(f) for f in mapping.values}
         self.ignored = frozenset(mapping.ignore)
+        # fields of text (or lists of text) that no value map changes: taken as they are
+        self._plain_text = frozenset(f for f, (many, kind) in self.types.items()
+                                     if kind == "text" and not many and f not in self.values)
+        self._plain_lists = frozenset(f for f, (many, kind) in self.types.items()
+                                      if kind == "text" and many and f not in self.values)
+        self._fields: dict[str, Any] = {}
         self.parse: dict[Kind, Callable[[str], Any]] = {
             "text": str, "int": int, "number": self._number, "bool": self._bool,
             "date": self._date, "json": json.loads}
@@ -79,10 +87,28 @@ class Cells:
     def client(self, cells: Iterable[tuple[str, Any]]) -> dict[str, Any]:
         """Client data from (column, cell) pairs; custom facts go under "facts"."""
         data: dict[str, Any] = {}
+        known = self._fields  # column -> its field, for the columns met so far (bounded)
         for column, cell in cells:
-            name = self.field(column)
-            if name is None:
+            name = known.get(column, MISSING)
+            if name is MISSING:
+                name = self.field(column)
+                if len(known) < MAX_COLUMNS:
+                    known[column] = name
+            if name is None or cell is None:
                 continue
+            if not name.startswith("facts"):
+                kind = type(cell)
+                if kind in _TYPED:
+                    data[name] = cell  # a number or true/false, as JSON and Parquet give them
+                    continue
+                if kind is str and name in self._plain_text:  # text as it is, trimmed
+                    text = cell.strip()
+                    if text:
+                        data[name] = text
+                    continue
+                if kind is list and name in self._plain_lists:
+                    data[name] = [p.strip() if type(p) is str else p for p in cell]
+                    continue
             value = self.value(name, cell)
             if value is MISSING:
                 continue
@@ -98,22 +124,27 @@ class Cells:
 
     def value(self, field: str, cell: Any) -> Any:
         """One cell, mapped and typed; MISSING for an empty cell."""
-        if cell is None or (isinstance(cell, str) and not cell.strip()):
+        if cell is None:
             return MISSING
         many, kind = self.types.get(field, (False, "text"))
-        if many and isinstance(cell, str) and kind != "json":
-            sep = self.mapping.list_separator
-            return [self._typed(field, kind, p) for p in cell.split(sep) if p.strip()]
+        if isinstance(cell, str):
+            if not cell.strip():
+                return MISSING
+            if many and kind != "json":
+                sep = self.mapping.list_separator
+                return [self._typed(field, kind, p) for p in cell.split(sep) if p.strip()]
+            return self._typed(field, kind, cell)
         if many and isinstance(cell, list):
             return [self._typed(field, kind, p) for p in cell]
-        return self._typed(field, kind, cell)
+        return cell  # typed already (JSON, Parquet): a number, a mapping, a list
 
     def _typed(self, field: str, kind: Kind, cell: Any) -> Any:
         if not isinstance(cell, str):
             return cell
         text = cell.strip()
-        mapped = self.values.get(field, {}).get(text.casefold(), text)
-        if not isinstance(mapped, str):
+        values = self.values.get(field)
+        mapped = values.get(text.casefold(), text) if values else text
+        if not isinstance(mapped, str) or kind == "text":
             return mapped
         try:
             return self.parse[kind](mapped)
@@ -133,4 +164,7 @@ class Cells:
         return text
 
     def _date(self, text: str) -> dt.date:
+        if (self.mapping.date_format == "%Y-%m-%d" and len(text) == 10 and text[4] == "-"
+                and text[7] == "-" and text.isascii()):  # ISO: what strptime gives, faster
+            return dt.date.fromisoformat(text)
         return dt.datetime.strptime(text, self.mapping.date_format).date()

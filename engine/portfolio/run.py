@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from engine.api import default_kb
 from engine.errors import ClientError, Diagnostic, Location, WorkersFailed, escaped_line
@@ -27,8 +27,8 @@ from engine.models import Client, Recommendation
 from engine.portfolio.records import Record
 from engine.portfolio.transfer import Errors, Result, pack, unpack
 from engine.runtime.clients import coerce
-from engine.runtime.recommend import recommend
-from engine.vocabulary import LANGUAGES
+from engine.runtime.recommend import recommend_valid
+from engine.vocabulary import LANGUAGES, Language
 
 CHUNK = 512  # clients per task
 Chunk = list[Record]
@@ -58,7 +58,7 @@ def recommend_record(record: Record, kb: KnowledgeBase, as_of: dt.date, lang: st
     except Exception as exc:  # the client's own objects failed as they were read
         return (_failed(record, "bad-client", "the client's data cannot be read", exc),)
     try:
-        return recommend(client, kb=kb, as_of=as_of, lang=lang)
+        return recommend_valid(client, kb=kb, as_of=as_of, lang=cast(Language, lang))
     except Exception as exc:  # our bug: this client's error, and the run goes on
         return (_failed(record, "internal-error", "recommending for this client failed", exc,
                         hint="please report it, with the client's facts"),)

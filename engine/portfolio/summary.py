@@ -48,19 +48,23 @@ class Summary:
             self._recommendation(result)
 
     def _recommendation(self, rec: Recommendation) -> None:
-        for action in rec.actions:
-            self.kinds[action.kind] += 1
-            if action.kind == "warning":
-                self.warnings[action.id] += 1
-                self.warning_titles.setdefault(action.id, action.title)
-        if rec.actions:
-            top = rec.actions[0]  # actions are ordered, the most urgent first
-            # ties: the client read first stays
+        kinds = [a.kind for a in rec.actions]
+        self.kinds.update(kinds)  # counted in C
+        if "warning" in kinds:
+            for action in rec.actions:
+                if action.kind == "warning":
+                    self.warnings[action.id] += 1
+                    self.warning_titles.setdefault(action.id, action.title)
+        if not rec.actions:
+            return
+        top = rec.actions[0]  # actions are ordered, the most urgent first
+        # ties: the client read first stays; most clients rank below the tenth so far
+        if len(self._urgent) < TOP or (top.priority, -self.read) > self._urgent[0][:2]:
             entry = (top.priority, -self.read, Urgent(top.priority, rec.client_id, top.kind,
                                                       top.id, top.title))
             if len(self._urgent) < TOP:
                 heapq.heappush(self._urgent, entry)
-            elif entry[:2] > self._urgent[0][:2]:
+            else:
                 heapq.heapreplace(self._urgent, entry)
 
     def urgent(self) -> list[Urgent]:

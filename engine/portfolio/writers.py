@@ -3,6 +3,14 @@ action), Parquet (the same rows; the 'parquet' extra) or SQLite (a table of reco
 one of actions), chosen by the file's extension; ``-`` is stdout (JSON Lines). Error records
 go out as JSON Lines. Everything is written as it comes, in input order.
 
+A JSON line is the recommendation as ``dry-run --format json`` gives it, except that an action's
+playbook content is named, not copied: ``details`` is ``{"entry": ID}`` (``playbook show ID``
+prints the entry), as the CSV, Parquet and SQLite rows leave it out. The content is the
+knowledge base's, the same for every client that gets the action; copied into each line it was
+four tenths of the bytes. Lines are written by pydantic's ``model_dump_json`` (in Rust, without
+the standard library encoder's walk of every object in Python): the same bytes ``json.dumps``
+writes of the same data.
+
 A CSV cell that a spreadsheet would run as a formula (client ids and the reasons that quote
 client facts are the clients' text) is written as text: see ``formula_safe``.
 """
@@ -19,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from pydantic_core import PydanticSerializationError
+
 from engine.errors import escaped_json
 from engine.models import Recommendation
 from engine.portfolio.readers import ParquetUnavailable
@@ -31,9 +41,23 @@ ACTION_COLUMNS = ("client_id", "as_of", "kb_version", "position", "kind", "id", 
 BATCH = 4096
 
 
+# what a JSON line leaves out of each action's details: the entry's content (its id stays)
+_CONTENT = {"actions": {"__all__": {"details": {"title", "summary", "items"}}}}
+
+
 def recommendation_record(rec: Recommendation) -> dict[str, Any]:
-    """The published JSON form of one recommendation: every JSON output goes through here."""
-    return rec.model_dump(mode="json")
+    """The published JSON form of one recommendation in a JSON line (``recommendation_line``
+    writes it)."""
+    return rec.model_dump(mode="json", exclude=_CONTENT)
+
+
+def recommendation_line(rec: Recommendation) -> str:
+    """One recommendation as a JSON line: ``json_line(recommendation_record(rec))``, made by
+    pydantic in one pass."""
+    try:
+        return escaped_json(rec.model_dump_json(exclude=_CONTENT)) + "\n"
+    except PydanticSerializationError:  # text that is no UTF-8 (a lone surrogate): as before
+        return json_line(recommendation_record(rec))
 
 
 def json_line(data: Any) -> str:
@@ -72,7 +96,7 @@ class JsonLines:
         self.stream = stream
 
     def write(self, rec: Recommendation) -> None:
-        self.stream.write(json_line(recommendation_record(rec)))
+        self.stream.write(recommendation_line(rec))
 
     def close(self) -> None:
         self.stream.flush()

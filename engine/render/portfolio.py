@@ -1,4 +1,8 @@
-"""The portfolio summary of ``playbook run`` (table, markdown, JSON) and its progress bar."""
+"""The portfolio summary of ``playbook run`` (table, markdown, JSON) and its progress bar.
+
+rich and the JSON reporter are imported when a table, a bar or a JSON document is made: a run
+whose summary is JSON, in a pipe, does not pay for rich.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
-
 from engine.errors import Diagnostic, escaped_line
 from engine.portfolio.records import Record
 from engine.portfolio.summary import Summary
-from engine.render.json import versioned
 from engine.render.output import markdown_text
-from engine.render.text import diagnostics
 from engine.render.words import KIND_LABEL
 from engine.render.words import PORTFOLIO_WORDS as WORDS
 from engine.vocabulary import ACTION_KINDS
@@ -42,6 +39,10 @@ def _sections(summary: Summary, lang: str) -> list[Section]:
 
 def summary_table(summary: Summary, lang: str = "en", width: int = 100) -> str:
     buffer = io.StringIO()
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None,
                       highlight=False, soft_wrap=False)
     w = WORDS[lang]
@@ -72,6 +73,8 @@ def summary_markdown(summary: Summary, lang: str = "en") -> str:
 
 
 def summary_json(summary: Summary) -> str:
+    from engine.render.json import versioned
+
     return versioned(summary.as_dict())
 
 
@@ -88,6 +91,15 @@ def progress(lang: str = "en", shown: bool | None = None) -> Iterator[Callable[[
     if not (sys.stderr.isatty() if shown is None else shown):
         yield lambda: None
         return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = Console(file=sys.stderr)
     columns = (TextColumn(WORDS[lang]["progress"]), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
@@ -105,6 +117,8 @@ class ErrorText:
     """A bad client's mistakes on stderr, as ``path:line:col: error[code] message``."""
 
     def write(self, record: Record, errors: tuple[Diagnostic, ...]) -> None:
+        from engine.render.text import diagnostics
+
         sys.stderr.write(diagnostics(errors))
 
     def close(self) -> None:

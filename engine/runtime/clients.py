@@ -13,6 +13,7 @@ from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.model_errors import diagnostics
 from engine.kb.source import read
 from engine.language.document import Document, PathKey
+from engine.language.fact_types import FactType
 from engine.models import Client
 
 
@@ -63,13 +64,23 @@ def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,
 
 
 def _plainly_known(client: Client, kb: KnowledgeBase) -> bool:
-    """The fast path: every value is known and there are no custom facts to type-check."""
-    if client.facts or (client.project_type is not None
-                        and client.project_type not in kb.journeys):
+    """The fast path: every value is known, every custom fact declared and of its type."""
+    if client.project_type is not None and client.project_type not in kb.journeys:
         return False
+    facts = kb.facts
     return (kb.services.issuperset(client.services or ())
             and (client.main_channel is None or client.main_channel in kb.services)
-            and kb.index.all_steps.issuperset(client.completed_steps))
+            and kb.index.all_steps.issuperset(client.completed_steps)
+            and all(_fits(facts.get(f"facts.{n}"), v) for n, v in client.facts.items()))
+
+
+def _fits(ftype: FactType | None, value: Any) -> bool:
+    """A custom fact's value is of its declared type (None: not declared)."""
+    if ftype is None:
+        return False
+    if ftype.kind == "list":
+        return isinstance(value, list) and all(map(ftype.accepts, value))
+    return not isinstance(value, list) and ftype.accepts(value)
 
 
 def _custom_fact(name: str, value: Any, kb: KnowledgeBase, doc: Document,
@@ -81,8 +92,7 @@ def _custom_fact(name: str, value: Any, kb: KnowledgeBase, doc: Document,
                            f"declares no fact {quoted(name)}", doc.loc(key),
                            expected=one_of(declared) if declared else "no custom facts",
                            hint=did_you_mean(name, declared))]
-    values = value if ftype.kind == "list" and isinstance(value, list) else [value]
-    if (ftype.kind == "list") != isinstance(value, list) or not all(map(ftype.accepts, values)):
+    if not _fits(ftype, value):
         return [Diagnostic("bad-value", f"facts.{name}: {shown(value)} is not {ftype.describe()}",
                            doc.loc(key), expected=ftype.describe())]
     return []

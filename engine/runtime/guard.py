@@ -34,9 +34,10 @@ open is worked out once per journey and distinct set, in the knowledge base's me
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Literal, NamedTuple
 
-from engine.kb.index import HoldScope
+from engine.kb.index import HoldScope, Target
 from engine.kb.journey import Journey
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.rule import CompiledRule
@@ -45,8 +46,6 @@ from engine.kb.rule import CompiledRule
 DropCode = Literal["no_journey", "not_on_journey", "already_done", "held", "paced"]
 DROP_CODES: tuple[DropCode, ...] = ("no_journey", "not_on_journey", "already_done", "held",
                                     "paced")
-HeldKind = Literal["step", "communication"]
-Target = tuple[HeldKind, str]  # a journey step or a playbook entry
 
 
 class Dropped(NamedTuple):
@@ -109,10 +108,10 @@ def coherent(journey: Journey, done: Collection[str],
     return found
 
 
-def _ready_in(journey: Journey, step: str, counted: Collection[str]) -> bool:
+def _ready_in(journey: Journey, step: str, counted: AbstractSet[str]) -> bool:
     any_of = journey.any_of[step]
-    return all(p in counted for p in journey.prerequisites[step]) and (
-        not any_of or any(p in counted for p in any_of))
+    return journey.prerequisites[step] <= counted and (
+        not any_of or not counted.isdisjoint(any_of))
 
 
 def is_ready(journey: Journey, step: str, done: Collection[str],
@@ -172,7 +171,7 @@ def _waits_for(journey: Journey, step: str, done: frozenset[str],
             groups.append(group)
     rank = journey.rank
     missing = tuple([s for s in journey.required[step] if s not in done])
-    one_of = tuple(sorted(groups, key=lambda g: rank[g[0]]))
+    one_of = tuple(sorted(groups, key=lambda g: rank[g[0]]) if len(groups) > 1 else groups)
     members = [m for g in one_of for m in g]  # a member ticked out of order: what it lacks
     candidates = {*missing, *(m for m in members if m not in done),
                   *(a for m in members if m in done for a in journey.required[m]
@@ -231,10 +230,9 @@ class Guard:
     def covered(self, scope: HoldScope) -> list[Target]:
         """What a hold covers for this client: the steps it names, the steps of its categories
         and phases that start no service the client buys, the entries of its categories."""
-        services = self.journey.services if self.journey else {}
-        return [*(("step", s) for s in sorted(scope.named)),
-                *(("step", s) for s in sorted(scope.by_kind) if services[s] not in self.bought),
-                *(("communication", e) for e in sorted(scope.entries))]
+        bought = self.bought
+        return [*scope.named, *(t for t, service in scope.by_kind if service not in bought),
+                *scope.entries]
 
     def ask(self, rule: CompiledRule, step: str) -> Verdict:
         """The verdict on ``step``, which ``rule`` asks for: dropped (recorded, with why),
@@ -297,6 +295,10 @@ class Guard:
     def hidden(self) -> frozenset[str]:
         """The entries held for this client: no step brings them along as its checklist."""
         return frozenset(t for kind, t in self.holding if kind == "communication")
+
+    def paced_targets(self) -> set[Target]:
+        """What the pacing holds cover for this client (``paced`` looks only at those)."""
+        return {t for _, scope in self.pacing for t in self.covered(scope)}
 
     def paced(self, offers: Sequence[Offer]) -> list[tuple[str, str]]:
         """The plan keys of the offers a pacing hold leaves out: of the offers it covers, in the

@@ -26,13 +26,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
 
-from engine.kb.index import Proposal, View
+from engine.kb.index import Proposal, Target, View
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language import phrases as i18n
 from engine.models import Action, Details
-from engine.runtime.guard import DROPPED, HELD, READY, Blocked, Guard, Offer, Target
-from engine.vocabulary import KIND_ORDER, STEP_KINDS, ActionKind, Language
+from engine.runtime.guard import DROPPED, HELD, READY, Blocked, Guard, Offer
+from engine.vocabulary import KIND_ORDER, ActionKind, Language
 
 Key = tuple[str, str]  # ("step", id) for next steps and upsells, (kind, id) otherwise
 
@@ -80,6 +80,10 @@ def _order(a: Action | _Draft) -> tuple[int, int, str]:
     return (-a.priority, KIND_ORDER[a.kind], a.id)
 
 
+def _target(a: Action | _Draft) -> Target:
+    return ("communication" if a.kind == "communication" else "step", a.id)
+
+
 class Planner:
     """The actions of one recommendation, keyed by ("step", id) for next steps and upsells, by
     (kind, id) otherwise, as the acting rules and then the journey's frontier propose them."""
@@ -95,18 +99,24 @@ class Planner:
     def act(self, rule: CompiledRule, reason: str) -> None:
         """The actions of one acting rule: its steps, then the rest; held as one piece when a
         hold stops any of its steps or entries (its warnings stay)."""
-        pairs = list(zip(rule.actions, self.view.proposals[rule.id], strict=True))
         guard = self.guard
-        parts: list[Target] = [("step", t) if k in STEP_KINDS else ("communication", t)
-                               for (k, t), _ in pairs if k != "warning"
-                               and not (k in STEP_KINDS and guard.unproposable(rule, t))]
-        held = bool(guard.holding) and guard.piece(rule, parts)
-        for (kind, target), p in pairs:
-            if kind == "warning" or (not held and kind not in STEP_KINDS):
-                assert p is not None
+        plan = [item for item in self.view.plans[rule.id]
+                if not (item.step and guard.unproposable(rule, item.target))]
+        held = bool(guard.holding) and guard.piece(
+            rule, [item.part for item in plan if item.part is not None])
+        planned = self.planned
+        for kind, target, p, step, _ in plan:
+            if step:
+                if not held:
+                    self._step(rule, target, p, reason)
+                continue
+            if held and kind != "warning":
+                continue
+            assert p is not None  # only a step the journey lacks has no proposal
+            if p.action is not None and (kind, target) not in planned:
+                planned[kind, target] = p.action  # the common case: prepared whole
+            else:
                 self._propose((kind, target), p, reason)
-            elif not held and ("step", target) in parts:
-                self._step(rule, target, p, reason)
 
     def _step(self, rule: CompiledRule, target: str, p: Proposal | None, reason: str) -> None:
         """A step a rule asks for, as the guard rules on it."""
@@ -189,10 +199,11 @@ class Planner:
         """A pacing hold (one new offer at a time) leaves out the offers after the first."""
         if not self.guard.pacing:
             return
-        offers = [Offer(key, ("communication" if a.kind == "communication" else "step", a.id),
-                        tuple(a.rules))
-                  for key, a in sorted(self.planned.items(), key=lambda kv: _order(kv[1]))
-                  if a.kind != "warning"]
+        covered = self.guard.paced_targets()
+        found = [(key, a, target) for key, a in self.planned.items() if a.kind != "warning"
+                 and (target := _target(a)) in covered]
+        offers = [Offer(key, target, tuple(a.rules))
+                  for key, a, target in sorted(found, key=lambda f: _order(f[1]))]
         for key in self.guard.paced(offers):
             del self.planned[key]
 

@@ -50,8 +50,15 @@ class Evaluation:
 def recommend(client: Client | Mapping[str, Any], *, kb: KnowledgeBase, as_of: dt.date,
               lang: str = "en") -> Recommendation:
     """What to do next for one client, and why (``engine.recommend`` fills in the defaults)."""
-    client = _inputs(client, kb, lang)
-    return _recommendation(kb, client, as_of, _plan(kb, client, as_of, cast(Language, lang)))
+    return recommend_valid(_inputs(client, kb, lang), kb=kb, as_of=as_of,
+                           lang=cast(Language, lang))
+
+
+def recommend_valid(client: Client, *, kb: KnowledgeBase, as_of: dt.date,
+                    lang: Language = "en") -> Recommendation:
+    """``recommend`` for a client ``coerce`` has already accepted for ``kb``, in a language
+    already checked: a portfolio checks each client once."""
+    return _recommendation(kb, client, as_of, _plan(kb, client, as_of, lang))
 
 
 def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase, as_of: dt.date,
@@ -151,7 +158,7 @@ def _held(kb: KnowledgeBase, planner: Planner) -> list[Held]:
 MAX_NAMED = 3  # an out-of-order note names at most this many missing steps, else the earliest
 
 
-def _notes(kb: KnowledgeBase, client: Client, lang: str) -> list[str]:
+def _notes(kb: KnowledgeBase, client: Client, lang: Language) -> list[str]:
     """What the engine ignored or doubts in the client's input: done steps this journey does
     not have, and done steps whose ancestors are not all done (a CRM ticked out of order),
     with what is missing."""
@@ -162,7 +169,7 @@ def _notes(kb: KnowledgeBase, client: Client, lang: str) -> list[str]:
              for step in client.completed_steps if step not in journey.step_ids]
     done = frozenset(client.completed_steps)
     memo = kb.index.memo.guard(journey.project_type)
-    quoted = {s: i18n.say("quoted", lang, text=t) for s, t in journey.titles[lang].items()}
+    quoted = kb.index.view(lang, journey.project_type).quoted
     for step in out_of_order(journey, done, memo):
         missing, one_of, ready = waiting(journey, step, done, memo)
         count = len(missing) + len(one_of)

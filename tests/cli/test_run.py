@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import engine
-from engine.models import Recommendation
 from engine.portfolio.mapping import read_mapping
+from engine.portfolio.writers import recommendation_record
 
 from ..conftest import playbook as run_playbook
 from ..portfolio.crm import AS_OF, CRM, MAPPING, ROOT, crm_export
@@ -35,7 +35,7 @@ def playbook(*args: str, stdin: str | None = None) -> subprocess.CompletedProces
 
 
 def expected(clients: list[dict[str, Any]], lang: str = "en") -> list[dict[str, Any]]:
-    return [engine.recommend(c, as_of=AS_OF, lang=lang).model_dump(mode="json")
+    return [recommendation_record(engine.recommend(c, as_of=AS_OF, lang=lang))
             for c in clients]
 
 
@@ -255,12 +255,12 @@ def test_the_summary_names_the_most_urgent_clients_first() -> None:
     text = "".join(json.dumps(c, ensure_ascii=False, default=str) + "\n" for c in clients)
     done = playbook("run", "-", "--as-of", AS_OF.isoformat(), "--format", "json", stdin=text)
     summary = json.loads(done.stderr)
-    recs = [Recommendation.model_validate(json.loads(line)) for line in done.stdout.splitlines()]
-    top = sorted(((r.actions[0].priority, -i, r.client_id) for i, r in enumerate(recs)
-                  if r.actions), reverse=True)[:10]
+    recs = [json.loads(line) for line in done.stdout.splitlines()]
+    top = sorted(((r["actions"][0]["priority"], -i, r["client_id"]) for i, r in enumerate(recs)
+                  if r["actions"]), reverse=True)[:10]
     assert [(u["priority"], u["client_id"]) for u in summary["most_urgent"]] == [
         (p, c) for p, _, c in top]
-    warnings = [a.id for r in recs for a in r.actions if a.kind == "warning"]
+    warnings = [a["id"] for r in recs for a in r["actions"] if a["kind"] == "warning"]
     assert [(w["id"], w["clients"]) for w in summary["top_warnings"]] == sorted(
         {(w, warnings.count(w)) for w in warnings}, key=lambda x: (-x[1], x[0]))[:10]
 
