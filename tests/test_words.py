@@ -98,6 +98,31 @@ def test_a_title_repeated_by_its_summary_is_a_lint_warning(tmp_path: Path) -> No
     assert found[0].location is not None and found[0].location.path.endswith("communication.yaml")
 
 
+def test_a_reason_that_says_the_guide_summary_again_is_a_lint_warning(tmp_path: Path) -> None:
+    kb_dir = overlay(SMALL_KB, SMALL_KB, tmp_path / "kb")
+    (kb_dir / "playbooks" / "communication.yaml").write_text(
+        "entries:\n  - id: temperament_choleric\n    kind: communication_guide\n"
+        "    title: {en: Talking to a choleric client, ru: Как говорить с холериком}\n"
+        "    summary: {en: Answer fast and briefly and stay calm and equal,"
+        " ru: Быстро и кратко}\n    sources: [K18]\n", encoding="utf-8")
+    (kb_dir / "rules" / "extra.yaml").write_text(
+        "rules:\n  - id: calm_choleric\n    title: {en: Calm, ru: Спокойно}\n"
+        "    reason: {en: 'He is impatient: answer fast and briefly, stay calm and equal.',"
+        " ru: 'Он нетерпелив: отвечайте коротко и быстро.'}\n    priority: 20\n"
+        "    sources: [K18]\n    when: {temperament: choleric}\n    then:\n"
+        "      - communication: temperament_choleric\n", encoding="utf-8")
+    kb = engine.load(kb_dir)
+    found = [w for w in kb.warnings if w.code == "reason-repeats-summary"]
+    assert [w.message for w in found] == [
+        "the reason of rule 'calm_choleric' (en) says again what the summary of guide "
+        "'temperament_choleric' says, shown right under it"]  # ru shares too few words
+    assert found[0].location is not None and found[0].location.path.endswith("extra.yaml")
+
+
+def test_the_bundled_guides_reasons_and_summaries_say_different_things() -> None:
+    assert not [w for w in engine.default_kb().warnings if w.code == "reason-repeats-summary"]
+
+
 CLIENT = {"id": "bakery", "name": "Пекарня", "project_type": "lead_gen",
           "services": ["context_ads"], "activity": "waiting", "temperament": "melancholic",
           "completed_steps": [*SOLD, "site_audit", "competitor_analysis", "landing_pages",

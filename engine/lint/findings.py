@@ -20,6 +20,8 @@ the knowledge base compiles (``engine.check``, and ``KnowledgeBase.warnings`` of
 - ``unguaranteed-fact``: a reason names a fact the rule may match without (engine/lint/reasons.py).
 - ``title-repeats``: a guide's summary, or the reason of a rule proposing it, only says its
   title again (engine/lint/words.py).
+- ``reason-repeats-summary``: the reason of a rule proposing a guide alone says again what the
+  guide's summary, shown under it, says (engine/lint/words.py).
 """
 
 from __future__ import annotations

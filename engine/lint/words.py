@@ -7,6 +7,11 @@ A text repeats a title when its first clause (up to the first ``.``, ``:``, ``;`
 mostly the title again: at least two of the title's words of four letters or more, two thirds
 of them, and half of the clause's own such words, compared by their first four letters (so
 "decides" and "decisions", "решает" and "решения" match), in the same language.
+
+The reason of a rule that proposes a guide alone and the guide's summary are shown one under the
+other; the reason says again what the summary says (``reason-repeats-summary``) when it holds at
+least four of the summary's such words and half of them: the reason should say what applies to
+this client, the summary what the guide is about.
 """
 
 from __future__ import annotations
@@ -36,6 +41,13 @@ def repeats(title: str, text: str) -> bool:
             and 2 * len(found) >= len(clause))
 
 
+def repeats_summary(reason: str, summary: str) -> bool:
+    """Whether ``reason`` says again most of what ``summary`` says."""
+    words = set(_stems(summary))
+    shared = words & set(_stems(reason))
+    return len(shared) >= 4 and 2 * len(shared) >= len(words)
+
+
 def repeated_titles(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for entry_id, entry in kb.playbook.items():
         for lang in LANGUAGES:
@@ -58,3 +70,10 @@ def repeated_titles(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                         f"the title of the guide it proposes: '{title}'", rule.location,
                         hint="start the reason with the advice; the guide's title is shown "
                              "right before it", severity="warning")
+                if repeats_summary(rule.spec.reason.get(lang), guide.summary.get(lang)):
+                    yield Diagnostic(
+                        "reason-repeats-summary", f"the reason of rule '{rule.id}' ({lang}) "
+                        f"says again what the summary of guide '{guide.id}' says, shown right "
+                        "under it", rule.location,
+                        hint="let the reason say what applies to this client and the summary "
+                             "what the guide is about", severity="warning")
