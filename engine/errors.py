@@ -34,6 +34,7 @@ class Diagnostic:
     expected: str | None = None
     hint: str | None = None
     severity: Severity = "error"
+    field: str | None = None  # the field (key, column, parameter) the mistake is about
 
     def render(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -50,12 +51,26 @@ class Diagnostic:
             "severity": self.severity,
             "code": self.code,
             "message": escaped(self.message),
+            "field": escaped(field) if (field := field_of(self)) else None,
             "path": escaped(loc.path) if loc else None,
             "line": loc.line if loc else None,
             "col": loc.col if loc else None,
             "expected": escaped(self.expected) if self.expected else None,
             "hint": escaped(self.hint) if self.hint else None,
         }
+
+
+# "nps: ...", "facts.x: ...", "unknown key 'x'", "missing required key 'x'", "column 'x' ..."
+_FIELD = re.compile(r"^(?P<path>[a-z_][\w.]*): |\b(?:key|column) '(?P<name>[^']+)'")
+
+
+def field_of(diagnostic: Diagnostic) -> str | None:
+    """The field (a client's fact, a key, a CRM column, a request's parameter) a mistake is
+    about: the one it was made with, else the one its message starts with or names."""
+    if diagnostic.field is not None:
+        return diagnostic.field
+    found = _FIELD.search(diagnostic.message)
+    return (found.group("path") or found.group("name")) if found else None
 
 
 def sort_key(d: Diagnostic) -> tuple[Location, str, str]:

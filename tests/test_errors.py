@@ -3,7 +3,16 @@ was expected and a hint; errors carrying them sort them and say them all."""
 
 from __future__ import annotations
 
-from engine.errors import Diagnostic, KnowledgeBaseError, Location, did_you_mean, one_of
+import pytest
+
+from engine.errors import (
+    Diagnostic,
+    KnowledgeBaseError,
+    Location,
+    did_you_mean,
+    field_of,
+    one_of,
+)
 
 LATE = Diagnostic("b-code", "later", Location("rules/a.yaml", 9, 2))
 EARLY = Diagnostic("a-code", "earlier", Location("rules/a.yaml", 3, 7), expected="x",
@@ -21,9 +30,23 @@ def test_the_rendered_form() -> None:
 
 def test_the_data_form() -> None:
     assert EARLY.as_dict() == {"severity": "error", "code": "a-code", "message": "earlier",
-                               "path": "rules/a.yaml", "line": 3, "col": 7, "expected": "x",
-                               "hint": "try y"}
+                               "field": None, "path": "rules/a.yaml", "line": 3, "col": 7,
+                               "expected": "x", "hint": "try y"}
     assert NOWHERE.as_dict()["path"] is None
+
+
+@pytest.mark.parametrize(("diagnostic", "field"), [
+    (Diagnostic("bad-value", "nps: Input should be at most 10"), "nps"),
+    (Diagnostic("bad-value", "facts.budget: not a number"), "facts.budget"),
+    (Diagnostic("unknown-key", "unknown key 'npss'"), "npss"),
+    (Diagnostic("bad-cell", "column 'Менеджер' is no client field"), "Менеджер"),
+    (Diagnostic("bad-parameter", "query.as_of: bad", field="as_of"), "as_of"),
+    (Diagnostic("json-syntax", "expected a value"), None),
+])
+def test_the_field_a_mistake_is_about(diagnostic: Diagnostic, field: str | None) -> None:
+    """The error document's ``field``: given with the mistake, else the one its message
+    starts with or names."""
+    assert field_of(diagnostic) == field == diagnostic.as_dict()["field"]
 
 
 def test_an_error_sorts_its_diagnostics_and_says_them_all() -> None:

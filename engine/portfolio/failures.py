@@ -3,22 +3,12 @@ number for Parquet), the client's row among the file's clients, its id and the f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, field_of
 from engine.portfolio.records import Record
 from engine.portfolio.writers import json_line
-
-# "nps: ...", "facts.x: ...", "unknown key 'x'", "missing required key 'x'", "column 'x' ..."
-_FIELD = re.compile(r"^(?P<path>[a-z_][\w.]*): |\b(?:key|column) '(?P<name>[^']+)'")
-
-
-def field_of(diagnostic: Diagnostic) -> str | None:
-    """The client field (or CRM column) a mistake is about, if it names one."""
-    found = _FIELD.search(diagnostic.message)
-    return (found.group("path") or found.group("name")) if found else None
 
 
 def error_records(record: Record, errors: tuple[Diagnostic, ...]) -> Iterator[dict[str, Any]]:

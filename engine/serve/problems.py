@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -40,9 +41,10 @@ def logged_path(path: str) -> str:
 
 
 def problem(status: int, code: str, message: str, where: str, expected: str | None = None,
-            hint: str | None = None, headers: dict[str, str] | None = None) -> ApiError:
-    return ApiError(status, [Diagnostic(code, message, Location(where), expected, hint)],
-                    headers)
+            hint: str | None = None, headers: dict[str, str] | None = None,
+            field: str | None = None) -> ApiError:
+    return ApiError(status, [Diagnostic(code, message, Location(where), expected, hint,
+                                        field=field)], headers)
 
 
 def error_response(status: int, problems: Sequence[Diagnostic],
@@ -66,16 +68,40 @@ async def _diagnostics(_: Request, exc: Exception) -> Response:
 
 
 async def _validation(_: Request, exc: Exception) -> Response:
-    """FastAPI's own checks of parameters, in the product's words."""
+    """FastAPI's own checks of parameters and bodies, in the product's words: the parameter or
+    body field in ``field``, what it should be in ``expected``."""
     assert isinstance(exc, RequestValidationError)
     found = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", ()))
+        loc = tuple(str(p) for p in err.get("loc", ()))
+        where = ".".join(loc)
+        field = ".".join(loc[1:]) or None  # the place (query, path, body) goes in the location
         message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        found.append(Diagnostic("bad-parameter", f"{where}: {message}", Location(where or
-                                                                                   "request")))
+        found.append(Diagnostic("bad-parameter", f"{where}: {message}",
+                                Location(where or "request"), _expected(err), field=field))
     return error_response(400, found or [Diagnostic("bad-parameter", "invalid request",
                                                     Location("request"))])
+
+
+def _expected(err: Any) -> str | None:
+    """What pydantic says it expected, when it says it (a choice, a bound, a type)."""
+    context = err.get("ctx") or {}
+    if "expected" in context:
+        return str(context["expected"])
+    for bound, words in (("ge", "at least"), ("gt", "more than"), ("le", "at most"),
+                         ("lt", "less than"), ("max_length", "at most"),
+                         ("min_length", "at least")):
+        if bound in context:
+            unit = " characters" if "length" in bound and err.get("type", "").startswith(
+                "string") else (" items" if "length" in bound else "")
+            return f"{words} {context[bound]}{unit}"
+    kind = str(err.get("type", ""))
+    return {"missing": "a value", "date_from_datetime_parsing": "a day, YYYY-MM-DD",
+            "date_parsing": "a day, YYYY-MM-DD", "date_from_datetime_inexact": "a day, "
+            "YYYY-MM-DD", "int_parsing": "a whole number", "bool_parsing": "true or false",
+            "extra_forbidden": "no such field", "json_invalid": "a JSON document",
+            "model_attributes_type": "a JSON object", "dict_type": "a JSON object",
+            "string_type": "a text"}.get(kind)
 
 
 _HTTP_CODES = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}

@@ -32,6 +32,9 @@ class DiagnosticOut(Model):
     severity: Literal["error", "warning"]
     code: str
     message: str
+    field: str | None = Field(description=(
+        "the field the mistake is about (a client's fact such as `nps` or `facts.x`, a key, a "
+        "CRM column, a request's parameter or body field), when it is about one"))
     path: str | None
     line: int | None
     col: int | None

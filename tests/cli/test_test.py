@@ -74,7 +74,7 @@ def test_json_output_carries_the_diagnostics(capsys: pytest.CaptureFixture[str])
     assert data["ok"] is False and data["passed"] == data["total"] == 1
     assert data["diagnostics"][0] == {
         "severity": "error", "code": "unknown-value",
-        "message": "project_type: unknown project type 'lead_gne'",
+        "message": "project_type: unknown project type 'lead_gne'", "field": "project_type",
         "path": "tests/data/scenarios/broken/ids.test.yaml", "line": 5, "col": 21,
         "expected": "one of 'lead_gen'", "hint": "did you mean 'lead_gen'?"}
 

@@ -66,7 +66,8 @@ def test_diagnostics_go_to_standard_output_as_the_error_document() -> None:
     assert output.err == "" and json.loads(output.out) == {
         "format_version": "2", "engine_version": engine.__version__, "errors": [{
             "severity": "error", "code": "unknown-fact", "message": "unknown fact 'npss'",
-            "path": "rules/a.yaml", "line": 9, "col": 11, "expected": None, "hint": None}]}
+            "field": None, "path": "rules/a.yaml", "line": 9, "col": 11, "expected": None,
+            "hint": None}]}
 
 
 def test_a_test_run() -> None:

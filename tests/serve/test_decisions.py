@@ -94,29 +94,39 @@ def test_a_batch_answers_each_client_in_its_place(client: TestClient) -> None:
     assert results[2]["recommendation"] == one["recommendations"][0]
 
 
-@pytest.mark.parametrize(("content", "status", "code"), [
-    (b'{"id": "x", "nps": 11}', 422, "bad-value"),
-    (b'{"id": "x", "npss": 1}', 422, "unknown-key"),
-    (b'{"id": "x",\n "nps": }', 400, "json-syntax"),
-    (b'[{"id": "x"}]', 400, "bad-client"),
-    (b"\xff", 400, "not-utf8"),
+@pytest.mark.parametrize(("content", "status", "code", "field"), [
+    (b'{"id": "x", "nps": 11}', 422, "bad-value", "nps"),
+    (b'{"id": "x", "npss": 1}', 422, "unknown-key", "npss"),
+    (b'{"id": "x",\n "nps": }', 400, "json-syntax", None),
+    (b'[{"id": "x"}]', 400, "bad-client", None),
+    (b"\xff", 400, "not-utf8", None),
 ])
 def test_errors_are_the_products_error_document(client: TestClient, content: bytes,
-                                                status: int, code: str) -> None:
+                                                status: int, code: str,
+                                                field: str | None) -> None:
+    """code, message, field (its own key, not folded into the message or the location),
+    where (path, line, col), expected and hint: `playbook schema errors`."""
     answer = client.post("/v1/recommend", content=content)
     assert answer.status_code == status
     document = answer.json()
     jsonschema.validate(document, schema("errors"))
-    assert document["errors"][0]["code"] == code
+    error = document["errors"][0]
+    assert (error["code"], error["field"]) == (code, field)
+    assert list(error) == ["severity", "code", "message", "field", "path", "line", "col",
+                           "expected", "hint"]
     assert "detail" not in document  # never FastAPI's own shape
 
 
 def test_a_bad_parameter_is_the_error_document_too(client: TestClient) -> None:
-    for query in ("as_of=15.10.2026", "lang=de", "as_of=2026-02-30"):
+    for query, field, expected in [("as_of=15.10.2026", "as_of", "a day, YYYY-MM-DD"),
+                                   ("lang=de", "lang", "'en' or 'ru'"),
+                                   ("as_of=2026-02-30", "as_of", "a day, YYYY-MM-DD")]:
         answer = client.post(f"/v1/recommend?{query}", content=b'{"id": "x"}')
         assert answer.status_code == 400
         jsonschema.validate(answer.json(), schema("errors"))
-        assert answer.json()["errors"][0]["code"] == "bad-parameter"
+        error = answer.json()["errors"][0]
+        assert (error["code"], error["field"], error["expected"], error["path"]) == (
+            "bad-parameter", field, expected, f"query.{field}")
     missing = client.get("/v1/nothing-here")
     assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "not-found"
     wrong = client.get("/v1/recommend")
