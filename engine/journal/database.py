@@ -1,7 +1,9 @@
 """Opening a journal: a SQLite file path or a database URL, brought to the newest schema.
 
-SQLite transactions start with ``BEGIN IMMEDIATE`` (one writer at a time, waiting up to the
-busy timeout, never a half-seen write); a journal written by an older version is migrated by
+SQLite transactions start with ``BEGIN IMMEDIATE`` (one writer at a time, never a half-seen
+write), tried again every few milliseconds while another connection writes, up to the busy
+timeout (SQLite's own busy handler sleeps in growing steps, up to 100 ms, so a short write
+would wait for a long sleep); a journal written by an older version is migrated by
 Alembic when opened; one from a newer version, or a database that is not a journal, is refused.
 """
 
@@ -10,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,9 +93,32 @@ def _sqlite(path: str) -> Engine:
 
     @event.listens_for(db, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        immediately(conn.connection.dbapi_connection)
 
     return db
+
+
+BUSY_POLL_S = (0.0005, 0.005)  # the first and the longest pause between tries
+
+
+def immediately(dbapi: Any, timeout: float = BUSY_TIMEOUT_S) -> None:
+    """``BEGIN IMMEDIATE``, tried again after a short pause while the database is locked: the
+    waiting writer starts within milliseconds of the other's commit."""
+    deadline = time.monotonic() + timeout
+    pause = BUSY_POLL_S[0]
+    dbapi.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                dbapi.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 2, BUSY_POLL_S[1])
+    finally:
+        dbapi.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
 
 
 def head() -> str:

@@ -9,6 +9,7 @@ process takes requests only then. An app whose start was not run (or failed) ans
 from __future__ import annotations
 
 import logging
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from engine.serve.worker import HookWorker
 
 log = logging.getLogger("playbook.serve")
+SWITCH_INTERVAL_S = 0.0005  # Python's default: 0.005
 
 
 @dataclass
@@ -80,6 +82,10 @@ class Service:
 
             self.worker = HookWorker(s, kb, journal, self.cells)
             self.worker.start()
+            # The worker computes (recommend, record) while holding the GIL; the CRMs wait for
+            # the intake's answer, which needs the GIL for each step between the event loop and
+            # its thread: shorter turns keep that wait short (see docs/serve.md, "Cost").
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         log.info("ready: knowledge base %s", kb.version)
 
     def mapping_files(self) -> dict[str, str | None]:

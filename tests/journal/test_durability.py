@@ -82,3 +82,31 @@ def test_a_second_run_at_once_is_refused_clearly(target: str, tmp_path: Path) ->
         "  expected: one run at a time per journal",
         "  hint: wait for the other run to finish, then run again"]
     assert count(target, "run_clients") == STALL_AT  # the refused run wrote nothing
+
+
+def test_a_writer_waits_for_another_and_starts_once_it_commits(tmp_path: Path) -> None:
+    """SQLite: BEGIN IMMEDIATE is tried again while another connection writes (no SQLite busy
+    handler's long sleeps), goes ahead once the other commits, and gives up after the
+    timeout with SQLite's own error."""
+    import sqlite3
+    import threading
+
+    from engine.journal.database import immediately
+
+    path = str(tmp_path / "j.db")
+    holder, waiter = (sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                      for _ in range(2))
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        immediately(waiter, timeout=0.05)
+    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 50  # set back
+    release = threading.Timer(0.1, lambda: holder.execute("COMMIT"))
+    release.start()
+    immediately(waiter, timeout=10)  # waits for the commit, then holds the lock
+    waiter.execute("INSERT INTO t VALUES (1)")
+    waiter.execute("COMMIT")
+    release.join()
+    assert holder.execute("SELECT x FROM t").fetchall() == [(1,)]
+    holder.close()
+    waiter.close()
