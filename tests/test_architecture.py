@@ -111,3 +111,26 @@ def test_one_meaning_per_word() -> None:
     twice = {word: modules for word, modules in where.items()
              if len(modules) > 1 and modules != SAME_MEANING.get(word)}
     assert twice == {}
+
+
+CORE = ("engine.api", "engine.language", "engine.kb", "engine.matchers", "engine.runtime",
+        "engine.lint", "engine.portfolio", "engine.tools", "engine.models", "engine.errors")
+
+
+def test_the_core_builds_its_values_with_keywords() -> None:
+    """A value of the engine's own made with more than four positional arguments reads as a
+    row of unnamed values: from the fifth on, they are named."""
+    ours = {node.name for path in ENGINE.rglob("*.py")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ClassDef)}
+    found = []
+    for path in sorted(ENGINE.rglob("*.py")):
+        if not module_name(path).startswith(CORE):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and len(node.args) > 4:
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                if name in ours:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    assert found == []

@@ -57,8 +57,10 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
                                 {k: v[1] for k, v in section["facts"].items()})
     for _, threshold, doc, key in section["thresholds"].values():
         check_sources(threshold.sources, known_sources, doc, (*key, "sources"), problems)
-    ctx = RuleContext(registry, {k: v[1].value for k, v in section["thresholds"].items()},
-                      steps, set(entries), known_sources, problems)
+    ctx = RuleContext(registry=registry,
+                      thresholds={k: v[1].value for k, v in section["thresholds"].items()},
+                      steps=steps, entries=set(entries), sources=known_sources,
+                      problems=problems)
     ctx.holdable = holdable((f for _, f in parsed.journeys), (v[1] for v in entries.values()))
     _check_services(parsed, set(registry["main_channel"].values), problems)
     _check_same_steps(parsed, problems)
@@ -68,7 +70,8 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
     problems.extend(_empty(parsed))
     if any(p.severity == "error" for p in problems + parsed.problems):
         return None, problems
-    parts = _Parts(parsed, section, sources, journeys, entries, registry, ctx, journal)
+    parts = _Parts(parsed=parsed, section=section, sources=sources, journeys=journeys,
+                   entries=entries, registry=registry, ctx=ctx, journal=journal)
     return _assemble(parts, [r for r in compiled if r is not None], matcher), problems
 
 

@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, TypeVar, cast
 
-from engine.kb.details import DetailsTable, build_details
 from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language import phrases as i18n
@@ -34,6 +33,8 @@ from engine.models import Action, Details, PlaybookEntry
 from engine.vocabulary import LANGUAGES, STEP_KINDS, ActionKind, Language
 
 Titles = dict[str, dict[str, str]]  # language -> id -> title
+# (language, project type) -> (action kind, id) -> the details; project type "" has no journey
+DetailsTable = dict[tuple[str, str], dict[tuple[str, str], Details]]
 
 
 class Proposal(NamedTuple):
@@ -95,7 +96,7 @@ class PlanItem(NamedTuple):
     part: Target | None  # what a hold may stop: ("step" | "communication", id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class View:
     """What recommend() needs for one language and one project type ("" for none)."""
 
@@ -145,7 +146,7 @@ class Memo:
         return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Index:
     rules: tuple[CompiledRule, ...]
     journeys: Mapping[str, Journey]
@@ -156,7 +157,7 @@ class Index:
     all_steps: frozenset[str]  # of every journey
     holds: dict[str, dict[str, HoldScope]]  # project type ("" none) -> rule id -> its hold
     units: dict[str, Unit | None]  # threshold -> its unit, for the reasons
-    details: DetailsTable  # the playbook content actions bring along (engine/kb/details.py)
+    details: DetailsTable  # the playbook content actions bring along (``build_details``)
     memo: Memo = field(default_factory=Memo, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -189,17 +190,21 @@ class Index:
                       for s, t in journey.titles[lang].items()}
             proposals: _Lazy[Proposals] = _Lazy(lambda rid: _with_steps(
                 rules[rid], base.proposals[rid], journey, lang, base.reasons[rid].text, details))
-            return View(base.reasons, proposals, _frontier(journey, lang, details),
-                        _Lazy(lambda rid: _plan(rules[rid], proposals[rid])), journey.titles[lang],
-                {s: i18n.say("needed_before", lang, step=q) for s, q in quoted.items()},
-                quoted, lang)
+            return View(
+                reasons=base.reasons, proposals=proposals,
+                frontier=_frontier(journey, lang, details),
+                plans=_Lazy(lambda rid: _plan(rules[rid], proposals[rid])),
+                titles=journey.titles[lang],
+                needed_before={s: i18n.say("needed_before", lang, step=q)
+                               for s, q in quoted.items()},
+                quoted=quoted, lang=lang)
         reasons: _Lazy[Bound] = _Lazy(lambda rid: rules[rid].reason[lang].bind(
             self.facts, self.thresholds, lang, self.units))
         plain: _Lazy[Proposals] = _Lazy(lambda rid: tuple(
             self._other(rules[rid], kind, target, lang, reasons[rid].text)
             for kind, target in rules[rid].actions))
-        return View(reasons, plain, {}, _Lazy(lambda rid: _plan(rules[rid], plain[rid])),
-                    lang=lang)
+        return View(reasons=reasons, proposals=plain, frontier={},
+                    plans=_Lazy(lambda rid: _plan(rules[rid], plain[rid])), lang=lang)
 
     def _other(self, rule: CompiledRule, kind: str, target: str, lang: Language,
                reason: str | None) -> Proposal | None:
@@ -223,6 +228,31 @@ def _frontier(journey: Journey, lang: Language,
         for s in journey.order}
 
 
+# --- the playbook content actions bring along --------------------------------------------
+# A communication action brings its own entry. A journey step brings the entry its
+# ``checklist:`` key names (``checklist: optimisation_checklist`` on the step in
+# journey_maps/*.yaml; compile checks that the entry exists) when it is proposed as a next step
+# or an upsell; a blocked step brings nothing, it cannot be done yet.
+
+def entry_details(entry: PlaybookEntry, lang: str) -> Details:
+    return Details(entry=entry.id, title=entry.title.get(lang), summary=entry.summary.get(lang),
+                   items=tuple(item.get(lang) for item in entry.items))
+
+
+def build_details(journeys: Mapping[str, Journey],
+                  playbook: Mapping[str, PlaybookEntry]) -> DetailsTable:
+    table: DetailsTable = {}
+    for lang in LANGUAGES:
+        entries = {i: entry_details(e, lang) for i, e in playbook.items()}
+        own = {("communication", i): d for i, d in entries.items()}
+        table[lang, ""] = own
+        for project_type, journey in journeys.items():
+            steps = {(kind, step.id): entries[step.checklist] for step in journey.spec.steps
+                     if step.checklist in entries for kind in STEP_KINDS}
+            table[lang, project_type] = {**own, **steps}
+    return table
+
+
 def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
                 playbook: Mapping[str, PlaybookEntry], thresholds: Mapping[str, float],
                 facts: Mapping[str, FactType],
@@ -230,13 +260,14 @@ def build_index(rules: Sequence[CompiledRule], journeys: Mapping[str, Journey],
     rule_titles = {lang: {r.id: r.spec.title.get(lang) for r in rules} for lang in LANGUAGES}
     playbook_titles = {lang: {i: e.title.get(lang) for i, e in playbook.items()}
                        for lang in LANGUAGES}
-    return Index(tuple(rules), dict(journeys),
-                 {"warning": rule_titles, "communication": playbook_titles}, dict(thresholds),
-                 dict(facts), {r.id: r for r in rules},
-                 frozenset(s for j in journeys.values() for s in j.steps),
-                 {pt: {r.id: hold_scope(r, j, playbook) for r in rules if r.spec.hold is not None}
-                  for pt, j in [("", None), *journeys.items()]}, dict(units or {}),
-                 build_details(journeys, playbook))
+    return Index(
+        rules=tuple(rules), journeys=dict(journeys),
+        titles={"warning": rule_titles, "communication": playbook_titles},
+        thresholds=dict(thresholds), facts=dict(facts), rules_by_id={r.id: r for r in rules},
+        all_steps=frozenset(s for j in journeys.values() for s in j.steps),
+        holds={pt: {r.id: hold_scope(r, j, playbook) for r in rules if r.spec.hold is not None}
+               for pt, j in [("", None), *journeys.items()]},
+        units=dict(units or {}), details=build_details(journeys, playbook))
 
 
 def hold_scope(rule: CompiledRule, journey: Journey | None,
@@ -256,8 +287,9 @@ def hold_scope(rule: CompiledRule, journey: Journey | None,
 
 
 def _plan(rule: CompiledRule, proposals: Proposals) -> tuple[PlanItem, ...]:
-    return tuple(PlanItem(cast(ActionKind, kind), target, p, kind in STEP_KINDS,
-                          None if kind == "warning" else
+    return tuple(PlanItem(kind=cast(ActionKind, kind), target=target, proposal=p,
+                          step=kind in STEP_KINDS,
+                          part=None if kind == "warning" else
                           ("step" if kind in STEP_KINDS else "communication", target))
                  for (kind, target), p in zip(rule.actions, proposals, strict=True))
 
@@ -280,5 +312,6 @@ def _proposal(rule: CompiledRule, kind: str, target: str, title: str,
         {"kind": kind, "id": target, "title": title, "reason": reason,
          "priority": rule.priority, "rules": (rule.id,), "sources": ordered, "missing": (),
          "missing_one_of": (), "details": details})
-    return Proposal(cast(ActionKind, kind), target, title, rule.priority, rule.id,
-                    rule.source_set, ordered, action)
+    return Proposal(kind=cast(ActionKind, kind), id=target, title=title,
+                    priority=rule.priority, rule=rule.id, sources=rule.source_set,
+                    ordered=ordered, action=action)

@@ -44,8 +44,9 @@ def holdable(maps: Iterable[JourneyMapFile], entries: Iterable[PlaybookEntry] = 
 class RuleContext:
     """Type-checks rules against the facts, thresholds, steps and playbook entries."""
 
-    def __init__(self, registry: dict[str, Any], thresholds: dict[str, float], steps: set[str],
-                 entries: set[str], sources: set[str], problems: list[Diagnostic]) -> None:
+    def __init__(self, *, registry: dict[str, Any], thresholds: dict[str, float],
+                 steps: set[str], entries: set[str], sources: set[str],
+                 problems: list[Diagnostic]) -> None:
         self.registry, self.thresholds = registry, thresholds
         self.steps, self.entries, self.sources = steps, entries, sources
         self.problems = problems

@@ -41,7 +41,8 @@ class Context:
 
     def error(self, key: PathKey, code: str, message: str, expected: str | None = None,
               hint: str | None = None) -> None:
-        self.problems.append(Diagnostic(code, message, self.doc.loc(key), expected, hint))
+        self.problems.append(Diagnostic(code, message, self.doc.loc(key), expected=expected,
+                                        hint=hint))
 
 
 def tree(raw: Any, key: PathKey, ctx: Context) -> Node:

@@ -28,13 +28,14 @@ from engine.portfolio.run import (
     Chunk,
     Executor,
     Outcome,
+    Result,
     as_records,
     in_order,
     outcome,
     recommend_chunk,
+    unpack,
 )
 from engine.portfolio.run import run as run_locally
-from engine.portfolio.transfer import Result, unpack
 
 try:
     import distributed

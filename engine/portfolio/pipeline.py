@@ -32,9 +32,8 @@ from engine.portfolio.failures import ErrorFile
 from engine.portfolio.mapping import DEFAULT, Mapping, read_mapping
 from engine.portfolio.readers import STDIN, ExtraUnavailable, read_all
 from engine.portfolio.records import Record
-from engine.portfolio.run import run
+from engine.portfolio.run import Result, run
 from engine.portfolio.summary import Summary
-from engine.portfolio.transfer import Result
 from engine.portfolio.writers import OUT_FORMATS, open_writer, out_format
 
 

@@ -121,7 +121,7 @@ def documents(doc: Document, problems: list[Diagnostic], cells: Cells) -> Iterat
         marks = {k[len(prefix):]: v for k, v in doc.marks.items()
                  if k[:len(prefix)] == prefix and len(k) >= len(prefix)}
         data = cells.client(item.items()) if isinstance(item, dict) else item
-        yield Record(doc.path, marks.get((), (0, 0))[0], i + 1, data, marks)
+        yield Record(doc.path, marks.get((), (0, 0))[0], i + 1, data, positions=marks)
 
 
 def json_lines(lines: Lines, path: str, cells: Cells) -> Iterator[Record]:
@@ -205,7 +205,7 @@ def _csv_body(reader: Any, lines: Lines, header: list[str], path: str, cells: Ce
                 Location(path, start, 1), expected=f"{len(header)} cells"),))
             continue
         yield Record(path, start, row, cells.client(zip(header, cells_of_row, strict=True)),
-                     positions)
+                     positions=positions)
 
 
 def _positions(header: list[str], cells: Cells) -> Positions:

@@ -3,7 +3,10 @@ on this process, on a process pool, or on any executor of chunks (engine.dask).
 
 Records are taken in chunks; a pool keeps a bounded number of chunks in flight, so memory does
 not grow with the number of clients. The pool's workers get the compiled knowledge base once,
-when they start (it pickles as a value); results come back through engine.portfolio.transfer.
+when they start (it pickles as a value). Results travel between processes packed (``pack``):
+a recommendation in the run time's wire form (engine/runtime/wire.py: plain tuples, cheaper to
+pickle than the model, rebuilt as the very same value on the other side), a client's errors as
+they are.
 Same input, same output for any number of workers.
 """
 
@@ -25,10 +28,26 @@ from engine.errors import ClientError, Diagnostic, Location, WorkersFailed, esca
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client, Recommendation
 from engine.portfolio.records import Record
-from engine.portfolio.transfer import Errors, Result, pack, unpack
 from engine.runtime.clients import coerce
 from engine.runtime.recommend import recommend_valid
+from engine.runtime.wire import from_wire, to_wire
 from engine.vocabulary import LANGUAGES, Language
+
+Errors = tuple[Diagnostic, ...]
+Result = Recommendation | Errors
+
+
+def pack(result: Result) -> Any:
+    if isinstance(result, tuple):
+        return list(result)  # errors travel as a list, a recommendation as a tuple
+    return to_wire(result)
+
+
+def unpack(packed: Any) -> Result:
+    if isinstance(packed, list):
+        return tuple(packed)
+    return from_wire(packed)
+
 
 CHUNK = 512  # clients per task
 Chunk = list[Record]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.models import Recommendation
 from engine.portfolio.records import Record
-from engine.portfolio.transfer import Result
+from engine.portfolio.run import Result
 from engine.vocabulary import ACTION_KINDS
 
 if TYPE_CHECKING:  # the journal needs the 'journal' extra
@@ -60,8 +60,9 @@ class Summary:
         top = rec.actions[0]  # actions are ordered, the most urgent first
         # ties: the client read first stays; most clients rank below the tenth so far
         if len(self._urgent) < TOP or (top.priority, -self.read) > self._urgent[0][:2]:
-            entry = (top.priority, -self.read, Urgent(top.priority, rec.client_id, top.kind,
-                                                      top.id, top.title))
+            entry = (top.priority, -self.read, Urgent(
+                priority=top.priority, client_id=rec.client_id, kind=top.kind, action=top.id,
+                title=top.title))
             if len(self._urgent) < TOP:
                 heapq.heappush(self._urgent, entry)
             else:

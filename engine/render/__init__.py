@@ -3,16 +3,21 @@ format (table, markdown, json, text), all words of both languages in render/word
 
 Commands pick a reporter by the name given to ``--format`` and hand it their results; a
 reporter returns an ``Output`` (standard output and standard error text), written at the edge.
+Importing this package is light: a reporter's module is imported when its format is asked for.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING, Any
 
 from engine.render.output import Output
-from engine.render.text import TextReporter
+
+if TYPE_CHECKING:
+    from engine.render.text import TextReporter
 
 __all__ = ["FORMATS", "Output", "TextReporter", "reporter"]
+
 
 # format -> (module, class); a module is imported only when its format is asked for
 FORMATS = {
@@ -33,3 +38,11 @@ def reporter(fmt: str, source: dict[str, str] | None = None) -> TextReporter:
     made = found()
     made.source = source
     return made
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TextReporter":
+        from engine.render.text import TextReporter
+
+        return TextReporter
+    raise AttributeError(f"module 'engine.render' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.errors import Diagnostic, escaped_json
-from engine.kb.details import entry_details
+from engine.kb.index import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text

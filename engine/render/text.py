@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
 from engine.errors import Diagnostic, escaped_line
-from engine.kb.details import entry_details
+from engine.kb.index import entry_details
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Held, PlaybookEntry, Recommendation
 from engine.render.conditions import unmet_text

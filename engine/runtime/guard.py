@@ -280,7 +280,7 @@ class Guard:
              journey: str | None = None) -> Literal["dropped"]:
         """Record that ``rule``'s ``target`` (a step or a playbook entry) is not proposed."""
         by = self.holding["step", target][0].id if why == "held" else None
-        self.dropped[rule.id, target] = Dropped(rule.id, target, why, journey, by)
+        self.dropped[rule.id, target] = Dropped(rule.id, target, why, journey=journey, by=by)
         return DROPPED
 
     def frontier(self) -> tuple[str, ...]:

@@ -71,8 +71,8 @@ class _Draft:
 
 
 def _draft(a: Action) -> _Draft:
-    return _Draft(a.kind, a.id, a.title, a.reason, a.priority, list(a.rules),
-                  frozenset(a.sources), a.missing, a.missing_one_of)
+    return _Draft(a.kind, a.id, a.title, a.reason, priority=a.priority, rules=list(a.rules),
+                  sources=frozenset(a.sources), missing=a.missing, one_of=a.missing_one_of)
 
 
 def _order(a: Action | _Draft) -> tuple[int, int, str]:
@@ -159,7 +159,8 @@ class Planner:
         found = self.planned.get(key)
         if found is None:
             self.planned[key] = _Draft(kind, step, self.view.titles[step], reason,
-                                       rule.priority, [rule.id], sources, missing, one_of)
+                                       priority=rule.priority, rules=[rule.id],
+                                       sources=sources, missing=missing, one_of=one_of)
         else:
             self._merge(key, found, kind, reason, rule.priority, rule.id, sources)
 

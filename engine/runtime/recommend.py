@@ -66,9 +66,10 @@ def evaluate(client: Client | Mapping[str, Any], *, kb: KnowledgeBase, as_of: dt
     """The recommendation and what happened inside it (for explanations and scenario tests)."""
     client = _inputs(client, kb, lang)
     done = _plan(kb, client, as_of, cast(Language, lang))
-    evaluation = Evaluation(done.facts, tuple([r.id for r in done.matched]),
-                            tuple([r.id for r in done.acting]), done.suppressed,
-                            tuple(done.planner.guard.dropped.values()))
+    evaluation = Evaluation(facts=done.facts, matched=tuple([r.id for r in done.matched]),
+                            acting=tuple([r.id for r in done.acting]),
+                            suppressed=done.suppressed,
+                            dropped=tuple(done.planner.guard.dropped.values()))
     return _recommendation(kb, client, as_of, done), evaluation
 
 
@@ -96,7 +97,7 @@ def _plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: Language) -> 
     acting, suppressed = resolve_groups(matched)
     journey = kb.journeys.get(client.project_type or "")
     guard = Guard(kb, journey, frozenset(client.completed_steps), matched,
-                  frozenset(client.services or ()))
+                  bought=frozenset(client.services or ()))
     project_type = journey.project_type if journey else ""
     view = kb.index.view(lang, project_type)
     planner = Planner(view, kb.index.details[lang, project_type], guard, lang)
@@ -105,7 +106,8 @@ def _plan(kb: KnowledgeBase, client: Client, as_of: dt.date, lang: Language) -> 
         planner.act(rule, reasons[rule.id].render(facts))
     planner.frontier()
     planner.pace()
-    return _Planned(facts, matched, acting, suppressed, planner)
+    return _Planned(facts=facts, matched=matched, acting=acting, suppressed=suppressed,
+                    planner=planner)
 
 
 def resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], dict[str, str]]:

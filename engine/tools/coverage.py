@@ -125,6 +125,7 @@ def coverage(kb: KnowledgeBase, lang: str = "en") -> Coverage:
         acts = spec.acts_when.get(lang) if spec is not None and spec.acts_when else None
         rules, steps, entries = (tuple(where.get(k, ())) for k in ("rules", "steps", "entries"))
         title = spec.title.get(lang) if spec is not None else ""
-        items.append(Item(source, title, rules, steps, entries, why, acts,
-                          tuple(shown.get(source, ()))))
+        items.append(Item(id=source, title=title, rules=rules, steps=steps,
+                          entries=entries, not_encoded=why, acts_when=acts,
+                          shown_by=tuple(shown.get(source, ()))))
     return Coverage(tuple(items))

@@ -106,16 +106,17 @@ def explain(kb: KnowledgeBase, client: Client | Mapping[str, Any], as_of: dt.dat
     rec, evaluation = evaluate(client, kb=kb, as_of=as_of, lang=lang)
     outcomes = [_outcome(kb, rule, evaluation, rec, lang) for rule in kb.rules]
     outcomes.sort(key=lambda o: STATUS_ORDER.index(o.status))
-    return Explanation(client.id, rec.as_of, kb.version, tuple(outcomes),
-                       _groups(kb, evaluation), _blocked(kb, client, rec), evaluation.dropped,
-                       lang, tuple(rec.held))
+    return Explanation(client_id=client.id, as_of=rec.as_of, kb_version=kb.version,
+                       rules=tuple(outcomes), groups=_groups(kb, evaluation),
+                       blocked=_blocked(kb, client, rec), dropped=evaluation.dropped,
+                       lang=lang, held=tuple(rec.held))
 
 
 def _outcome(kb: KnowledgeBase, rule: CompiledRule, evaluation: Evaluation,
              rec: Recommendation, lang: str) -> RuleOutcome:
     spec = rule.spec
-    base = RuleOutcome(rule.id, spec.title.get(lang), str(rule.location), spec.priority,
-                       spec.group, "fired")
+    base = RuleOutcome(id=rule.id, title=spec.title.get(lang), location=str(rule.location),
+                       priority=spec.priority, group=spec.group, status="fired")
     if rule.id in evaluation.acting:
         return replace(base, produced=tuple(a.label() for a in rec.actions if rule.id in a.rules))
     if rule.id in evaluation.suppressed:

@@ -58,8 +58,10 @@ def picture(kb: KnowledgeBase, project_type: str, client: Client | None = None,
     edges = tuple((p, s) for s in journey.order for p in journey.order
                   if p in journey.prerequisites[s])
     any_edges = tuple((p, s) for s in journey.order for p in journey.any_of[s])
-    return Picture(project_type, journey.spec.title.get(lang), phases, edges,
-                   client.id if client is not None else None, day, any_edges)
+    return Picture(project_type=project_type, title=journey.spec.title.get(lang),
+                   phases=phases, edges=edges,
+                   client_id=client.id if client is not None else None, as_of=day,
+                   any_edges=any_edges)
 
 
 def statuses(kb: KnowledgeBase, client: Client, as_of: dt.date | None,

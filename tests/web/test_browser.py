@@ -16,6 +16,8 @@ from axe_playwright_python.sync_playwright import Axe
 from engine import journal
 from tests.web import demo
 
+pytestmark = pytest.mark.slow  # a real headless chromium: seconds per test
+
 SERIOUS = ("serious", "critical")
 pytestmark = pytest.mark.slow  # a browser and a server: seconds each
 
