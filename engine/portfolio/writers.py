@@ -9,7 +9,9 @@ prints the entry), as the CSV, Parquet and SQLite rows leave it out. The content
 knowledge base's, the same for every client that gets the action; copied into each line it was
 four tenths of the bytes. Lines are written by pydantic's ``model_dump_json`` (in Rust, without
 the standard library encoder's walk of every object in Python): the same bytes ``json.dumps``
-writes of the same data.
+writes of the same data. The JSON Lines writer goes further: an action the knowledge base
+prepared is one shared object that many clients get, so its text is made once and kept
+(``ActionTexts``).
 
 A CSV cell that a spreadsheet would run as a formula (client ids and the reasons that quote
 client facts are the clients' text) is written as text: see ``formula_safe``.
@@ -22,7 +24,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -30,7 +32,7 @@ from typing import IO, Any, Protocol
 from pydantic_core import PydanticSerializationError
 
 from engine.errors import escaped_json
-from engine.models import Recommendation
+from engine.models import Action, Recommendation
 from engine.portfolio.readers import ParquetUnavailable
 
 OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
@@ -42,7 +44,8 @@ BATCH = 4096
 
 
 # what a JSON line leaves out of each action's details: the entry's content (its id stays)
-_CONTENT = {"actions": {"__all__": {"details": {"title", "summary", "items"}}}}
+_CONTENT_OF_ONE = {"details": {"title", "summary", "items"}}
+_CONTENT = {"actions": {"__all__": _CONTENT_OF_ONE}}
 
 
 def recommendation_record(rec: Recommendation) -> dict[str, Any]:
@@ -91,12 +94,50 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
+class ActionTexts:
+    """The JSON text of each action as a line writes it, kept for the actions met first (up to
+    ``size``): the actions the knowledge base prepared are shared objects, met over and over.
+    Kept with the action itself, so an id is never taken for another object's."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.texts: dict[int, tuple[Action, str]] = {}
+
+    def text(self, action: Action) -> str:
+        found = self.texts.get(id(action))
+        if found is not None and found[0] is action:
+            return found[1]
+        text = escaped_json(
+            action.__pydantic_serializer__.to_json(action, exclude=_CONTENT_OF_ONE).decode())
+        if len(self.texts) < self.size:
+            self.texts[id(action)] = (action, text)
+        return text
+
+    def line(self, rec: Recommendation) -> str:
+        """``recommendation_line(rec)``, from the actions' kept texts; each part escaped, the
+        same as escaping the whole."""
+        head = (f'{{"client_id":{_string(rec.client_id)},"as_of":"{rec.as_of.isoformat()}",'
+                f'"kb_version":{_string(rec.kb_version)},"actions":[')
+        held = ",".join([h.__pydantic_serializer__.to_json(h).decode() for h in rec.held])
+        notes = ",".join([_string(n) for n in rec.notes])
+        return (escaped_json(head) + ",".join([self.text(a) for a in rec.actions])
+                + escaped_json(f'],"held":[{held}],"notes":[{notes}]}}') + "\n")
+
+
+_string: Callable[[str], str] = json.encoder.encode_basestring  # what json.dumps writes of a str
+
+
 class JsonLines:
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
+        self.texts = ActionTexts()
 
     def write(self, rec: Recommendation) -> None:
-        self.stream.write(recommendation_line(rec))
+        try:
+            line = self.texts.line(rec)
+        except (PydanticSerializationError, UnicodeEncodeError):  # no UTF-8: as before
+            line = json_line(recommendation_record(rec))
+        self.stream.write(line)
 
     def close(self) -> None:
         self.stream.flush()

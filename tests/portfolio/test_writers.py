@@ -4,10 +4,16 @@ its entry, written in one pass by pydantic, the same bytes the standard library 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import engine
-from engine.portfolio.writers import json_line, recommendation_line, recommendation_record
+from engine.portfolio.writers import (
+    JsonLines,
+    json_line,
+    recommendation_line,
+    recommendation_record,
+)
 from engine.tools.generate import random_clients
 
 AS_OF = dt.date(2026, 10, 15)
@@ -31,3 +37,23 @@ def test_a_line_names_the_playbook_content_and_is_what_the_stdlib_writes() -> No
 def test_text_that_is_no_utf8_still_makes_a_line() -> None:
     rec = engine.recommend({"id": "c"}, as_of=AS_OF).model_copy(update={"notes": ["a\ud800"]})
     assert recommendation_line(rec) == json_line(recommendation_record(rec))
+
+
+def test_the_json_lines_writer_writes_what_recommendation_line_does() -> None:
+    """ActionTexts keeps each shared action's text: the lines are the same bytes, whatever the
+    client's id (quotes, backslashes, invisible characters escaped) or its notes and held
+    steps."""
+    kb = engine.default_kb()
+    stream = io.StringIO()
+    writer = JsonLines(stream)
+    expected = []
+    odd = ['a"b', "c\\d", "é\u200bz", "\u202eright", "\ufeffbom"]
+    for i, client in enumerate(random_clients(kb, 300, seed=9, known=0.6)):
+        client["id"] = odd[i % len(odd)] + str(i)
+        for lang in ("en", "ru"):
+            rec = engine.recommend(client, kb=kb, as_of=AS_OF, lang=lang)
+            writer.write(rec)
+            expected.append(recommendation_line(rec))
+    assert any(json.loads(line)["held"] for line in expected)
+    assert any(json.loads(line)["notes"] for line in expected)
+    assert stream.getvalue() == "".join(expected)
