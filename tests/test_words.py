@@ -123,6 +123,33 @@ def test_the_bundled_guides_reasons_and_summaries_say_different_things() -> None
     assert not [w for w in engine.default_kb().warnings if w.code == "reason-repeats-summary"]
 
 
+def test_a_warning_that_says_stop_and_holds_nothing_is_a_lint_warning(tmp_path: Path) -> None:
+    kb_dir = overlay(SMALL_KB, SMALL_KB, tmp_path / "kb")
+    rule = ("  - id: {id}\n    title: {{en: T, ru: Т}}\n    reason: {{en: '{en}', ru: '{ru}'}}\n"
+            "    priority: 5\n    sources: [K07]\n    when: {when}\n    then:\n"
+            "      - warning: {id}\n{hold}")
+    held = ("    hold:\n      step: serm\n      reason: {en: Not now, ru: Не сейчас}\n")
+    rules = [("stop_ads", "Stop the ads for now.", "Подождите.", "{kpi_met: false}", ""),
+             ("talk_out", "Talk the client out of it.", "Не надо.", "{nps: 3}", ""),
+             ("ru_only", "Think twice.", "Ограничьте объём работ.", "{nps: 4}", ""),
+             ("wait_on_step", "Not yet: landing pages first.", "Пока рано.",
+              "{completed_steps: {excludes: landing_pages}}", ""),
+             ("wait_on_nothing", "Not yet.", "Пока рано.", "{kpi_met: true}", ""),
+             ("stop_and_hold", "Stop selling SERM.", "Остановите продажу.", "{nps: 5}", held),
+             ("the_limit_is", "The limit is 14 days.", "Лимит 14 дней.", "{nps: 6}", "")]
+    (kb_dir / "rules" / "extra.yaml").write_text("rules:\n" + "".join(
+        rule.format(id=i, en=en, ru=ru, when=w, hold=h) for i, en, ru, w, h in rules),
+        encoding="utf-8")
+    kb = engine.load(kb_dir)
+    found = [w.message for w in kb.warnings if w.code == "warning-holds-nothing"]
+    assert found == [
+        "the warning of rule 'stop_ads' says 'Stop' (en) but the rule holds nothing",
+        "the warning of rule 'talk_out' says 'Talk the client out of' (en) but the rule holds "
+        "nothing",
+        "the warning of rule 'ru_only' says 'Ограничьте' (ru) but the rule holds nothing",
+        "the warning of rule 'wait_on_nothing' says 'Not yet' (en) but the rule holds nothing"]
+
+
 CLIENT = {"id": "bakery", "name": "Пекарня", "project_type": "lead_gen",
           "services": ["context_ads"], "activity": "waiting", "temperament": "melancholic",
           "completed_steps": [*SOLD, "site_audit", "competitor_analysis", "landing_pages",

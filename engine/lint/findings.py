@@ -22,6 +22,8 @@ the knowledge base compiles (``engine.check``, and ``KnowledgeBase.warnings`` of
   title again (engine/lint/words.py).
 - ``reason-repeats-summary``: the reason of a rule proposing a guide alone says again what the
   guide's summary, shown under it, says (engine/lint/words.py).
+- ``warning-holds-nothing``: a warning says stop, limit, go back, talk the client out of it or
+  not yet, and its rule holds nothing (engine/lint/words.py).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from engine.language.conditions import Test
 from engine.lint.groups import group_findings
 from engine.lint.prover import contradicts, top_tests
 from engine.lint.reasons import unguaranteed_facts
-from engine.lint.words import repeated_titles
+from engine.lint.words import repeated_titles, unheld_warnings
 from engine.vocabulary import STEP_KINDS
 
 
@@ -46,7 +48,8 @@ def lint(kb: KnowledgeBase) -> list[Diagnostic]:
     resolved to numbers in the trees).
     """
     found = [*group_findings(kb), *action_findings(kb), *unreachable_steps(kb),
-             *unused(kb), *unguaranteed_facts(kb), *repeated_titles(kb)]
+             *unused(kb), *unguaranteed_facts(kb), *repeated_titles(kb),
+             *unheld_warnings(kb)]
     return sorted(found, key=sort_key)
 
 

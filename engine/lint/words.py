@@ -12,6 +12,11 @@ The reason of a rule that proposes a guide alone and the guide's summary are sho
 other; the reason says again what the summary says (``reason-repeats-summary``) when it holds at
 least four of the summary's such words and half of them: the reason should say what applies to
 this client, the summary what the guide is about.
+
+A rule whose warning tells the reader to stop, limit, go back, talk the client out of something
+or wait ("not yet") holds what that advice contradicts (docs/authoring.md, Holds); one that holds
+nothing is reported (``warning-holds-nothing``), unless the advice is only to wait and the rule
+tests a step that is not done: then the journey's order already keeps back what depends on it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections.abc import Iterator
 
 from engine.errors import Diagnostic
 from engine.kb.knowledge_base import KnowledgeBase
+from engine.lint.prover import top_tests
 from engine.vocabulary import LANGUAGES
 
 WORD = re.compile(r"\w+")
@@ -39,6 +45,41 @@ def repeats(title: str, text: str) -> bool:
     found = [w for w in words if w in set(clause)]
     return (len(found) >= 2 and 3 * len(found) >= 2 * len(words)
             and 2 * len(found) >= len(clause))
+
+
+# what a warning says when its advice is to stop something, per language; the last group: wait
+STOP = {
+    "en": re.compile(r"\b(?:(stop|limit (?:the|its|his|their|your|scope|work)|go back"
+                     r"|talk (?:\w+ ){0,3}out of)|(not yet))\b", re.IGNORECASE),
+    "ru": re.compile(r"(?:(остановите|ограничьте|ограничить|вернитесь|отговорите)"
+                     r"|(пока рано|ещё не время))", re.IGNORECASE),
+}
+
+
+def stop_words(text: str, lang: str, waits_on_a_step: bool) -> str | None:
+    """The words of ``text`` that tell the reader to stop (to wait only, unless the rule
+    ``waits_on_a_step``), or None."""
+    for m in STOP[lang].finditer(text):
+        if m.group(1) or not waits_on_a_step:
+            return m.group(0)
+    return None
+
+
+def unheld_warnings(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    for rule in kb.rules:
+        if rule.spec.hold is not None or all(a.kind != "warning" for a in rule.spec.then):
+            continue
+        waits = any(t.fact == "completed_steps" and t.op == "excludes"
+                    for t in top_tests(rule.tree))
+        for lang in LANGUAGES:
+            words = stop_words(rule.spec.reason.get(lang), lang, waits)
+            if words is not None:
+                yield Diagnostic(
+                    "warning-holds-nothing", f"the warning of rule '{rule.id}' says "
+                    f"'{words}' ({lang}) but the rule holds nothing", rule.location,
+                    hint="add a hold naming the steps, categories or playbook entries its "
+                         "advice contradicts (docs/authoring.md, Holds)", severity="warning")
+                break
 
 
 def repeats_summary(reason: str, summary: str) -> bool:
