@@ -200,6 +200,12 @@ class HoldSpec(Model):
         return self
 
 
+class Due(Model):
+    """Days to act on a to-do, from the day it became new."""
+
+    within_days: Annotated[int, Field(strict=True, ge=0, le=3650)]
+
+
 class Rule(Model):
     id: Id
     title: Text
@@ -210,6 +216,9 @@ class Rule(Model):
     when: dict[str, Any]
     then: Annotated[list[ActionSpec], Field(min_length=1)]
     hold: HoldSpec | None = None
+    due: Annotated[Due | None, Field(description="days to act (the journal's due date)")] = None
+    todo: Annotated[bool, Field(strict=True, description="false: its warnings say what not to "
+                                "do: guidance in the journal, not to-dos")] = True
 
 
 class Threshold(Model):
@@ -244,15 +253,49 @@ class SourceItem(Model):
     not_encoded: Text | None = None
 
 
-class JournalSettings(Model):
-    """How the run journal treats advice a person closed (done or dismissed): it returns only
-    when its rule stops and then starts matching again, and not before ``cooldown_days`` after
-    it was closed (per kind of action, per rule: the rule's wins, then the kind's, then the
-    default); a rise of its priority brings it back at once."""
+Days = Annotated[int, Field(strict=True, ge=0, le=3650)]
+Priority = Annotated[int, Field(strict=True, ge=0, le=1000)]
 
-    cooldown_days: Annotated[int, Field(strict=True, ge=0)] = 0
-    kinds: dict[ActionKind, Annotated[int, Field(strict=True, ge=0)]] = {}
-    rules: dict[Id, Annotated[int, Field(strict=True, ge=0)]] = {}
+
+class PriorityDue(Model):
+    at_least: Priority  # a to-do of this priority or more is due within_days
+    within_days: Days
+
+
+class DueSettings(Model):
+    """Due dates of to-dos whose rule or step names none: the fewest days by kind or priority."""
+
+    within_days: Days = 7
+    kinds: dict[ActionKind, Days] = {}
+    priority: list[PriorityDue] = []
+
+
+class EscalationSettings(Model):
+    """An overdue to-do reaches the head's view this many days late, or at once from a priority."""
+
+    overdue_days: Days = 3
+    priority: Priority | None = None
+
+
+class JournalSettings(Model):
+    """The run journal's settings (docs/journal.md): closed advice returns only when its rule
+    stops and matches again, not before the cooldown (the rule's, else the kind's, else
+    ``cooldown_days``), or at once when its priority band rises; ``due``, ``escalate``, and the
+    priority ``bands`` (ascending lower edges) within which a moving priority is no change."""
+
+    cooldown_days: Days = 0
+    kinds: dict[ActionKind, Days] = {}
+    rules: dict[Id, Days] = {}
+    due: DueSettings = DueSettings()
+    escalate: EscalationSettings = EscalationSettings()
+    bands: Annotated[list[Priority], Field(max_length=10)] = [400, 600, 800]
+
+    @field_validator("bands")
+    @classmethod
+    def _ascending(cls, bands: list[int]) -> list[int]:
+        if bands != sorted(set(bands)):
+            raise ValueError("priority bands are lower edges in ascending order, each once")
+        return bands
 
     def cooldown(self, kind: str, rules: tuple[str, ...]) -> int:
         by_rule = [self.rules[r] for r in rules if r in self.rules]
@@ -286,6 +329,7 @@ class Step(Model):
     priority: Annotated[int, Field(strict=True, ge=0, le=1000)] | None = None
     checklist: Annotated[Id | None, Field(
         description="a playbook entry the step brings along when it is proposed")] = None
+    due: Annotated[Due | None, Field(description="service level: days to do it")] = None
 
 
 class JourneyMapFile(Model):

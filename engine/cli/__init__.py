@@ -38,11 +38,21 @@ COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help 
                          "before it is merged."),
     "changes": ("changes", "List what changed in the run journal: new, changed and resolved "
                            "advice."),
-    "inbox": ("inbox", "List the open advice in the run journal, by client, most urgent first."),
+    "inbox": ("inbox", "List the open to-dos in the run journal, most urgent first: due today, "
+                       "overdue, new, the rest."),
     "done": ("done", "Mark a piece of advice done."),
     "dismiss": ("dismiss", "Dismiss a piece of advice, with a reason."),
     "snooze": ("snooze", "Snooze a piece of advice until a day."),
-    "history": ("history", "Show everything that happened to a client's advice, oldest first."),
+    "history": ("history", "Show everything that happened to a client's advice, oldest first: "
+                           "who, when, why."),
+    "team": ("team", "The head's view: per account manager, open, overdue and escalated "
+                     "to-dos, what was done, detractors and top risks."),
+    "digest": ("digest", "The morning digest of an account manager (or the whole team): "
+                         "overdue, due today, new, the most urgent."),
+    "stats": ("stats", "Which rules' advice people act on: shown, done, dismissed by reason, "
+                       "snoozed, days to done."),
+    "config": ("config", "Show the settings in effect (playbook.toml, PLAYBOOK_* variables) "
+                         "and where each comes from."),
     "init": ("init", "Start a new knowledge base in a folder, with its JSON Schemas."),
     "serve": ("serve", "Run the engine as an HTTP service: decisions, the run journal, amoCRM "
                        "and Bitrix24 webhooks."),
@@ -121,12 +131,23 @@ def output_failed(exc: OSError | UnicodeEncodeError) -> int:
     return 1
 
 
+def _language(args: argparse.Namespace, argv: Sequence[str]) -> None:
+    """A command's --lang, when not given, is the settings' (playbook.toml, PLAYBOOK_LANG)."""
+    if not hasattr(args, "lang") or any(a == "--lang" or a.startswith("--lang=") for a in argv):
+        return
+    from engine.config import load
+
+    args.settings = load()
+    args.lang = args.settings.get("lang") or args.lang
+
+
 def _main(argv: Sequence[str]) -> int:
     try:
         args = parser(chosen(argv), every=False).parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage mistake reported by argparse
         return exc.code if isinstance(exc.code, int) else 1
     try:
+        _language(args, argv)
         code = int(args.run(args))
         sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
         return code

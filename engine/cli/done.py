@@ -1,4 +1,4 @@
-"""Mark a piece of advice done.
+"""Mark a piece of advice done (--by NAME: who did it).
 
 It does not come back while its rule keeps matching; it returns
 when the rule stops and starts matching again (after the cooldown of settings.yaml), or at once
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.common import add_advice, open_journal, show_advice
+from engine.cli.common import actor_of, add_advice, open_journal, show_advice
 
 NAME = "done"
 
@@ -20,5 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with open_journal(args) as journal:
-        advice = journal.done(args.client, args.kind, args.id, args.comment)
+        advice = journal.done(args.client, args.kind, args.id, args.comment,
+                              actor=actor_of(args))
     return show_advice(args, advice)

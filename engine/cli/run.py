@@ -31,7 +31,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli.common import add_format, add_kb, date, load_kb
+from engine.cli.common import add_format, add_kb, date, load_kb, settings
 from engine.errors import WorkersFailed
 from engine.portfolio.pipeline import argument_mistake, run_portfolio
 from engine.portfolio.readers import ExtraUnavailable
@@ -48,7 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=date, metavar="DATE",
                         help="the day to recommend for, YYYY-MM-DD (default: today)")
     parser.add_argument("--map", type=Path, metavar="MAP.yaml",
-                        help="CRM mapping file: column names, values, list separator, dates")
+                        help="CRM mapping file: column names, values, list separator, dates "
+                             "(default: 'map' of playbook.toml or PLAYBOOK_MAP)")
     parser.add_argument("--out", default="-", metavar="FILE",
                         help="results: .jsonl, .csv, .parquet, .sqlite/.db, '-' for stdout "
                              "(JSON Lines; the default)")
@@ -68,11 +69,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="language of titles, reasons and the summary (default: en)")
     parser.add_argument("--journal", metavar="PATH_OR_URL",
                         help="record the run in this journal and print what changed "
-                             "(needs the 'journal' extra)")
+                             "(needs the 'journal' extra; default: 'journal' of playbook.toml "
+                             "or PLAYBOOK_JOURNAL)")
+    parser.add_argument("--no-journal", action="store_true",
+                        help="do not record the run, though the settings name a journal")
+
+
+def _settled(args: argparse.Namespace) -> None:
+    """--journal and --map, when not given, from the settings (playbook.toml, PLAYBOOK_*)."""
+    found = settings(args)
+    if args.journal is None and not args.no_journal and found.get("journal"):
+        if "-" in args.clients:  # a run is known by its files: stdin is not recorded
+            sys.stderr.write("playbook run: not recorded in the settings' journal: the clients "
+                             "come from stdin\n")
+        else:
+            args.journal = found.get("journal")
+    if args.map is None and found.get("map"):
+        args.map = Path(str(found.get("map")))
 
 
 def run(args: argparse.Namespace) -> int:
     """The pipeline is engine.portfolio.run_portfolio: here only its arguments and its print."""
+    _settled(args)
     mistake = argument_mistake(args.clients, out=args.out, workers=args.workers,
                                journal=args.journal)
     if mistake:  # said before the knowledge base is read

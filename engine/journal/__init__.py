@@ -4,12 +4,16 @@
     with journal.open("journal.db") as j:
         summary = j.record(((c, engine.recommend(c, kb=kb, as_of=day)) for c in clients),
                            as_of=day, kb_version=kb.version,
-                           input_digest=journal.input_digest(clients), policy=kb.journal)
-        j.changes(); j.inbox(client="acme"); j.dismiss("acme", "upsell", "serm", "not_relevant")
+                           input_digest=journal.input_digest(clients),
+                           policy=journal.Policy.of(kb))
+        j.inbox(owner="Anna", top=10, kb=kb); j.team(kb=kb); j.digest(owner="Anna", kb=kb)
+        j.changes(); j.stats(by="rule"); j.history("acme")
+        j.dismiss("acme", "upsell", "serm", "not_relevant", actor="Anna")
 
 recommend() stays pure: the journal is a layer on top of it. States and their rules:
-engine/journal/policy.py and docs/journal.md. Needs the ``journal`` extra (SQLAlchemy, Alembic),
-and ``postgres`` for a PostgreSQL driver.
+engine/journal/policy.py; to-dos, due dates and escalation: duties.py; docs/journal.md. Every
+view returns data (frozen pydantic models); words for people are made in engine/render. Needs
+the ``journal`` extra (SQLAlchemy, Alembic, filelock), and ``postgres`` for PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,32 +22,58 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
+from engine.errors import did_you_mean
 from engine.journal import people, queries
-from engine.journal.database import connect, database_error, driver_errors, migrate, unreachable
+from engine.journal.database import (
+    connect,
+    database_error,
+    driver_errors,
+    fail,
+    migrate,
+    unreachable,
+)
+from engine.journal.digest import Digest, DigestSection, digest
+from engine.journal.duties import Policy
 from engine.journal.hooks import Hooks
+from engine.journal.lock import WAIT_S
 from engine.journal.policy import Counts
-from engine.journal.record import BATCH, Pair, input_digest, record
+from engine.journal.record import BATCH, Pair, files_digest, input_digest, record
 from engine.journal.records import (
     Advice,
     ChangeRecord,
     ClientSummary,
     HistoryEntry,
-    InboxItem,
     RunInfo,
     RunSummary,
 )
+from engine.journal.stats import By, StatRow, Stats, stats
+from engine.journal.tables import clients
+from engine.journal.team import Detractor, OwnerSummary, Team, team
+from engine.journal.texts import Lens
+from engine.journal.todos import ClientCard, Guide, Inbox, InboxItem, Waiting, inbox
 from engine.models import JournalSettings
 
+if TYPE_CHECKING:
+    from engine.kb.knowledge_base import KnowledgeBase
+
 __all__ = [
-    "Advice", "ChangeRecord", "ClientSummary", "Counts", "HistoryEntry", "InboxItem", "Journal",
-    "RunInfo", "RunSummary", "input_digest", "open",
+    "Advice", "ChangeRecord", "ClientCard", "ClientSummary", "Counts", "Detractor", "Digest",
+    "DigestSection", "Guide", "HistoryEntry", "Inbox", "InboxItem", "Journal", "OwnerSummary",
+    "Policy", "RunInfo", "RunSummary", "StatRow", "Stats", "Team", "Waiting", "files_digest",
+    "input_digest", "open",
 ]
 
 
 class Journal:
-    """An open journal, migrated to the newest schema. Close it (or use ``with``)."""
+    """An open journal, migrated to the newest schema. Close it (or use ``with``).
+
+    The views (inbox, team, digest, changes, history) take the knowledge base that words them
+    (titles in ``lang``; without one, titles as the runs wrote them), the day they are for
+    (``today``, default: today) and a CRM link template (``crm_url``, with ``{crm_id}``)."""
 
     def __init__(self, target: str | Path) -> None:
         target = str(target)
@@ -75,40 +105,86 @@ class Journal:
         return Hooks(self.db)
 
     def record(self, pairs: Iterable[Pair], *, as_of: dt.date, kb_version: str,
-               input_digest: str, policy: JournalSettings | None = None,
-               batch_size: int = BATCH) -> RunSummary:
+               input_digest: str, policy: Policy | JournalSettings | None = None,
+               batch_size: int = BATCH, lang: str = "en", wait: float = WAIT_S) -> RunSummary:
         """Record a run: (client facts, Recommendation) pairs in input order, each batch of
-        clients committed as one transaction, the run marked complete at the end."""
-        info = RunInfo(as_of, kb_version, input_digest)
-        return record(self.db, self.where, pairs, info, policy or JournalSettings(), batch_size)
-
-    def changes(self, since: int | dt.date | None = None) -> list[ChangeRecord]:
-        return queries.changes(self.db, self.where, since)
+        clients committed as one transaction, the run marked complete at the end. ``lang`` is
+        the language of the recommendations' texts; ``wait``, how many seconds to wait for
+        another run recording into the journal."""
+        info = RunInfo(as_of=as_of, kb_version=kb_version, input_digest=input_digest,
+                       lang=lang)
+        return record(self.db, self.where, pairs, info, Policy.given(policy), batch_size, wait)
 
     def inbox(self, client: str | None = None, kind: str | None = None,
-              new_only: bool = False) -> list[InboxItem]:
-        return queries.inbox(self.db, client, kind, new_only)
+              new_only: bool = False, *, owner: str | None = None, top: int | None = None,
+              today: dt.date | None = None, kb: KnowledgeBase | None = None,
+              lang: str = "en", crm_url: str | None = None) -> Inbox:
+        """Open to-dos by urgency (due today, overdue, new, the rest); ``owner=NAME`` for one
+        account manager's, ``top=N`` for the first N."""
+        self._known_owner(owner)
+        return inbox(self.db, Lens.of(today=today, kb=kb, lang=lang, crm_url=crm_url),
+                     owner=owner, client=client, kind=kind, new_only=new_only, top=top)
 
-    def history(self, client: str) -> list[HistoryEntry]:
-        return queries.history(self.db, self.where, client)
+    def team(self, *, today: dt.date | None = None, kb: KnowledgeBase | None = None,
+             lang: str = "en", crm_url: str | None = None) -> Team:
+        """The head's view: per owner, open, overdue and escalated to-dos, acts, risks."""
+        return team(self.db, Lens.of(today=today, kb=kb, lang=lang, crm_url=crm_url))
+
+    def digest(self, *, owner: str | None = None, since: dt.date | None = None,
+               today: dt.date | None = None, kb: KnowledgeBase | None = None,
+               lang: str = "en", crm_url: str | None = None) -> Digest:
+        """The morning digest of one owner (or, without one, of the whole team)."""
+        self._known_owner(owner)
+        return digest(self.db, Lens.of(today=today, kb=kb, lang=lang, crm_url=crm_url),
+                      owner=owner, since=since)
+
+    def stats(self, *, by: By = "rule", since: dt.date | None = None) -> Stats:
+        """Which rules (owners, kinds) people act on, since a day."""
+        return stats(self.db, by=by, since=since)
+
+    def changes(self, since: int | dt.date | None = None, *, owner: str | None = None,
+                kb: KnowledgeBase | None = None, lang: str = "en") -> list[ChangeRecord]:
+        self._known_owner(owner)
+        return queries.changes(self.db, self.where, since, owner=owner,
+                               lens=Lens.of(kb=kb, lang=lang))
+
+    def history(self, client: str, *, kb: KnowledgeBase | None = None,
+                lang: str = "en") -> list[HistoryEntry]:
+        return queries.history(self.db, self.where, client, Lens.of(kb=kb, lang=lang))
 
     def clients(self, run_id: int | None = None) -> list[dict[str, Any]]:
         """The facts of a run's clients in input order (default: the latest complete run)."""
-        return queries.clients(self.db, self.where, run_id)
+        return queries.clients_of(self.db, self.where, run_id)
 
-    def done(self, client: str, kind: str, action_id: str, comment: str | None = None) -> Advice:
+    def owners(self) -> list[str]:
+        """The account managers the journal's clients have."""
+        with self.db.connect() as conn:
+            return sorted(filter(None, conn.execute(
+                select(clients.c.owner).distinct()).scalars()))
+
+    def done(self, client: str, kind: str, action_id: str, comment: str | None = None, *,
+             actor: str | None = None) -> Advice:
         return people.act(self.db, self.where, (client, kind, action_id), "done",
-                          comment=comment)
+                          comment=comment, actor=actor)
 
     def dismiss(self, client: str, kind: str, action_id: str, reason: str | None,
-                comment: str | None = None) -> Advice:
+                comment: str | None = None, *, actor: str | None = None) -> Advice:
         return people.act(self.db, self.where, (client, kind, action_id), "dismissed",
-                          reason=reason, comment=comment)
+                          reason=reason, comment=comment, actor=actor)
 
     def snooze(self, client: str, kind: str, action_id: str, until: dt.date | None,
-               comment: str | None = None) -> Advice:
+               comment: str | None = None, *, actor: str | None = None) -> Advice:
         return people.act(self.db, self.where, (client, kind, action_id), "snoozed",
-                          until=until, comment=comment)
+                          until=until, comment=comment, actor=actor)
+
+    def _known_owner(self, owner: str | None) -> None:
+        if owner is None:
+            return
+        known = self.owners()
+        if owner not in known:
+            raise fail("unknown-owner", f"no client in the journal has the owner '{owner}'",
+                       self.where, expected="an owner a run recorded (the CRM's "
+                       "responsible person)", hint=did_you_mean(owner, known))
 
 
 def open(target: str | Path) -> Journal:

@@ -10,7 +10,6 @@ Alembic when opened; one from a newer version, or a database that is not a journ
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import random
 import sqlite3
@@ -23,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
@@ -152,41 +151,6 @@ def migrate(db: Engine, where: str, revision: str = "head") -> None:
 def revision_of(db: Engine) -> str | None:
     with db.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-@contextlib.contextmanager
-def run_lock(db: Engine, where: str) -> Iterator[None]:
-    """Held while a run records: a second run on the same journal is refused, not interleaved.
-
-    SQLite: an exclusive ``flock`` on ``PATH.lock``; PostgreSQL: a session advisory lock. Both
-    are released by the operating system or the server when the process dies."""
-    busy = fail("journal-busy", "another run is recording into this journal", where,
-                expected="one run at a time per journal",
-                hint="wait for the other run to finish, then run again")
-    if db.dialect.name == "sqlite":
-        try:
-            handle = open(f"{db.url.database}.lock", "a+b")  # noqa: SIM115
-        except OSError as exc:
-            raise fail("journal-read-only", f"the journal cannot be written: {exc.strerror} "
-                       f"({exc.filename})", where, hint="give the user who runs playbook the "
-                       "right to write the journal's folder") from None
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise busy from None
-            yield
-        return
-    key = int.from_bytes(hashlib.sha256(b"playbook-journal").digest()[:7], "big")
-    with db.connect() as conn:
-        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-            raise busy
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
 
 
 def unreachable(exc: BaseException, where: str) -> DiagnosticsError:

@@ -4,26 +4,28 @@
     new|open --(a person)--> done | dismissed | snoozed
     snoozed --(a run on or after its date)--> new;  snoozed --(no longer recommended)--> resolved
     done|dismissed --(its rule stopped matching, matches again, cooldown over)--> new
-    done|dismissed --(recommended with a higher priority than when closed)--> new
+    done|dismissed --(recommended in a higher priority band than when closed)--> new
 
-A changed title or priority of new or open advice, or words of its reason, is a change of that
-advice (``changed``), not new advice; a reason whose numbers alone moved (a day count) updates
-the advice quietly. Pure functions over plain rows: the recording (record.py) reads and writes them.
+Advice changes (``changed``) only when its decision changes: its priority band, what a blocked
+step waits for, or a to-do's due date. A day count or a number inside the reason, a priority
+moving within its band, a reworded title: the advice is updated quietly. Guidance (duties.py)
+is kept only once a person acted on it, and runs log no events for it. Pure functions over
+plain rows: the recording (record.py) reads and writes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.models import Action, JournalSettings
+from engine.journal.duties import Policy, due_on
+from engine.models import Action
 
 Row = dict[str, Any]
 OPEN = ("new", "open")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 CLOSED = ("done", "dismissed")
 _CLEARED = {"closed_on": None, "closed_priority": None, "snoozed_until": None,
             "dismiss_reason": None, "comment": None, "stopped": False}
@@ -31,6 +33,13 @@ _CLEARED = {"closed_on": None, "closed_priority": None, "snoozed_until": None,
 
 def fingerprint(client_id: str, kind: str, action_id: str) -> str:
     return hashlib.sha256(f"{client_id}\0{kind}\0{action_id}".encode()).hexdigest()[:32]
+
+
+def missing_text(action: Action) -> str:
+    """What a blocked step waits for: ``a,b`` and each any-of group as ``(c|d)``."""
+    if not action.missing and not action.missing_one_of:
+        return ""
+    return ",".join([*action.missing, *(f"({'|'.join(g)})" for g in action.missing_one_of)])
 
 
 @dataclass(frozen=True)
@@ -47,106 +56,151 @@ class Counts:
 
 @dataclass
 class Writes:
-    """One client's writes: advice to insert and to update, events to append."""
+    """One client's writes: advice to insert and to update, events to append; the day its
+    advice must be decided again even if nothing else moves (a snooze or a cooldown ends)."""
 
     inserts: list[Row] = field(default_factory=list)
     updates: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("new", "changed", "resolved", "unchanged"), 0))
+    wake_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class RunStep:
     run_id: int
     as_of: dt.date
-    policy: JournalSettings
+    policy: Policy
+    at: dt.datetime = dt.datetime(2000, 1, 1)  # when the run recorded (its events' time)
 
 
-def apply(client_id: str, actions: list[Action], existing: dict[str, Row], step: RunStep
-          ) -> Writes:
+def apply(client_id: str, project_type: str | None, actions: list[Action],
+          existing: dict[str, Row], step: RunStep) -> Writes:
     """The writes that record ``actions`` (one client's advice in this run) over ``existing``
     (the client's advice rows by fingerprint)."""
     out = Writes()
-    seen: set[str] = set()
+    final = dict(existing)
+    guided = any(r["role"] == "guide" for r in existing.values())
     for action in actions:
+        role = step.policy.role(action.kind, action.rules)
+        if role == "guide" and not guided:
+            continue  # guidance is kept only once a person acted on it
         fp = fingerprint(client_id, action.kind, action.id)
-        if fp in seen:
-            continue
-        seen.add(fp)
+        if fp in final and final[fp] is not existing.get(fp):
+            continue  # the same advice twice in one recommendation
+        facts = _facts(action, role, step)
+        days = step.policy.due_days(action.kind, action.id, action.rules, action.priority,
+                                    project_type) if role == "todo" else None
         row = existing.get(fp)
-        if row is None:
-            _insert(out, fp, client_id, action, step)
-        else:
-            _seen_again(out, row, action, step)
+        if row is None and role != "guide":
+            final[fp] = _insert(out, fp, client_id, action, facts, days, step)
+        elif row is not None:
+            final[fp] = _seen_again(out, row, facts, days, step)
     for fp, row in existing.items():
-        if fp not in seen and row["matching"]:
-            _gone(out, row, step)
+        if final[fp] is row and row["matching"]:
+            final[fp] = _gone(out, row, step)
+    out.wake_on = min(filter(None, (_wake(r, step) for r in final.values())), default=None)
     return out
 
 
-def _texts(action: Action, step: RunStep) -> Row:
+def _facts(action: Action, role: str, step: RunStep) -> Row:
     return {"title": action.title, "reason": action.reason, "priority": action.priority,
-            "rules": ",".join(action.rules), "matching": True, "last_run": step.run_id}
+            "rules": ",".join(action.rules), "matching": True, "last_run": step.run_id,
+            "role": role, "missing": missing_text(action)}
 
 
-def _insert(out: Writes, fp: str, client_id: str, action: Action, step: RunStep) -> None:
+def _insert(out: Writes, fp: str, client_id: str, action: Action, facts: Row,
+            days: int | None, step: RunStep) -> Row:
     row = {"fingerprint": fp, "client_id": client_id, "kind": action.kind,
            "action_id": action.id, "status": "new", "first_run": step.run_id,
-           **_CLEARED, **_texts(action, step)}
+           "closed_on": None, "closed_priority": None, "snoozed_until": None,
+           "dismiss_reason": None, "comment": None, "stopped": False, **facts,
+           "since_on": step.as_of, "due_on": None if days is None else due_on(step.as_of, days)}
     out.inserts.append(row)
-    _event(out, row, "new", step.run_id)
+    _event(out, row, "new", step)
+    return row
 
 
-def _seen_again(out: Writes, row: Row, action: Action, step: RunStep) -> None:
-    texts = _texts(action, step)
+def _seen_again(out: Writes, row: Row, facts: Row, days: int | None, step: RunStep) -> Row:
     status = row["status"]
     if status in OPEN:
-        changed = row["title"] != texts["title"] or row["priority"] != texts["priority"] or (
-            row["reason"] != texts["reason"] and _words(row["reason"]) != _words(texts["reason"]))
-        _update(out, row, {**texts, "status": "open"}, "changed" if changed else None, step)
-    elif status == "resolved" or (status == "snoozed" and step.as_of >= row["snoozed_until"]) \
-            or (status in CLOSED and _returns(row, action, step)):
-        _update(out, row, {**texts, **_CLEARED, "status": "new"}, "new", step)
-    else:  # still snoozed, or closed: kept quiet, its texts kept current
-        _update(out, row, texts, None, step)
+        due = None if days is None else due_on(row["since_on"] or step.as_of, days)
+        moved = _moved(row, facts, due, step.policy)
+        return _update(out, row, {**facts, "status": "open", "due_on": due},
+                       "changed" if moved else None, step, moved)
+    if status == "resolved" or (status == "snoozed" and step.as_of >= row["snoozed_until"]) \
+            or (status in CLOSED and _returns(row, facts, step)):
+        due = None if days is None else due_on(step.as_of, days)
+        return _update(out, row, {**facts, **_CLEARED, "status": "new", "first_run":
+                                  step.run_id, "since_on": step.as_of, "due_on": due},
+                       "new", step)
+    return _update(out, row, facts, None, step)  # still snoozed, or closed: kept quiet
 
 
-def _words(reason: str) -> str:
-    """A reason without its numbers: a day count that moved is not a change of the advice."""
-    return _NUMBER.sub("#", reason)
+def _moved(row: Row, facts: Row, due: dt.date | None, policy: Policy) -> dict[str, list[Any]]:
+    """What moved in the advice's decision, as {field: [before, after]}."""
+    moved: dict[str, list[Any]] = {}
+    if policy.band(row["priority"]) != policy.band(facts["priority"]):
+        moved["priority"] = [row["priority"], facts["priority"]]
+    if row["missing"] != facts["missing"]:
+        moved["missing"] = [row["missing"], facts["missing"]]
+    if row["due_on"] is not None and due is not None and row["due_on"] != due:
+        moved["due_on"] = [row["due_on"].isoformat(), due.isoformat()]
+    return moved
 
 
-def _returns(row: Row, action: Action, step: RunStep) -> bool:
-    if action.priority > row["closed_priority"]:
+def _returns(row: Row, facts: Row, step: RunStep) -> bool:
+    policy = step.policy
+    if policy.band(facts["priority"]) > policy.band(row["closed_priority"]):
         return True
-    cooldown = step.policy.cooldown(row["kind"], tuple(filter(None, row["rules"].split(","))))
-    return bool(row["stopped"]) and step.as_of >= row["closed_on"] + dt.timedelta(cooldown)
+    return bool(row["stopped"]) and step.as_of >= _cooled(row, policy)
 
 
-def _gone(out: Writes, row: Row, step: RunStep) -> None:
+def _cooled(row: Row, policy: Policy) -> dt.date:
+    rules = tuple(filter(None, row["rules"].split(",")))
+    closed: dt.date = row["closed_on"]
+    return closed + dt.timedelta(policy.cooldown(row["kind"], rules))
+
+
+def _wake(row: Row, step: RunStep) -> dt.date | None:
+    """The day this advice must be decided again though nothing about it moves."""
+    if row["status"] == "snoozed":
+        return row["snoozed_until"]  # type: ignore[no-any-return]
+    if row["status"] in CLOSED and row["stopped"] and row["matching"]:
+        return _cooled(row, step.policy)
+    return None
+
+
+def _gone(out: Writes, row: Row, step: RunStep) -> Row:
     if row["status"] in CLOSED:
-        _update(out, row, {"matching": False, "stopped": True}, None, step)
-    else:  # new, open or snoozed
-        _update(out, row, {"matching": False, "status": "resolved"}, "resolved", step)
+        return _update(out, row, {"matching": False, "stopped": True}, None, step)
+    return _update(out, row, {"matching": False, "status": "resolved"}, "resolved", step)
 
 
-def _update(out: Writes, old: Row, changes: Row, change: str | None, step: RunStep) -> None:
+def _update(out: Writes, old: Row, changes: Row, change: str | None, step: RunStep,
+            detail: dict[str, list[Any]] | None = None) -> Row:
     """Writes the row only if more than the run that saw it differs (a quiet re-run is cheap):
     ``last_run`` is the last run that recommended it."""
     row = {**old, **changes}
     if any(old[k] != v for k, v in changes.items() if k != "last_run"):
         out.updates.append(row)
     if change is None:
-        out.counts["unchanged"] += row["matching"]
+        out.counts["unchanged"] += row["matching"] and row["role"] != "guide"
     else:
-        _event(out, row, change, step.run_id)
+        _event(out, row, change, step, detail)
+    return row
 
 
-def _event(out: Writes, row: Row, change: str, run_id: int) -> None:
+def _event(out: Writes, row: Row, change: str, step: RunStep,
+           detail: dict[str, list[Any]] | None = None) -> None:
+    if row["role"] == "guide":
+        return  # guidance: people's acts are logged, runs' are not
     out.counts[change] += 1
     out.events.append({"fingerprint": row["fingerprint"], "client_id": row["client_id"],
                        "kind": row["kind"], "action_id": row["action_id"],
-                       "run_id": run_id, "event": change, "status": row["status"],
-                       "note": row["reason"] if change == "changed" else None,
-                       "dismiss_reason": None, "until": None})
+                       "run_id": step.run_id, "event": change, "status": row["status"],
+                       "at": step.at, "note": row["reason"] if change == "changed" else None,
+                       "dismiss_reason": None, "until": None, "day": step.as_of,
+                       "actor": None, "detail": json.dumps(detail, sort_keys=True)
+                       if detail else None})

@@ -3,52 +3,40 @@ recommended, the new state of their advice and the events), the run marked compl
 
 A run killed midway keeps the clients it committed and stays incomplete; recording the same
 run again (same as_of, kb_version and input digest) skips the clients already recorded and
-completes it; a run already complete adds nothing.
+completes it; a run already complete adds nothing. Memory does not grow with the portfolio:
+nothing about a client outlives its batch but a bounded sample of the clients whose advice
+moved (the rest is in ``run_clients``). A client whose decisions are those of its previous run
+(clients.decision) is recorded without reading its advice back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
-from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Date,
-    DateTime,
-    Engine,
-    Table,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from engine.bounds import MAX_ID_LENGTH
 from engine.errors import quoted
-from engine.journal.database import fail, run_lock
-from engine.journal.policy import Counts, Row, RunStep, apply
+from engine.journal.database import fail
+from engine.journal.duties import Policy
+from engine.journal.lock import WAIT_S, run_lock
+from engine.journal.policy import Counts, Row, RunStep, apply, fingerprint
 from engine.journal.records import ClientSummary, RunInfo, RunSummary
-from engine.journal.tables import advice, client_facts, events, run_clients, runs
-from engine.models import Client, JournalSettings, Recommendation
+from engine.journal.tables import clients, run_clients, runs
+from engine.journal.writes import Batch, facts_json, write
+from engine.models import Client, Recommendation
 
 BATCH = 500
+SHOWN = 50  # clients with a change a run's summary names; the rest are counted
 Facts = Client | Mapping[str, Any]
 Pair = tuple[Facts, Recommendation]
-_WRITTEN = ("title", "reason", "priority", "rules", "status", "matching", "stopped",
-            "last_run", "closed_on", "closed_priority", "snoozed_until", "dismiss_reason",
-            "comment")
-
-
-def facts_json(facts: Facts) -> str:
-    data = facts.model_dump(mode="json", exclude_unset=True) if isinstance(facts, Client) \
-        else dict(facts)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
 
 
 def input_digest(clients: Iterable[Facts]) -> str:
@@ -60,34 +48,64 @@ def input_digest(clients: Iterable[Facts]) -> str:
     return digest.hexdigest()[:32]
 
 
+def files_digest(paths: Iterable[str | Path]) -> str:
+    """A digest of the bytes of input files (a CRM export and its mapping), in order: the same
+    files, the same run. Read in blocks, never whole."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo,
-           policy: JournalSettings, batch_size: int = BATCH) -> RunSummary:
-    with run_lock(db, where):
-        run_id, complete, before = _start(db, info)
-        step = RunStep(run_id, info.as_of, policy)
-        summaries: list[ClientSummary] = []
-        seen: set[str] = set()
+class _Tally:
+    """The run's totals and a bounded sample of the clients whose advice moved."""
+
+    def __init__(self) -> None:
+        self.total, self.clients, self.moved = Counts(), 0, 0
+        self.shown: list[ClientSummary] = []
+
+    def add(self, client_id: str, counts: Counts) -> None:
+        self.total += counts
+        self.clients += 1
+        if counts.new + counts.changed + counts.resolved:
+            self.moved += 1
+            if len(self.shown) < SHOWN:
+                self.shown.append(ClientSummary(client_id=client_id, counts=counts))
+
+
+def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo, policy: Policy,
+           batch_size: int = BATCH, wait: float = WAIT_S) -> RunSummary:
+    tally = _Tally()
+    with run_lock(db, where, wait):
+        run_id, complete, resumed = _start(db, info)
+        step = RunStep(run_id, info.as_of, policy, now())
+        position = 0
         for batch in _batches(pairs, batch_size):
-            ids = [rec.client_id for _, rec in batch]
-            _check_unique(ids, seen, where)
+            _check_unique([rec.client_id for _, rec in batch], set(), where)
             if complete:
-                summaries += [ClientSummary(r.client_id, Counts(unchanged=len(r.actions)))
-                              for _, r in batch]
-                continue
-            start = len(seen) - len(batch)
-            todo = [(start + i, f, r) for i, (f, r) in enumerate(batch)
-                    if r.client_id not in before]
-            done = _record_batch(db, todo, step) if todo else {}
-            summaries += [ClientSummary(i, before.get(i) or done[i]) for i in ids]
+                for _, rec in batch:
+                    tally.add(rec.client_id, Counts(unchanged=_tracked(rec, policy)))
+            else:
+                counts = _record_batch(db, where, batch, position, step, resumed)
+                for _, rec in batch:
+                    tally.add(rec.client_id, counts[rec.client_id])
+            position += len(batch)
         if not complete:
-            _finish(db, run_id, len(seen))
-    total = sum((s.counts for s in summaries), Counts())
-    return RunSummary(run_id, info.as_of, info.kb_version, info.input_digest, complete,
-                      tuple(summaries), total)
+            _finish(db, run_id, tally.clients)
+    return RunSummary(run_id=run_id, as_of=info.as_of, kb_version=info.kb_version,
+                      input_digest=info.input_digest, repeat=complete, clients=tally.clients,
+                      moved=tally.moved, shown=tuple(tally.shown), total=tally.total)
+
+
+def _tracked(rec: Recommendation, policy: Policy) -> int:
+    return sum(policy.role(a.kind, a.rules) != "guide" for a in rec.actions)
 
 
 def _batches(pairs: Iterable[Pair], size: int) -> Iterator[list[Pair]]:
@@ -108,8 +126,8 @@ def _check_unique(ids: list[str], seen: set[str], where: str) -> None:
         seen.add(client_id)
 
 
-def _start(db: Engine, info: RunInfo) -> tuple[int, bool, dict[str, Counts]]:
-    """The run's id, whether it is complete, and the clients it already recorded."""
+def _start(db: Engine, info: RunInfo) -> tuple[int, bool, bool]:
+    """The run's id, whether it is complete, and whether it was begun before (resumed)."""
     key = (runs.c.as_of == info.as_of) & (runs.c.kb_version == info.kb_version) & (
         runs.c.input_digest == info.input_digest)
     with db.begin() as conn:
@@ -117,120 +135,109 @@ def _start(db: Engine, info: RunInfo) -> tuple[int, bool, dict[str, Counts]]:
         if found is None:
             run_id = conn.execute(insert(runs).values(
                 as_of=info.as_of, kb_version=info.kb_version, input_digest=info.input_digest,
-                started_at=now(), complete=False).returning(runs.c.id)).scalar_one()
-            return run_id, False, {}
-        counts = conn.execute(select(
-            run_clients.c.client_id, run_clients.c.new, run_clients.c.changed,
-            run_clients.c.resolved, run_clients.c.unchanged).where(
-            run_clients.c.run_id == found.id))
-        return found.id, bool(found.complete), {r[0]: Counts(*r[1:]) for r in counts}
+                started_at=now(), complete=False, lang=info.lang).returning(runs.c.id)
+            ).scalar_one()
+            return run_id, False, False
+        return found.id, bool(found.complete), True
 
 
-def _record_batch(db: Engine, batch: list[tuple[int, Facts, Recommendation]], step: RunStep
-                  ) -> dict[str, Counts]:
-    with db.begin() as conn:
-        existing = _existing(conn, [rec.client_id for _, _, rec in batch])
-        inserts: list[Row] = []
-        updates: list[Row] = []
-        logged: list[Row] = []
-        clients: list[Row] = []
-        facts: dict[str, str] = {}
-        counts: dict[str, Counts] = {}
-        at = now()
-        for position, client, rec in batch:
-            out = apply(rec.client_id, rec.actions, existing.get(rec.client_id, {}), step)
-            inserts += out.inserts
-            updates += out.updates
-            logged += ({**e, "at": at} for e in out.events)
-            text = facts_json(client)
-            digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-            facts[digest] = text
-            counts[rec.client_id] = Counts(**out.counts)
-            clients.append({"run_id": step.run_id, "client_id": rec.client_id,
-                            "position": position, "facts_digest": digest,
-                            "actions": _actions_json(rec), **out.counts})
-        _write(conn, inserts, updates, logged, clients, facts)
-        return counts
+def _record_batch(db: Engine, where: str, batch: list[Pair], position: int, step: RunStep,
+                  resumed: bool) -> dict[str, Counts]:
+    ids = [rec.client_id for _, rec in batch]
+    try:
+        with db.begin() as conn:
+            done = _recorded(conn, step.run_id, ids) if resumed else {}
+            known = _known(conn, ids)
+            todo = [(position + i, f, r) for i, (f, r) in enumerate(batch)
+                    if r.client_id not in done]
+            out = Batch(step)
+            slow = [r.client_id for _, f, r in todo
+                    if not _settled(known.get(r.client_id), f, r, step, out)]
+            existing = out.existing(conn, slow)
+            for at, facts, rec in todo:
+                if rec.client_id in existing:
+                    out.apply(rec.client_id, apply(rec.client_id, _project_type(facts),
+                                                   rec.actions, existing[rec.client_id], step))
+                out.client(at, facts, rec)
+            write(conn, out)
+            return {**done, **out.counts}
+    except (IntegrityError, db.dialect.loaded_dbapi.IntegrityError):
+        twice = _twice(db, where, step.run_id, ids)
+        if twice is None:
+            raise  # not a client twice: the database's own error
+        raise twice from None
 
 
-def _existing(conn: Connection, ids: list[str]) -> dict[str, dict[str, Row]]:
-    found: dict[str, dict[str, Row]] = {}
-    names = list(advice.c.keys())
-    for values in conn.execute(select(advice).where(advice.c.client_id.in_(ids))):
-        row = dict(zip(names, values, strict=True))
-        found.setdefault(row["client_id"], {})[row["fingerprint"]] = row
-    return found
+def _twice(db: Engine, where: str, run_id: int, ids: list[str]) -> Exception | None:
+    """A client of this batch that an earlier batch of the run recorded: it is in the input
+    twice (each batch is checked on its own; the run's clients are not held in memory)."""
+    with db.connect() as conn:
+        found = set(conn.execute(select(run_clients.c.client_id).where(
+            run_clients.c.run_id == run_id, run_clients.c.client_id.in_(ids))).scalars())
+    client_id = next((i for i in ids if i in found), None)
+    return None if client_id is None else fail(
+        "duplicate-client", f"client '{client_id}' appears twice in the run", where,
+        expected="each client once per run")
 
 
-def _actions_json(rec: Recommendation) -> str:
-    """What the run recommended, without the texts: the reasons follow from the facts kept
-    beside it and the knowledge base's version (recommend() is pure)."""
-    return json.dumps([[a.kind, a.id, a.priority] for a in rec.actions],
-                      ensure_ascii=False, separators=(",", ":"))
+def _recorded(conn: Connection, run_id: int, ids: list[str]) -> dict[str, Counts]:
+    """The clients of this batch that the run recorded before it was stopped."""
+    rows = conn.execute(select(
+        run_clients.c.client_id, run_clients.c.new, run_clients.c.changed,
+        run_clients.c.resolved, run_clients.c.unchanged).where(
+        run_clients.c.run_id == run_id, run_clients.c.client_id.in_(ids)))
+    return {r[0]: Counts(*r[1:]) for r in rows}
 
 
-def _write(conn: Connection, inserts: list[Row], updates: list[Row], logged: list[Row],
-           clients: list[Row], facts: dict[str, str]) -> None:
-    bulk(conn, advice, inserts)
-    bulk_update(conn, updates)
-    bulk(conn, events, logged)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(client_facts).on_conflict_do_nothing(),
-                 [{"digest": d, "facts": t} for d, t in facts.items()])
-    bulk(conn, run_clients, clients)
+def _known(conn: Connection, ids: list[str]) -> dict[str, Row]:
+    rows = conn.execute(select(clients.c.client_id, clients.c.decision, clients.c.texts,
+                               clients.c.wake_on).where(clients.c.client_id.in_(ids)))
+    return {r.client_id: r._asdict() for r in rows}
 
 
-def bulk(conn: Connection, table: Table, rows: list[Row]) -> None:
-    """Insert many rows of plain values straight through the driver, inside the connection's
-    transaction: COPY on PostgreSQL, one prepared INSERT on SQLite. SQLAlchemy's executemany
-    spends more building parameters than the database spends writing them."""
-    if not rows:
-        return
-    names = list(rows[0])
-    raw: Any = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(
-                f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[n] for n in names])
-        return
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    raw.executemany(sql, _sqlite_rows(table, names, rows))
+def _project_type(facts: Facts) -> str | None:
+    value = facts.project_type if isinstance(facts, Client) else facts.get("project_type")
+    return None if value is None else str(value)
 
 
-def bulk_update(conn: Connection, rows: list[Row]) -> None:
-    """Write many advice rows back by fingerprint, straight through the driver."""
-    if not rows:
-        return
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
-    sql = (f"UPDATE advice SET {', '.join(f'{n} = {mark}' for n in _WRITTEN)} "
-           f"WHERE fingerprint = {mark}")
-    names = [*_WRITTEN, "fingerprint"]
-    values = [itemgetter(*names)(r) for r in rows] if mark == "%s" \
-        else _sqlite_rows(advice, names, rows)
-    conn.connection.driver_connection.cursor().executemany(sql, values)  # type: ignore[union-attr]
+def digests(rec: Recommendation, policy: Policy, project_type: str | None) -> tuple[str, str]:
+    """A digest of a recommendation's decisions (kind, id, priority band, rules, what a step
+    waits for), and a checksum of each tracked advice's texts (``kind id=crc`` lines)."""
+    band, role = policy.band, policy.role
+    decision = [f"{project_type}"]
+    texts = []
+    for a in rec.actions:
+        decision.append(f"{a.kind}\0{a.id}\0{band(a.priority)}\0{a.rules}\0{a.missing}\0"
+                        f"{a.missing_one_of}")
+        if role(a.kind, a.rules) != "guide":
+            crc = zlib.crc32(f"{a.title}\0{a.reason}\0{a.priority}".encode())
+            texts.append(f"{a.kind} {a.id}={crc:x}")
+    return hashlib.sha256("\n".join(decision).encode()).hexdigest()[:32], "\n".join(texts)
 
 
-def _sqlite_rows(table: Table, names: list[str], rows: list[Row]) -> list[tuple[Any, ...]]:
-    """Rows as tuples, dates and times as SQLAlchemy's SQLite types store them."""
-    get = itemgetter(*names)
-    dated = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date | DateTime)]
-    if not dated:
-        return [get(row) for row in rows]
-    out = []
-    for row in rows:
-        values = list(get(row))
-        for i in dated:
-            value = values[i]
-            if isinstance(value, dt.datetime):
-                values[i] = value.strftime("%Y-%m-%d %H:%M:%S.%f")
-            elif isinstance(value, dt.date):
-                values[i] = value.isoformat()
-        out.append(tuple(values))
-    return out
+def _settled(found: Row | None, facts: Facts, rec: Recommendation, step: RunStep,
+             out: Batch) -> bool:
+    """Whether the client's decisions are its previous run's and nothing wakes today: then its
+    advice is not read back; only the texts that moved (a day count) are written."""
+    decision, texts = digests(rec, step.policy, _project_type(facts))
+    out.digests[rec.client_id] = (decision, texts)
+    if found is None or found["decision"] != decision or (
+            found["wake_on"] is not None and found["wake_on"] <= step.as_of):
+        return False
+    tracked = [a for a in rec.actions if step.policy.role(a.kind, a.rules) != "guide"]
+    out.counts[rec.client_id] = Counts(unchanged=len(tracked))
+    out.wakes[rec.client_id] = found["wake_on"]
+    out.seen.append(rec.client_id)
+    if found["texts"] != texts:
+        before = set(found["texts"].split("\n"))
+        out.texts += [(a.title, a.reason, a.priority, step.run_id,
+                       fingerprint(rec.client_id, a.kind, a.id))
+                      for a, line in zip(tracked, texts.split("\n"), strict=True)
+                      if line not in before]
+    return True
 
 
-def _finish(db: Engine, run_id: int, clients: int) -> None:
+def _finish(db: Engine, run_id: int, count: int) -> None:
     with db.begin() as conn:
         conn.execute(update(runs).where(runs.c.id == run_id).values(
-            complete=True, finished_at=now(), clients=clients))
+            complete=True, finished_at=now(), clients=count))

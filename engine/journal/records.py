@@ -1,62 +1,60 @@
-"""What the journal returns: plain frozen records, each with ``as_dict()`` for JSON."""
+"""What the journal returns: frozen pydantic models (so a service can publish their JSON
+Schema), each with ``as_dict()`` for JSON. Views for people are in views.py."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
+
 from engine.journal.policy import Counts
+from engine.model_base import Model
 
 
-class JournalRecord:
+class JournalRecord(Model):
     def as_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name))
-                for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return self.model_dump(mode="json")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, JournalRecord):
-        return value.as_dict()
-    if isinstance(value, Counts):
-        return dataclasses.asdict(value)
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-@dataclass(frozen=True)
 class RunInfo(JournalRecord):
-    """What identifies a run: the same three again is the same run, recorded once."""
+    """What identifies a run: the same three again is the same run, recorded once; and the
+    language its titles and reasons are written in."""
 
     as_of: dt.date
     kb_version: str
     input_digest: str
+    lang: str = "en"
 
 
-@dataclass(frozen=True)
 class ClientSummary(JournalRecord):
     client_id: str
     counts: Counts
 
 
-@dataclass(frozen=True)
 class RunSummary(JournalRecord):
+    """A run's totals: the clients it recorded, how many of them had advice that moved, the
+    first of those (at most 50; run_clients holds every client's counts) and the total."""
+
     run_id: int
     as_of: dt.date
     kb_version: str
     input_digest: str
     repeat: bool  # the same run was recorded before: nothing was added
-    clients: tuple[ClientSummary, ...]
+    clients: int
+    moved: int
+    shown: tuple[ClientSummary, ...]
     total: Counts
 
 
-@dataclass(frozen=True)
 class ChangeRecord(JournalRecord):
+    """What runs changed about one piece of advice: ``new``, ``changed`` (with what its
+    decision was before and after: priority, what it waits for, due date, kind of a journey
+    step) or ``resolved``."""
+
     client_id: str
+    client_name: str | None = None
+    owner: str | None = None
     kind: str
     id: str
     change: str  # new, changed, resolved
@@ -66,36 +64,29 @@ class ChangeRecord(JournalRecord):
     reason: str
     run_id: int
     as_of: dt.date
+    before: dict[str, Any] = Field(default_factory=dict)
+    after: dict[str, Any] = Field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class InboxItem(JournalRecord):
-    client_id: str
-    kind: str
-    id: str
-    status: str
-    priority: int
-    title: str
-    reason: str
-    since_run: int  # the run that first recommended it
-
-
-@dataclass(frozen=True)
 class HistoryEntry(JournalRecord):
     client_id: str
     kind: str
     id: str
+    title: str | None = None
     event: str  # new, changed, resolved (a run) or done, dismissed, snoozed (a person)
     status: str  # the advice's status after it
     run_id: int | None
     as_of: dt.date | None  # the run's day; none for a person's act
+    day: dt.date | None = None  # the run's day, or the day a person's act counts for
     at: dt.datetime
+    actor: str | None = None  # who acted (a person's act)
     note: str | None  # the advice's reason (a run) or the person's comment
     dismiss_reason: str | None
     until: dt.date | None
+    before: dict[str, Any] = Field(default_factory=dict)
+    after: dict[str, Any] = Field(default_factory=dict)
 
 
-@dataclass(frozen=True)
 class Advice(JournalRecord):
     """One piece of advice as it stands now (after done, dismiss or snooze)."""
 
@@ -110,3 +101,6 @@ class Advice(JournalRecord):
     snoozed_until: dt.date | None
     dismiss_reason: str | None
     comment: str | None
+    role: str = "todo"  # todo, blocked or guide (engine/journal/duties.py)
+    due_on: dt.date | None = None
+    actor: str | None = None

@@ -8,7 +8,11 @@
 - ``advice``: the current state of each piece of advice, keyed by a fingerprint of
   client id + kind + action id;
 - ``events``: the append-only log of what runs did (new, changed, resolved) and what people
-  did (done, dismissed, snoozed) with each piece of advice;
+  did (done, dismissed, snoozed) with each piece of advice: the day it counts for, who acted,
+  and for a change what it was before and after;
+- ``clients``: each client as its latest run saw it: name, owner, CRM link, NPS, that run, and
+  a digest of its decisions and a checksum of each tracked advice's texts (a client whose
+  decisions did not move is recorded without reading its advice back);
 - ``hook_events`` and ``hook_records``: what CRM webhooks posted to ``playbook serve``, and
   which record changes a run recorded (below).
 """
@@ -42,6 +46,7 @@ runs = Table(
     Column("finished_at", DateTime),
     Column("complete", Boolean, nullable=False),
     Column("clients", Integer, nullable=False, server_default="0"),
+    Column("lang", String(8), nullable=False, server_default="en"),  # of its titles and reasons
     UniqueConstraint("as_of", "kb_version", "input_digest", name="uq_runs_key"),
 )
 
@@ -84,6 +89,10 @@ advice = Table(
     Column("snoozed_until", Date),
     Column("dismiss_reason", String(32)),
     Column("comment", Text),
+    Column("role", String(8), nullable=False, server_default="todo"),  # todo, blocked, guide
+    Column("missing", Text, nullable=False, server_default=""),  # blocked: what it waits for
+    Column("since_on", Date),  # the day it last became new
+    Column("due_on", Date),  # a to-do's due date
 )
 
 events = Table(
@@ -100,6 +109,24 @@ events = Table(
     Column("note", Text),  # the advice's reason (a run) or the person's comment
     Column("dismiss_reason", String(32)),
     Column("until", Date),
+    Column("day", Date),  # the run's day, or the day a person's act counts for
+    Column("actor", String(200)),  # who acted (a person's act)
+    Column("detail", Text),  # a change: JSON {field: [before, after]}
+)
+
+clients = Table(
+    "clients", metadata,
+    Column("client_id", String(200), primary_key=True),
+    Column("name", Text),
+    Column("owner", String(200), index=True),
+    Column("crm_id", String(200)),
+    Column("crm_url", Text),
+    Column("project_type", String(64)),
+    Column("nps", Integer),
+    Column("last_run", Integer, nullable=False),
+    Column("decision", String(32), nullable=False, server_default=""),
+    Column("texts", Text, nullable=False, server_default=""),  # each advice's text checksum
+    Column("wake_on", Date),  # a snooze ends or a cooldown runs out: decide again
 )
 
 # --- webhook events (``playbook serve``) ------------------------------------------------------

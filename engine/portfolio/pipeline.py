@@ -102,8 +102,10 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
                     step()
 
         if book is not None:
+            from engine.journal.duties import Policy  # the extra is there: the journal opened
+
             summary.journal = book.record(advised(), as_of=day, kb_version=kb.version,
-                                          input_digest=digest, policy=kb.journal)
+                                          input_digest=digest, policy=Policy.of(kb), lang=lang)
         else:
             for _ in advised():
                 pass
@@ -117,8 +119,7 @@ def argument_mistake(sources: Sequence[str], *, out: str = "-", workers: int = 1
     if workers < 1:
         return "--workers must be 1 or more"
     if journal is not None and STDIN in sources:
-        return ("--journal reads the clients twice (to know the run's input before recording "
-                "it): give client files, not '-'")
+        return "--journal knows a run by its input files: give client files, not '-'"
     if out_format(out) is None:
         return (f"cannot tell the format of --out {out}: expected a file ending in "
                 f"{', '.join(OUT_FORMATS)}, or - for stdout")

@@ -1,117 +1,139 @@
-"""The run journal for people (text, en and ru) and programs (JSON).
+"""The run journal for people (text, en and ru) and programs (JSON): a run's summary, what
+changed (before -> after), a client's history (who, when, why) and one piece of advice.
 
-Everything the journal holds that came from clients or people (ids, titles and reasons that
-quote client facts, comments) is shown escaped, on one line (``escaped_line``).
 A run's summary reads like a plan: ``+3 new ~2 changed -1 resolved, 12 unchanged`` per client
 and in total; changes list ``+`` new, ``~`` changed and ``-`` resolved advice by client.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from itertools import groupby
-from typing import TypeVar
+from typing import Any
 
-from engine.errors import escaped_line as shown
-from engine.journal import Advice, ChangeRecord, Counts, HistoryEntry, InboxItem, RunSummary
+from engine.errors import escaped_line
+from engine.journal import Advice, ChangeRecord, Counts, HistoryEntry, RunSummary
+from engine.render import journal_words as jw
 from engine.render.json import versioned
-from engine.render.words import JOURNAL as WORDS
-from engine.render.words import KIND_LABEL
 
 MARK = {"new": "+", "changed": "~", "resolved": "-"}
 
 
-T = TypeVar("T", ChangeRecord, InboxItem)
-
-
 def counts_text(counts: Counts, lang: str = "en") -> str:
-    return WORDS[lang]["counts"].format(new=counts.new, changed=counts.changed,
-                                        resolved=counts.resolved, unchanged=counts.unchanged)
+    return (f"+{jw.plural(lang, 'new', counts.new)} ~{jw.plural(lang, 'changed', counts.changed)}"
+            f" -{jw.plural(lang, 'resolved', counts.resolved)}, "
+            f"{jw.plural(lang, 'unchanged', counts.unchanged)}")
 
 
 def run_summary_text(summary: RunSummary, lang: str = "en") -> str:
-    """Each client with a change, then the total; a repeated run says it added nothing."""
-    w = WORDS[lang]
-    facts = {"run": summary.run_id, "as_of": summary.as_of.isoformat(),
+    """Each client with a change (the first 50), then the total; a repeated run says it added
+    nothing."""
+    w = jw.WORDS[lang]
+    facts = {"run": summary.run_id, "as_of": jw.day(summary.as_of, lang),
              "kb": summary.kb_version}
     if summary.repeat:
         return w["repeat"].format(**facts) + "\n"
     lines = [w["run"].format(**facts)]
-    moved = [s for s in summary.clients if s.counts.new + s.counts.changed + s.counts.resolved]
-    width = max((len(shown(s.client_id)) for s in moved), default=0)
-    lines += [f"  {shown(s.client_id):<{width}}  {counts_text(s.counts, lang)}" for s in moved]
-    if len(moved) < len(summary.clients):
-        lines.append("  " + w["quiet"].format(n=len(summary.clients) - len(moved)))
+    width = max((len(escaped_line(s.client_id)) for s in summary.shown), default=0)
+    lines += [f"  {escaped_line(s.client_id):<{width}}  {counts_text(s.counts, lang)}"
+              for s in summary.shown]
+    if summary.moved > len(summary.shown):
+        lines.append("  " + jw.plural(lang, "moved", summary.moved - len(summary.shown)))
+    if summary.moved < summary.clients:
+        lines.append("  " + jw.plural(lang, "quiet", summary.clients - summary.moved))
     lines.append(f"{w['total']}: {counts_text(summary.total, lang)}")
     return "\n".join(lines) + "\n"
 
 
-def _kind(kind: str, lang: str) -> str:
-    return KIND_LABEL[lang].get(kind, kind)
+def client_heading(client_id: str, name: str | None, owner: str | None = None) -> str:
+    text = escaped_line(client_id) + (f" · {escaped_line(name)}" if name else "")
+    return text + (f" ({escaped_line(owner)})" if owner else "")
 
 
-def _by_client(items: Sequence[T]) -> list[tuple[str, list[T]]]:
-    return [(client, list(group)) for client, group in groupby(items, lambda i: i.client_id)]
+def moved_text(before: dict[str, Any], after: dict[str, Any], lang: str) -> str:
+    """What moved, ``field: before → after``, each field in the language's words."""
+    w = jw.WORDS[lang]
+    parts = []
+    for field in after:
+        parts.append(w["before_after"].format(
+            field=w.get(f"{field}_field", field), before=_value(field, before.get(field), lang),
+            after=_value(field, after[field], lang)))
+    return "; ".join(parts)
+
+
+def _value(field: str, value: Any, lang: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "kind":
+        return jw.kind(str(value), lang)
+    if field == "due_on":
+        return jw.day(dt.date.fromisoformat(str(value)), lang)
+    if field == "missing":
+        return escaped_line(", ".join(p.strip("()").replace("|", " | ") for p in str(value).split(",")))
+    return escaped_line(str(value))
 
 
 def changes_text(records: Sequence[ChangeRecord], lang: str = "en") -> str:
-    w = WORDS[lang]
+    w = jw.WORDS[lang]
     if not records:
         return w["no_changes"] + "\n"
     lines: list[str] = []
-    for client, group in _by_client(sorted(records, key=lambda r: r.client_id)):
-        lines.append(shown(client))
-        lines += [f"  {MARK[r.change]} {r.priority:>4} {_kind(r.kind, lang)}: {shown(r.title)} "
-                  f"({shown(r.id)})" for r in group]
+    ordered = sorted(records, key=lambda r: r.client_id)
+    for _, group in groupby(ordered, key=lambda r: r.client_id):
+        items = list(group)
+        lines.append(client_heading(items[0].client_id, items[0].client_name, items[0].owner))
+        for r in items:
+            line = (f"  {MARK[r.change]} {r.priority:>4} {jw.kind(r.kind, lang)}: "
+                    f"{escaped_line(r.title)} ({escaped_line(r.id)})")
+            if r.change == "changed" and r.after:
+                line += f": {moved_text(r.before, r.after, lang)}"
+            lines.append(line)
     total = Counts(**{c: sum(r.change == c for r in records)
                       for c in ("new", "changed", "resolved")})
-    lines.append(f"{w['total']}: +{total.new} ~{total.changed} -{total.resolved}")
-    return "\n".join(lines) + "\n"
-
-
-def inbox_text(items: Sequence[InboxItem], lang: str = "en") -> str:
-    w = WORDS[lang]
-    if not items:
-        return w["empty_inbox"] + "\n"
-    lines: list[str] = []
-    for client, group in _by_client(items):
-        lines.append(shown(client))
-        lines += [f"  [{w[i.status]}] {i.priority:>4} {_kind(i.kind, lang)}: {shown(i.title)} "
-                  f"({shown(i.id)})" for i in group]
+    lines.append(f"{w['total']}: +{jw.plural(lang, 'new', total.new)} "
+                 f"~{jw.plural(lang, 'changed', total.changed)} "
+                 f"-{jw.plural(lang, 'resolved', total.resolved)}")
     return "\n".join(lines) + "\n"
 
 
 def history_text(entries: Sequence[HistoryEntry], lang: str = "en") -> str:
-    w = WORDS[lang]
+    """Oldest first: when, who (a run or a person), what, and why."""
+    w = jw.WORDS[lang]
     if not entries:
         return w["no_history"] + "\n"
     lines = []
     for e in entries:
-        when = w["run_of"].format(run=e.run_id, as_of=e.as_of) if e.run_id is not None \
-            else f"{e.at:%Y-%m-%d %H:%M} {w['by_person']}"
-        extra = [shown(x) for x in (e.dismiss_reason, w["until"].format(until=e.until)
-                                    if e.until else None, e.note if e.run_id is None else None)
-                 if x]
-        lines.append(f"{when}: {w[e.event]} {_kind(e.kind, lang)} {shown(e.id)}"
-                     + (f" ({'; '.join(extra)})" if extra else ""))
+        who = w["run_of"].format(run=e.run_id, as_of=jw.day(e.as_of, lang)) \
+            if e.run_id is not None else \
+            f"{jw.day(e.day or e.at.date(), lang)} · {escaped_line(e.actor or w['someone'])}"
+        what = (f"{jw.status(e.event, e.kind, lang)} {jw.kind(e.kind, lang)} "
+                f"«{escaped_line(e.title or e.id)}» ({escaped_line(e.id)})")
+        why = [f"{w['reason']}: {jw.reason(e.dismiss_reason, lang)}" if e.dismiss_reason
+               else None, w["until"].format(until=jw.day(e.until, lang)) if e.until else None,
+               escaped_line(e.note) if e.run_id is None and e.note else None,
+               moved_text(e.before, e.after, lang) if e.after else None]
+        shown = "; ".join(x for x in why if x)
+        lines.append(f"{who}: {what}" + (f" — {shown}" if shown else ""))
     return "\n".join(lines) + "\n"
 
 
 def advice_text(advice: Advice, lang: str = "en") -> str:
-    w = WORDS[lang]
-    status = w[advice.status]
+    w = jw.WORDS[lang]
+    status = jw.status(advice.status, advice.kind, lang)
     if advice.snoozed_until:
-        status += " " + w["until"].format(until=advice.snoozed_until)
+        status += " " + w["until"].format(until=jw.day(advice.snoozed_until, lang))
     if advice.dismiss_reason:
-        status += f" ({shown(advice.dismiss_reason)})"
-    return w["now"].format(client=shown(advice.client_id), kind=_kind(advice.kind, lang),
-                           id=shown(advice.id), status=status) + "\n"
+        status += f" ({jw.reason(advice.dismiss_reason, lang)})"
+    return w["now"].format(client=escaped_line(advice.client_id), kind=jw.kind(advice.kind, lang),
+                           id=escaped_line(advice.id), status=status) + "\n"
 
 
-def records_json(records: Sequence[ChangeRecord | InboxItem | HistoryEntry]) -> str:
+def records_json(records: Sequence[ChangeRecord | HistoryEntry]) -> str:
     """One record per piece of advice, under ``records``, after the contract's header."""
     return versioned({"records": [r.as_dict() for r in records]})
 
 
-def one_json(item: RunSummary | Advice) -> str:
+def one_json(item: Any) -> str:
+    """One document (a run's summary, a piece of advice, a view) after the contract's header."""
     return versioned(item.as_dict())

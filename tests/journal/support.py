@@ -119,14 +119,17 @@ def record(j: journal.Journal, kb: engine.KnowledgeBase, clients: list[dict[str,
     pairs = ((c, engine.recommend(c, kb=kb, as_of=as_of)) for c in clients)
     return j.record(pairs, as_of=as_of, kb_version=kb.version,
                     input_digest=journal.input_digest(clients),
-                    policy=options.pop("policy", kb.journal), **options)
+                    policy=options.pop("policy", journal.Policy.of(kb)), **options)
 
 
-def keys(clients: list[dict[str, Any]], kb: engine.KnowledgeBase, as_of: dt.date
-         ) -> set[tuple[str, str, str]]:
-    """(client, kind, id) of everything recommend() gives these clients on that day."""
+def keys(clients: list[dict[str, Any]], kb: engine.KnowledgeBase, as_of: dt.date,
+         roles: tuple[str, ...] = ("todo", "blocked")) -> set[tuple[str, str, str]]:
+    """(client, kind, id) of what recommend() gives these clients on that day that the journal
+    tracks (to-dos and blocked steps; ``roles`` to choose)."""
+    policy = journal.Policy.of(kb)
     return {(c["id"], a.kind, a.id) for c in clients
-            for a in engine.recommend(c, kb=kb, as_of=as_of).actions}
+            for a in engine.recommend(c, kb=kb, as_of=as_of).actions
+            if policy.role(a.kind, a.rules) in roles}
 
 
 def count(target: str, table: str) -> int:

@@ -52,32 +52,38 @@ def test_changes_and_inbox_give_one_record_per_piece_of_advice(db: str) -> None:
         (c["client_id"], c["kind"], c["id"], c["change"]) for c in changes}
     first = as_json("changes", "--journal", db, "--since", "2026-10-14")
     assert {c["change"] for c in first} == {"new"}
-    inbox = as_json("inbox", "--journal", db, "--client", "acme")
-    assert inbox and {i["status"] for i in inbox} == {"open"}
-    assert all({"client_id", "kind", "id", "status"} <= set(i) for i in inbox)
+    inbox = as_json("inbox", "--journal", db, "--client", "acme", "--as-of", "2026-10-16")
+    assert inbox["items"] and {i["status"] for i in inbox["items"]} == {"open"}
+    assert all({"client_id", "kind", "id", "status", "due_on", "section"} <= set(i)
+               for i in inbox["items"])
     warnings = as_json("inbox", "--journal", db, "--kind", "warning")
-    assert warnings and {i["kind"] for i in warnings} == {"warning"}
-    assert as_json("inbox", "--journal", db, "--new") == []
+    assert warnings["items"] and {i["kind"] for i in warnings["items"]} == {"warning"}
+    assert as_json("inbox", "--journal", db, "--new")["items"] == []
 
 
 def test_people_act_on_advice_and_history_shows_it(db: str) -> None:
-    item = as_json("inbox", "--journal", db, "--client", "acme")[0]
+    item = next(i for i in as_json("inbox", "--journal", db, "--client", "acme")["items"]
+                if i["kind"] == "next_step")
     key = ("acme", item["kind"], item["id"])
-    dismissed = as_json("dismiss", *key, "--journal", db, "--reason", "wrong_data",
-                        "--comment", "the NPS was misread")
+    dismissed = as_json("dismiss", *key, "--journal", db, "--reason", "ошибка в данных",
+                        "--comment", "the NPS was misread", "--by", "Anna")
     assert (dismissed["status"], dismissed["dismiss_reason"]) == ("dismissed", "wrong_data")
-    code, out, _ = playbook("snooze", *key, "--journal", db, "--until", "2026-12-01")
-    assert (code, out) == (0, f"acme {item['kind'].replace('_', ' ')} {item['id']}: now "
-                              "snoozed until 2026-12-01\n")
-    code, out, _ = playbook("done", *key, "--journal", db, "--lang", "ru")
-    assert code == 0 and out.endswith(": теперь выполнена\n")
+    assert dismissed["actor"] == "Anna"
+    code, out, _ = playbook("snooze", *key, "--journal", db, "--until", "01.12.2026",
+                            "--by", "Anna")
+    assert (code, out) == (0, f"acme next step {item['id']}: now snoozed until Dec 1, 2026\n")
+    code, out, _ = playbook("done", *key, "--journal", db, "--lang", "ru", "--by", "Борис")
+    assert code == 0 and out.endswith(": теперь выполнен\n")  # a step: masculine
     history = as_json("history", "acme", "--journal", db)
-    assert [h["event"] for h in history if h["id"] == item["id"]][-3:] == [
-        "dismissed", "snoozed", "done"]
+    assert [(h["event"], h["actor"]) for h in history if h["id"] == item["id"]][-3:] == [
+        ("dismissed", "Anna"), ("snoozed", "Anna"), ("done", "Борис")]
     code, out, _ = playbook("history", "acme", "--journal", db)
-    assert "by a person: dismissed" in out and "(wrong_data; the NPS was misread)" in out
-    assert key[1:] not in {(i["kind"], i["id"])
-                           for i in as_json("inbox", "--journal", db, "--client", "acme")}
+    assert f"Anna: dismissed next step «{item['title']}» ({item['id']}) — reason: wrong " \
+           "data; the NPS was misread" in out
+    code, out, _ = playbook("history", "acme", "--journal", db, "--lang", "ru")
+    assert "Борис: выполнен следующий шаг" in out and "причина: ошибка в данных" in out
+    assert key[1:] not in {(i["kind"], i["id"]) for i in as_json(
+        "inbox", "--journal", db, "--client", "acme")["items"]}
 
 
 @pytest.mark.parametrize(("args", "expected"), [
@@ -89,13 +95,15 @@ def test_people_act_on_advice_and_history_shows_it(db: str) -> None:
 def test_mistakes_exit_1_with_the_message(db: str, args: tuple[str, ...], expected: str) -> None:
     code, out, err = playbook(*args, "--journal", db)
     assert (code, out) == (1, "")
-    assert err.splitlines()[0] == f"{db}: {expected}"
+    said = [line for line in err.splitlines() if not line.startswith("playbook: knowledge")]
+    assert said[0] == f"{db}: {expected}"
 
 
 def test_a_bad_since_is_a_usage_error(db: str) -> None:
     code, _, err = playbook("changes", "--journal", db, "--since", "yesterday")
     assert code == 1
-    assert "'yesterday' is neither a run id nor a date: expected a number or YYYY-MM-DD" in err
+    assert "'yesterday' is neither a run id nor a date: expected a number, 2026-12-20 or " \
+           "20.12.2026" in err
 
 
 def test_the_run_summary_reads_like_a_plan(tmp_path: Path, kb: engine.KnowledgeBase) -> None:
@@ -106,17 +114,18 @@ def test_the_run_summary_reads_like_a_plan(tmp_path: Path, kb: engine.KnowledgeB
         again = record(j, kb, [{**ACME, "nps": 10}, {"id": "calm", "project_type": "lead_gen"}],
                        AS_OF + dt.timedelta(days=1))
         changes = j.changes()
-    acme = summary.clients[0].counts
+    acme = summary.shown[0].counts
     text = run_summary_text(summary).splitlines()
-    assert text[0] == f"run 2 · as of 2026-10-16 · kb {kb.version}"
+    assert text[0] == f"run 2 · as of Oct 16, 2026 · kb {kb.version}"
     assert text[1] == (f"  acme  +{acme.new} new ~{acme.changed} changed -{acme.resolved} "
                        f"resolved, {acme.unchanged} unchanged")
-    assert text[2:] == ["  1 client(s) without changes",
+    assert text[2:] == ["  1 client without changes",
                         f"total: +{summary.total.new} new ~{summary.total.changed} changed "
                         f"-{summary.total.resolved} resolved, {summary.total.unchanged} unchanged"]
     assert acme.resolved >= 1
     assert run_summary_text(again) == (
-        f"run 2 was recorded before (2026-10-16, kb {kb.version}, same input): nothing added\n")
+        f"run 2 was recorded before (Oct 16, 2026, kb {kb.version}, same input): nothing "
+        "added\n")
     assert "  - " in changes_text(changes) and changes_text([]) == "no changes\n"
 
 

@@ -35,6 +35,18 @@ def old_journal(target: str) -> None:
             "'nps_detractor', 'new', :yes, :no, 1, 1)"),
             {"fp": journal.policy.fingerprint("acme", "warning", "detractor_at_risk"),
              "yes": True, "no": False})
+        conn.execute(text(
+            "INSERT INTO advice (fingerprint, client_id, kind, action_id, title, reason, "
+            "priority, rules, status, matching, stopped, first_run, last_run) VALUES "
+            "(:fp, 'acme', 'communication', 'nps_followup', 'old', 'old', 800, "
+            "'nps_detractor', 'open', :yes, :no, 1, 1)"),
+            {"fp": journal.policy.fingerprint("acme", "communication", "nps_followup"),
+             "yes": True, "no": False})
+        conn.execute(text(
+            "INSERT INTO events (fingerprint, client_id, kind, action_id, run_id, event, "
+            "status, at) VALUES (:fp, 'acme', 'warning', 'detractor_at_risk', 1, 'new', 'new', "
+            "'2026-10-14 06:00:30')"),
+            {"fp": journal.policy.fingerprint("acme", "warning", "detractor_at_risk")})
     db.dispose()
 
 
@@ -43,18 +55,25 @@ def test_an_older_journal_is_migrated_and_read(target: str, kb: engine.Knowledge
     assert revision_of(connect(target)) == "0001"
     with journal.open(target) as j:
         assert revision_of(j.db) == head() != "0001"
-        assert [(i.id, i.status, i.since_run) for i in j.inbox()] == [
-            ("detractor_at_risk", "new", 1)]
+        assert [(i.id, i.status, i.since_run, i.since_on) for i in j.inbox().items] == [
+            ("detractor_at_risk", "new", 1, dt.date(2026, 10, 14))]
         with j.db.connect() as conn:
             assert conn.execute(text("SELECT clients FROM runs")).scalar() == 1
+            assert sorted(conn.execute(text("SELECT kind, role FROM advice")).all()) == [
+                ("communication", "guide"), ("warning", "todo")]
+        assert [(h.event, h.day) for h in j.history("acme")] == [
+            ("new", dt.date(2026, 10, 14))]
         acme = {"id": "acme", "project_type": "lead_gen", "completed_steps": ["qualification"],
                 "nps": 2}
         summary = record(j, kb, [acme], AS_OF)
-        # the advice the old version recorded is seen again, not new
+        # the advice the old version recorded is seen again, not new; its title and reason
+        # are today's now, quietly: its decision (priority band) is the same
         assert ("warning", "detractor_at_risk") not in {
             (c.kind, c.id) for c in j.changes() if c.change == "new"}
-        assert summary.total.changed == 1  # its title and reason are today's now
-        assert [h.event for h in j.history("acme") if h.id == "detractor_at_risk"] == ["changed"]
+        assert summary.total.changed == 0
+        assert [h.event for h in j.history("acme") if h.id == "detractor_at_risk"] == ["new"]
+        item = next(i for i in j.inbox().items if i.id == "detractor_at_risk")
+        assert item.title == "The client is a detractor" and item.due_on is not None
 
 
 def test_a_journal_from_a_newer_version_is_refused(target: str) -> None:

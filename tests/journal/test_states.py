@@ -29,13 +29,21 @@ def status(j: journal.Journal, kind: str, action_id: str) -> str | None:
     return found[-1] if found else None
 
 
-def run(j: journal.Journal, kb: engine.KnowledgeBase, n: int, policy: JournalSettings,
+def run(j: journal.Journal, kb: engine.KnowledgeBase, n: int,
+        policy: JournalSettings | journal.Policy,
         **facts: Any) -> journal.RunSummary:
     return record(j, kb, [{**ACME, **facts}], day(n), policy=policy)
 
 
 def inbox(j: journal.Journal) -> set[tuple[str, str]]:
-    return {(i.kind, i.id) for i in j.inbox(client="acme")}
+    return {(i.kind, i.id) for i in j.inbox(client="acme").items}
+
+
+def guides(j: journal.Journal) -> set[tuple[str, str]]:
+    """acme's guidance, with its to-dos or on its card."""
+    box = j.inbox(client="acme")
+    found = [g for i in box.items for g in i.guides] + [g for c in box.clients for g in c.guides]
+    return {(g.kind, g.id) for g in found}
 
 
 def test_dismissed_returns_only_after_its_rule_stops_and_matches_again(
@@ -51,7 +59,7 @@ def test_dismissed_returns_only_after_its_rule_stops_and_matches_again(
         run(j, kb, 2, NO_COOLDOWN, nps=10)  # the rule stops matching: nothing to show
         assert status(j, *risk) == "dismissed"
         back = run(j, kb, 3, NO_COOLDOWN, nps=2)  # ... and matches again: back as new
-        assert risk in {(i.kind, i.id) for i in j.inbox(new_only=True)}
+        assert risk in {(i.kind, i.id) for i in j.inbox(new_only=True).items}
         assert (*risk, "new") in {(c.kind, c.id, c.change) for c in j.changes()}
         assert back.total.new == len([c for c in j.changes() if c.change == "new"])
         assert status(j, *risk) == "new"
@@ -83,29 +91,33 @@ def test_a_rule_cooldown_wins_over_its_kind() -> None:
     assert policy.cooldown("upsell", ()) == 30
 
 
-def test_a_higher_priority_brings_dismissed_advice_back_at_once(
+def test_a_higher_priority_band_brings_dismissed_guidance_back_at_once(
         target: str, kb: engine.KnowledgeBase) -> None:
     followup = ("communication", "nps_followup")  # 420 for a passive, 800 for a detractor
+    policy = journal.Policy.of(kb)
     with journal.open(target) as j:
-        run(j, kb, 0, kb.journal, nps=8)
-        j.dismiss("acme", *followup, reason="not_relevant")
-        run(j, kb, 1, kb.journal, nps=8)
-        assert followup not in inbox(j)
-        run(j, kb, 2, kb.journal, nps=2)  # still matching, priority up: back despite cooldown
-        assert followup in inbox(j)
-        assert next(i.priority for i in j.inbox() if i.id == followup[1]) == 800
+        run(j, kb, 0, policy, nps=8)
+        assert followup in guides(j)
+        dismissed = j.dismiss("acme", *followup, reason="not_relevant", actor="Anna")
+        assert (dismissed.role, dismissed.status) == ("guide", "dismissed")
+        run(j, kb, 1, policy, nps=8)
+        assert followup not in guides(j)
+        run(j, kb, 2, policy, nps=2)  # still matching, band up: back despite the cooldown
+        assert followup in guides(j)
+        acts = [(h.event, h.actor) for h in j.history("acme") if h.id == followup[1]]
+    assert acts == [("dismissed", "Anna")]  # runs log no events for guidance
 
 
 def test_snoozed_advice_returns_on_its_date(target: str, kb: engine.KnowledgeBase) -> None:
     risk = ("warning", "detractor_at_risk")
     with journal.open(target) as j:
-        run(j, kb, 0, kb.journal, nps=2)
+        run(j, kb, 0, journal.Policy.of(kb), nps=2)
         snoozed = j.snooze("acme", *risk, until=day(3), comment="after the holidays")
         assert (snoozed.status, snoozed.snoozed_until) == ("snoozed", day(3))
         for n in (1, 2):
-            summary = run(j, kb, n, kb.journal, nps=2)
+            summary = run(j, kb, n, journal.Policy.of(kb), nps=2)
             assert risk not in inbox(j) and summary.total.new == 0
-        summary = run(j, kb, 3, kb.journal, nps=2)
+        summary = run(j, kb, 3, journal.Policy.of(kb), nps=2)
         assert risk in inbox(j) and summary.total.new == 1
         assert [(c.kind, c.id, c.change) for c in j.changes()] == [(*risk, "new")]
 
@@ -113,11 +125,11 @@ def test_snoozed_advice_returns_on_its_date(target: str, kb: engine.KnowledgeBas
 def test_resolved_advice_that_comes_back_is_new(target: str, kb: engine.KnowledgeBase) -> None:
     risk = ("warning", "detractor_at_risk")
     with journal.open(target) as j:
-        run(j, kb, 0, kb.journal, nps=2)
-        gone = run(j, kb, 1, kb.journal, nps=10)
+        run(j, kb, 0, journal.Policy.of(kb), nps=2)
+        gone = run(j, kb, 1, journal.Policy.of(kb), nps=10)
         assert gone.total.resolved >= 1 and status(j, *risk) == "resolved"
         assert (*risk, "resolved") in {(c.kind, c.id, c.change) for c in j.changes()}
-        run(j, kb, 2, kb.journal, nps=2)
+        run(j, kb, 2, journal.Policy.of(kb), nps=2)
         assert status(j, *risk) == "new"
 
 
@@ -139,7 +151,7 @@ def test_resolved_advice_that_comes_back_is_new(target: str, kb: engine.Knowledg
 def test_mistakes_are_refused_with_a_message(tmp_path: Any, kb: engine.KnowledgeBase,
                                              act: Any, message: str) -> None:
     with journal.open(tmp_path / "j.db") as j:
-        run(j, kb, 0, kb.journal, nps=2)
+        run(j, kb, 0, journal.Policy.of(kb), nps=2)
         with pytest.raises(DiagnosticsError) as error:
             act(j)
     assert error.value.diagnostics[0].message == message

@@ -1,0 +1,122 @@
+"""Settings written once: a ``playbook.toml`` found as the knowledge base is (the current folder
+or its nearest parent that has one), then ``PLAYBOOK_*`` environment variables over it, then the
+command's flags over both.
+
+    journal = "journal.sqlite"      # the run journal: a SQLite file or a database URL
+    owner = "Иванова Анна"          # who I am: inbox --mine, digest --mine, done --by
+    lang = "ru"                     # the language of the output
+    map = "crm/mapping.yaml"        # the CRM mapping file of playbook run
+    crm_url = "https://agency.bitrix24.ru/crm/deal/details/{crm_id}/"  # a client's CRM link
+
+Paths in the file are relative to the file's folder. A file with a mistake is refused with the
+file, line and key named.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import Diagnostic, DiagnosticsError, Location, did_you_mean, one_of
+from engine.vocabulary import LANGUAGES
+
+FILE = "playbook.toml"
+KEYS: dict[str, str] = {  # setting -> its environment variable
+    "journal": "PLAYBOOK_JOURNAL", "owner": "PLAYBOOK_OWNER", "lang": "PLAYBOOK_LANG",
+    "map": "PLAYBOOK_MAP", "crm_url": "PLAYBOOK_CRM_URL",
+}
+PATHS = ("journal", "map")  # relative to the file they are written in
+_AT = re.compile(r"at line (\d+), column (\d+)")
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: str | None
+    source: str  # "default", "PLAYBOOK_X", a file path (with its line), or "--flag"
+
+
+@dataclass(frozen=True)
+class Config:
+    settings: dict[str, Setting]
+    file: Path | None  # the playbook.toml found, if any
+
+    def get(self, name: str) -> str | None:
+        return self.settings[name].value
+
+    def given(self, name: str, value: str | None, flag: str) -> Config:
+        """The settings with a flag's value over them (when the flag was given)."""
+        if value is None:
+            return self
+        return Config({**self.settings, name: Setting(value, flag)}, self.file)
+
+
+def find(start: Path | None = None) -> Path | None:
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / FILE).is_file():
+            return candidate / FILE
+    return None
+
+
+def load(start: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """The settings in effect where the user stands; a wrong file raises DiagnosticsError."""
+    env = os.environ if env is None else env
+    path = find(start)
+    settings = {name: Setting(None, "default") for name in KEYS}
+    if path is not None:
+        settings.update(_read(path))
+    for name, variable in KEYS.items():
+        if env.get(variable):
+            settings[name] = Setting(env[variable], variable)
+            _check(name, env[variable], Location(variable))
+    return Config(settings, path)
+
+
+def _read(path: Path) -> dict[str, Setting]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _error("bad-config", f"cannot read the settings: {exc}",
+                     Location(str(path))) from None
+    except tomllib.TOMLDecodeError as exc:
+        at = _AT.search(str(exc))
+        where = Location(str(path), int(at[1]), int(at[2])) if at else Location(str(path))
+        raise _error("bad-config", f"not valid TOML: {_AT.sub('', str(exc)).strip(' ()')}",
+                     where, expected="key = \"value\" lines (https://toml.io)") from None
+    found = {}
+    for name, value in data.items():
+        where = Location(str(path), _line(text, name))
+        if name not in KEYS:
+            raise _error("unknown-setting", f"unknown setting '{name}'", where,
+                         expected=one_of(KEYS), hint=did_you_mean(name, KEYS))
+        if not isinstance(value, str) or not value.strip():
+            raise _error("bad-setting", f"setting '{name}' must be a text in quotes", where,
+                         expected=f'{name} = "..."')
+        _check(name, value, where)
+        if name in PATHS and "://" not in value:
+            value = str((path.parent / value).resolve())
+        found[name] = Setting(value, f"{path}:{where.line}" if where.line else str(path))
+    return found
+
+
+def _check(name: str, value: str, where: Location) -> None:
+    if name == "lang" and value not in LANGUAGES:
+        raise _error("bad-setting", f"'{value}' is not a language of playbook", where,
+                     expected=one_of(LANGUAGES), hint=did_you_mean(value, LANGUAGES))
+
+
+def _line(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+            return number
+    return 0
+
+
+def _error(code: str, message: str, where: Location, expected: str | None = None,
+           hint: str | None = None) -> DiagnosticsError:
+    return DiagnosticsError([Diagnostic(code, message, where, expected, hint)])
