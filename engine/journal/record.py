@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -48,7 +48,7 @@ def input_digest(clients: Iterable[Facts]) -> str:
     return digest.hexdigest()[:32]
 
 
-def files_digest(paths: Iterable[str | Path]) -> str:
+def files_digest(paths: Iterable[str | os.PathLike[str]]) -> str:
     """A digest of the bytes of input files (a CRM export and its mapping), in order: the same
     files, the same run. Read in blocks, never whole."""
     digest = hashlib.sha256()

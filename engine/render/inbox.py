@@ -52,9 +52,11 @@ def _details(item: InboxItem, lang: str) -> list[str]:
     w = jw.WORDS[lang]
     lines = [f"      {escaped_line(item.reason)}"] if item.reason != item.summary else []
     if item.guides:
-        lines.append(f"      {w['guides']}: " + "; ".join(escaped_line(g.title) for g in item.guides))
+        titles = "; ".join(escaped_line(g.title) for g in item.guides)
+        lines.append(f"      {w['guides']}: {titles}")
     for wait in item.waiting:
-        lines.append(f"      {w['waiting']}: {escaped_line(wait.title)} ({escaped_line(wait.id)})")
+        lines.append(f"      {w['waiting']}: {escaped_line(wait.title)} "
+                     f"({escaped_line(wait.id)})")
     return lines
 
 

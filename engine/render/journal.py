@@ -70,7 +70,8 @@ def _value(field: str, value: Any, lang: str) -> str:
     if field == "due_on":
         return jw.day(dt.date.fromisoformat(str(value)), lang)
     if field == "missing":
-        return escaped_line(", ".join(p.strip("()").replace("|", " | ") for p in str(value).split(",")))
+        parts = (p.strip("()").replace("|", " | ") for p in str(value).split(","))
+        return escaped_line(", ".join(parts))
     return escaped_line(str(value))
 
 

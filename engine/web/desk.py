@@ -121,7 +121,7 @@ class Desk:
             found.append(ToDo(
                 item.client_id, name_of(facts), facts.get("owner"), item.kind, item.id,
                 item.status, item.priority, action.title if action else item.title,
-                action.reason if action else item.reason, None, False,
+                action.reason if action else item.reason, item.due_on, item.overdue_days > 0,
                 link(facts.get("crm_url")), action.details if action else None))
         return found
 
@@ -129,10 +129,10 @@ class Desk:
         """The owner's open advice: due today and overdue first, then new, then the rest,
         each most urgent first."""
         clients = {c: f for c, f in self.portfolio().items() if f.get("owner") == owner}
-        items = [i for i in self.journal.inbox() if i.client_id in clients]
+        today = self.today()
+        items = [i for i in self.journal.inbox(today=today).items if i.client_id in clients]
         todos = sorted(self.todos(items, clients, lang),
                        key=lambda t: (-t.priority, t.client_name, t.kind, t.id))
-        today = self.today()
         due = [t for t in todos if t.due_on is not None and t.due_on <= today]
         new = [t for t in todos if t not in due and t.status == "new"]
         rest = [t for t in todos if t not in due and t not in new]
@@ -144,12 +144,13 @@ class Desk:
             until: dt.date | None = None) -> None:
         """Mark the advice ``key`` (client, kind, id) done, dismissed or snoozed."""
         client, kind, action_id = key
+        actor = person.name
         if what == "done":
-            self.journal.done(client, kind, action_id, comment=comment)
+            self.journal.done(client, kind, action_id, comment=comment, actor=actor)
         elif what == "dismiss":
-            self.journal.dismiss(client, kind, action_id, reason, comment=comment)
+            self.journal.dismiss(client, kind, action_id, reason, comment=comment, actor=actor)
         else:
-            self.journal.snooze(client, kind, action_id, until, comment=comment)
+            self.journal.snooze(client, kind, action_id, until, comment=comment, actor=actor)
 
     def title(self, key: tuple[str, str, str], clients: dict[str, Facts], lang: str) -> str:
         """The title of a piece of advice in ``lang`` (its id when the engine no longer

@@ -77,7 +77,7 @@ def card(desk: Desk, facts: Facts, lang: str) -> Card:
 def _event(e: HistoryEntry, title: str) -> Event:
     person = e.run_id is None
     return Event(e.as_of or e.at.date(), e.event, e.kind, e.id, title, e.run_id,
-                 getattr(e, "by", None), e.dismiss_reason, e.until, e.note if person else None)
+                 e.actor, e.dismiss_reason, e.until, e.note if person else None)
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def team(desk: Desk, lang: str) -> Team:
     """Per owner, the open advice and what people closed in the last 7 and 30 days; the
     detractors; the most urgent open warnings."""
     clients = desk.portfolio()
-    items = desk.journal.inbox()
+    items = list(desk.journal.inbox(today=desk.today()).items)
     owners = sorted({f.get("owner") for f in clients.values()}, key=lambda o: (o is None, o))
     rows = [_row(desk, owner, [c for c, f in clients.items() if f.get("owner") == owner],
                  items) for owner in owners]
@@ -143,9 +143,10 @@ def _row(desk: Desk, owner: str | None, ids: list[str], items: list[InboxItem]) 
             age = (today - e.at.date()).days
             if e.event in ("done", "dismissed"):
                 closed.update((e.event, days) for days in (7, 30) if age < days)
-    return OwnerRow(owner, len(ids), sum(i.client_id in mine for i in items), None, None,
-                    closed["done", 7], closed["done", 30], closed["dismissed", 7],
-                    closed["dismissed", 30])
+    own = [i for i in items if i.client_id in mine]
+    return OwnerRow(owner, len(ids), len(own), sum(i.overdue_days > 0 for i in own),
+                    sum(i.escalated for i in own), closed["done", 7], closed["done", 30],
+                    closed["dismissed", 7], closed["dismissed", 30])
 
 
 def _history(desk: Desk, client: str) -> list[HistoryEntry]:

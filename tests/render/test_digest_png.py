@@ -13,6 +13,7 @@ import os
 import shutil
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 DAY = dt.date(2026, 12, 8)
-CLIENTS = [
+CLIENTS: list[dict[str, Any]] = [
     {"id": "1156", "name": "ИП «Уют Эко»", "owner": "Иванова Анна", "project_type": "lead_gen",
      "completed_steps": ["qualification", "briefing", "proposal", "contract_signed"],
      "crm_url": "https://agency.bitrix24.ru/crm/deal/details/1156/", "nps": 3,

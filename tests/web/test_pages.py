@@ -74,18 +74,18 @@ def test_a_manager_cannot_act_on_another_owner_s_advice(client_at: Clients,
     anna = signed_in(client_at, "anna")
     token = csrf(anna.get("/").text)
     with journal.open(journal_path) as j:
-        item = j.inbox(client="autoparts_hub")[0]
+        item = j.inbox(client="autoparts_hub").items[0]
         answer = anna.post("/act", data={"csrf": token, "client": item.client_id,
                                          "kind": item.kind, "id": item.id, "what": "done"})
         assert answer.status_code == 403
-        assert j.inbox(client="autoparts_hub")[0] == item
+        assert j.inbox(client="autoparts_hub").items[0] == item
 
 
 def test_a_form_without_the_session_s_token_changes_nothing(client_at: Clients,
                                                             journal_path: Path) -> None:
     anna = signed_in(client_at, "anna")
     with journal.open(journal_path) as j:
-        before = j.inbox(client="smile_dental")
+        before = j.inbox(client="smile_dental").items
         item = before[0]
         for token in ("", "forged"):
             answer = anna.post("/act", data={"csrf": token, "client": item.client_id,
@@ -93,7 +93,7 @@ def test_a_form_without_the_session_s_token_changes_nothing(client_at: Clients,
                                              "back": "/"})
             assert answer.status_code == 303
             assert "The form had expired" in anna.get("/").text
-        assert j.inbox(client="smile_dental") == before
+        assert j.inbox(client="smile_dental").items == before
 
 
 def test_going_back_stays_on_this_site(client_at: Clients) -> None:
