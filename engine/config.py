@@ -8,8 +8,8 @@ command's flags over both.
     map = "crm/mapping.yaml"        # the CRM mapping file of playbook run
     crm_url = "https://agency.bitrix24.ru/crm/deal/details/{crm_id}/"  # a client's CRM link
 
-Paths in the file are relative to the file's folder. A file with a mistake is refused with the
-file, line and key named.
+Paths in the file are relative to the file's folder. Tables (``[web]``, the pages' sign-in) belong
+to the parts that read them. A file with a mistake is refused with the file, line and key named.
 """
 
 from __future__ import annotations
@@ -91,6 +91,8 @@ def _read(path: Path) -> dict[str, Setting]:
     found = {}
     for name, value in data.items():
         where = Location(str(path), _line(text, name))
+        if isinstance(value, dict):
+            continue  # a table is another part's: [web] is the pages'
         if name not in KEYS:
             raise _error("unknown-setting", f"unknown setting '{name}'", where,
                          expected=one_of(KEYS), hint=did_you_mean(name, KEYS))

@@ -46,13 +46,13 @@ COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help 
     "history": ("history", "Show everything that happened to a client's advice, oldest first: "
                            "who, when, why."),
     "team": ("team", "The head's view: per account manager, open, overdue and escalated "
-                     "to-dos, what was done, detractors and top risks."),
-    "digest": ("digest", "The morning digest of an account manager (or the whole team): "
-                         "overdue, due today, new, the most urgent."),
+                     "to-dos, detractors, risks."),
+    "digest": ("digest", "The morning digest of an account manager or the whole team: "
+                         "overdue, due today, new, urgent."),
     "stats": ("stats", "Which rules' advice people act on: shown, done, dismissed by reason, "
                        "snoozed, days to done."),
-    "config": ("config", "Show the settings in effect (playbook.toml, PLAYBOOK_* variables) "
-                         "and where each comes from."),
+    "config": ("config", "Show the settings in effect (playbook.toml, PLAYBOOK_*) and where "
+                         "each one comes from."),
     "init": ("init", "Start a new knowledge base in a folder, with its JSON Schemas."),
     "serve": ("serve", "Run the engine as an HTTP service: decisions, the run journal, amoCRM "
                        "and Bitrix24 webhooks."),

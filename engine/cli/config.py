@@ -1,7 +1,8 @@
-"""Show the settings in effect and where each comes from: a playbook.toml found in the current
-folder or its nearest parent (journal, owner, lang, map, crm_url), the PLAYBOOK_JOURNAL,
-PLAYBOOK_OWNER, PLAYBOOK_LANG, PLAYBOOK_MAP and PLAYBOOK_CRM_URL environment variables over it;
-a command's flags override both.
+"""Show the settings in effect (playbook.toml, PLAYBOOK_*) and where each one comes from.
+
+A playbook.toml found in the current folder or its nearest parent (journal, owner, lang, map,
+crm_url), the PLAYBOOK_JOURNAL, PLAYBOOK_OWNER, PLAYBOOK_LANG, PLAYBOOK_MAP and PLAYBOOK_CRM_URL
+environment variables over it; a command's flags override both.
 """
 
 from __future__ import annotations

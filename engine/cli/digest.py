@@ -1,6 +1,8 @@
-"""The morning digest of an account manager (--owner NAME or --mine), or without one of the
-whole team: overdue, due today, new since yesterday (--since DATE), and the next most urgent
-to-dos, with client names and CRM links.
+"""The morning digest of an account manager or the whole team: overdue, due today, new, urgent.
+
+One account manager's with --owner NAME (or --mine), else the whole team's: overdue, due today,
+new since yesterday (--since DATE), then the next most urgent to-dos, with client names and CRM
+links.
 
 --format html is a page for a mail client (inline styles, no scripts); markdown is what a
 Telegram, Slack or Mattermost bot posts; text for a terminal; json for programs. Sending is the

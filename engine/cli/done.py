@@ -1,8 +1,8 @@
-"""Mark a piece of advice done (--by NAME: who did it).
+"""Mark a piece of advice done.
 
-It does not come back while its rule keeps matching; it returns
-when the rule stops and starts matching again (after the cooldown of settings.yaml), or at once
-if its priority rises.
+--by NAME says who did it (default: the owner of the settings, else the login name). It does
+not come back while its rule keeps matching; it returns when the rule stops and starts matching
+again (after the cooldown of settings.yaml), or at once if its priority band rises.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Which rules' advice people act on: per rule (--by owner, --by kind), the to-dos and blocked
-steps runs showed, how many were done, dismissed (by reason) and snoozed, and the median days
-from new to done. A rule whose advice is dismissed as "not relevant" often (30% or more of at
-least 5) is marked as noise: a rule for the operations lead to look at.
+"""Which rules' advice people act on: shown, done, dismissed by reason, snoozed, days to done.
+
+Per rule (--by owner, --by kind): the to-dos and blocked steps runs showed, how many were done,
+dismissed (by reason) and snoozed, and the median days from new to done. A rule whose advice is
+dismissed as "not relevant" often (30% or more of at least 5) is marked as noise: a rule for the
+operations lead to look at.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""The head's view: per account manager, their clients, open to-dos, overdue and escalated
-ones, done and dismissed in the last 7 and 30 days, detractors (NPS 0-6) and top risks.
+"""The head's view: per account manager, open, overdue and escalated to-dos, detractors, risks.
+
+Also their clients and what they did (done, dismissed) in the last 7 and 30 days; detractors
+are clients whose NPS is 0-6, risks the most urgent escalated, overdue or warning to-dos.
 
 --format html writes a page a mail client shows (--output FILE to keep it); markdown suits a
 chat; json is the same data for programs. An overdue to-do escalates after the settings' days

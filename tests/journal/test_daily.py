@@ -5,20 +5,16 @@ changed, people acting on their to-dos, and which rules they act on."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import re
-import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from engine.cli import main
-from tests.conftest import DATA
+from tests.conftest import DATA, playbook
 
 SAMPLE = DATA / "daily_loop"
 DAY1, DAY2 = (SAMPLE / f"bitrix24_deals_2026-12-0{d}_utf8bom.csv" for d in (7, 8))
@@ -27,16 +23,8 @@ OWNERS = ("Иванова Анна", "Кузнецов Дмитрий", "Пет�
           "Смирнова Ольга")
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """A command in this process, with what it wrote."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
-
-
 def ok(*args: str) -> str:
-    done = cli(*args)
+    done = playbook(*args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
