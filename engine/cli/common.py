@@ -149,9 +149,9 @@ def settings(args: argparse.Namespace) -> Config:
     """The settings in effect (playbook.toml, PLAYBOOK_*), read once per command."""
     found: Config | None = getattr(args, "settings", None)
     if found is None:
-        from engine.config import load
+        from engine.config import read_settings
 
-        found = args.settings = load()
+        found = args.settings = read_settings()
     return found
 
 

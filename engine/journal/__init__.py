@@ -54,7 +54,7 @@ from engine.journal.stats import By, StatRow, Stats, stats
 from engine.journal.tables import clients
 from engine.journal.team import Detractor, OwnerSummary, Team, team
 from engine.journal.texts import Lens
-from engine.journal.todos import ClientCard, Guide, Inbox, InboxItem, Waiting, inbox
+from engine.journal.todos import ClientCard, Guide, Inbox, InboxItem, WaitingStep, inbox
 from engine.models import JournalSettings
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Advice", "ChangeRecord", "ClientCard", "ClientSummary", "Counts", "Detractor", "Digest",
     "DigestSection", "Guide", "HistoryEntry", "Inbox", "InboxItem", "Journal", "OwnerSummary",
-    "Policy", "RunInfo", "RunSummary", "StatRow", "Stats", "Team", "Waiting", "files_digest",
+    "Policy", "RunInfo", "RunSummary", "StatRow", "Stats", "Team", "WaitingStep", "files_digest",
     "input_digest", "open",
 ]
 

@@ -30,7 +30,7 @@ from engine.journal.lock import WAIT_S, run_lock
 from engine.journal.policy import Counts, Row, RunStep, apply, fingerprint
 from engine.journal.records import ClientSummary, RunInfo, RunSummary
 from engine.journal.tables import clients, run_clients, runs
-from engine.journal.writes import Batch, facts_json, write
+from engine.journal.writes import BatchWrites, facts_json, write
 from engine.models import Client, Recommendation
 
 BATCH = 500
@@ -150,7 +150,7 @@ def _record_batch(db: Engine, where: str, batch: list[Pair], position: int, step
             known = _known(conn, ids)
             todo = [(position + i, f, r) for i, (f, r) in enumerate(batch)
                     if r.client_id not in done]
-            out = Batch(step)
+            out = BatchWrites(step)
             slow = [r.client_id for _, f, r in todo
                     if not _settled(known.get(r.client_id), f, r, step, out)]
             existing = out.existing(conn, slow)
@@ -216,7 +216,7 @@ def digests(rec: Recommendation, policy: Policy, project_type: str | None) -> tu
 
 
 def _settled(found: Row | None, facts: Facts, rec: Recommendation, step: RunStep,
-             out: Batch) -> bool:
+             out: BatchWrites) -> bool:
     """Whether the client's decisions are its previous run's and nothing wakes today: then its
     advice is not read back; only the texts that moved (a day count) are written."""
     decision, texts = digests(rec, step.policy, _project_type(facts))

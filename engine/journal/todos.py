@@ -34,7 +34,7 @@ class Guide(JournalRecord):
     rules: tuple[str, ...]
 
 
-class Waiting(JournalRecord):
+class WaitingStep(JournalRecord):
     """A blocked step and what it waits for."""
 
     id: str
@@ -62,7 +62,7 @@ class InboxItem(JournalRecord):
     since_run: int  # the run that made it new
     since_on: dt.date | None
     guides: tuple[Guide, ...] = ()
-    waiting: tuple[Waiting, ...] = ()
+    waiting: tuple[WaitingStep, ...] = ()
 
 
 class ClientCard(JournalRecord):
@@ -72,7 +72,7 @@ class ClientCard(JournalRecord):
     crm_url: str | None = None
     nps: int | None = None
     guides: tuple[Guide, ...] = ()  # guidance that goes with none of its to-dos
-    waiting: tuple[Waiting, ...] = ()
+    waiting: tuple[WaitingStep, ...] = ()
 
 
 class Inbox(JournalRecord):
@@ -176,7 +176,7 @@ def _waiting(lens: Lens, blocked: Sequence[dict[str, Any]],
         if todos is None:
             continue
         missing = split_missing(row["missing"])
-        wait = Waiting(id=row["action_id"], missing=missing, title=lens.title(
+        wait = WaitingStep(id=row["action_id"], missing=missing, title=lens.title(
             row["kind"], row["action_id"], row["rules"], row["project_type"], row["title"]))
         ready = next((d for d in todos if d["kind"] == "next_step"
                       and any(d["action_id"] in m.split("|") for m in missing)), None)

@@ -25,7 +25,7 @@ _WHO = ("name", "owner", "crm_id", "crm_url", "project_type", "nps")
 
 
 @dataclass
-class Batch:
+class BatchWrites:
     """What one batch of a run writes, gathered client by client."""
 
     step: RunStep
@@ -100,7 +100,7 @@ def _actions_json(rec: Recommendation) -> str:
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def write(conn: Connection, batch: Batch) -> None:
+def write(conn: Connection, batch: BatchWrites) -> None:
     bulk(conn, advice, batch.inserts)
     bulk_update(conn, batch.updates)
     _texts(conn, batch.texts)

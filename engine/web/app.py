@@ -28,7 +28,7 @@ from engine.web import forms
 from engine.web.auth import Person, by_password, csrf_ok, csrf_token, signed_in
 from engine.web.desk import Desk
 from engine.web.settings import WebSettings
-from engine.web.views import card, team
+from engine.web.views import card, team_page
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
@@ -135,7 +135,7 @@ class Site:
     async def team(self, request: Request, person: Person) -> Response:
         if not person.head:
             return self.page(request, "error.html", person, status=403)
-        found = await run_in_threadpool(team, self.desk, language(request, person))
+        found = await run_in_threadpool(team_page, self.desk, language(request, person))
         return self.page(request, "team.html", person, page="team", team=found)
 
     async def act(self, request: Request, person: Person) -> Response:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import DiagnosticsError
-from engine.journal import HistoryEntry, InboxItem
+from engine.journal import HistoryEntry
 from engine.models import Held
 from engine.render.pages import GroupView, group_views
 from engine.runtime.recommend import recommend
-from engine.web.desk import DETRACTOR_NPS, TOP_RISKS, Desk, Facts, link, name_of
+from engine.web.desk import TOP_RISKS, Desk, Facts, link, name_of
 
 
 @dataclass(frozen=True)
@@ -85,8 +84,8 @@ class OwnerRow:
     owner: str | None
     clients: int
     open: int
-    overdue: int | None  # none: the journal keeps no due dates
-    escalated: int | None
+    overdue: int
+    escalated: int
     done_7: int
     done_30: int
     dismissed_7: int
@@ -94,7 +93,7 @@ class OwnerRow:
 
 
 @dataclass(frozen=True)
-class Detractor:
+class DetractorRow:
     client_id: str
     name: str
     nps: int
@@ -111,55 +110,28 @@ class Risk:
 
 
 @dataclass(frozen=True)
-class Team:
+class TeamPage:
     as_of: dt.date | None
     rows: list[OwnerRow]
-    detractors: list[Detractor]
+    detractors: list[DetractorRow]
     risks: list[Risk]
 
 
-def team(desk: Desk, lang: str) -> Team:
-    """Per owner, the open advice and what people closed in the last 7 and 30 days; the
-    detractors; the most urgent open warnings."""
+def team_page(desk: Desk, lang: str) -> TeamPage:
+    """The journal's head's view (engine/journal/team.py) for the page: per owner, open,
+    overdue and escalated to-dos and what people closed in the last 7 and 30 days; the
+    detractors; the most urgent risks."""
     clients = desk.portfolio()
-    items = list(desk.journal.inbox(today=desk.today()).items)
-    owners = sorted({f.get("owner") for f in clients.values()}, key=lambda o: (o is None, o))
-    rows = [_row(desk, owner, [c for c, f in clients.items() if f.get("owner") == owner],
-                 items) for owner in owners]
-    detractors = sorted((Detractor(c, name_of(f), f["nps"], f.get("owner"))
-                         for c, f in clients.items()
-                         if isinstance(f.get("nps"), int) and f["nps"] <= DETRACTOR_NPS),
+    view = desk.journal.team(today=desk.today(), kb=desk.kb, lang=lang)
+    known = {s.owner for s in view.owners}
+    rows = [OwnerRow(s.owner, s.clients, s.open, s.overdue, s.escalated, s.done_7, s.done_30,
+                     s.dismissed_7, s.dismissed_30) for s in view.owners]
+    rows += [OwnerRow(o, 0, 0, 0, 0, 0, 0, 0, 0) for o in desk.owners(clients) if o not in known]
+    rows.sort(key=lambda r: (r.owner is None, r.owner or ""))
+    detractors = sorted((DetractorRow(d.client_id, d.name or d.client_id, d.nps, s.owner)
+                         for s in view.owners for d in s.detractors),
                         key=lambda d: (d.nps, d.name))
-    return Team(desk.today() if clients else None, rows, detractors,
-                _risks(desk, items, clients, lang))
-
-
-def _row(desk: Desk, owner: str | None, ids: list[str], items: list[InboxItem]) -> OwnerRow:
-    mine = set(ids)
-    today = desk.today()
-    closed: Counter[tuple[str, int]] = Counter()
-    for client in ids:
-        for e in _history(desk, client):
-            age = (today - e.at.date()).days
-            if e.event in ("done", "dismissed"):
-                closed.update((e.event, days) for days in (7, 30) if age < days)
-    own = [i for i in items if i.client_id in mine]
-    return OwnerRow(owner, len(ids), len(own), sum(i.overdue_days > 0 for i in own),
-                    sum(i.escalated for i in own), closed["done", 7], closed["done", 30],
-                    closed["dismissed", 7], closed["dismissed", 30])
-
-
-def _history(desk: Desk, client: str) -> list[HistoryEntry]:
-    try:
-        return desk.journal.history(client)
-    except DiagnosticsError:
-        return []
-
-
-def _risks(desk: Desk, items: list[InboxItem], clients: dict[str, Facts],
-           lang: str) -> list[Risk]:
-    warnings = sorted((i for i in items if i.kind == "warning" and i.client_id in clients),
-                      key=lambda i: (-i.priority, i.client_id, i.id))[:TOP_RISKS]
-    return [Risk(i.client_id, name_of(clients[i.client_id]),
-                 desk.title((i.client_id, i.kind, i.id), clients, lang),
-                 clients[i.client_id].get("owner"), i.priority) for i in warnings]
+    risks = sorted((Risk(i.client_id, i.client_name or i.client_id, i.title, i.owner,
+                         i.priority) for s in view.owners for i in s.risks),
+                   key=lambda r: (-r.priority, r.client_id, r.title))[:TOP_RISKS]
+    return TeamPage(desk.today() if clients else None, rows, detractors, risks)
