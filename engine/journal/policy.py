@@ -69,10 +69,30 @@ class Writes:
 
 @dataclass(frozen=True)
 class RunStep:
+    """One run as it records: its id and day, the policy, and when it recorded (its events'
+    time). New rows and events carry their dates as the database's text (``day_text``)."""
+
     run_id: int
     as_of: dt.date
     policy: Policy
-    at: dt.datetime = dt.datetime(2000, 1, 1)  # when the run recorded (its events' time)
+    at: dt.datetime = dt.datetime(2000, 1, 1)
+    _texts: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def day_text(self) -> str:
+        return self.due_text(0)
+
+    @property
+    def at_text(self) -> str:
+        return self.at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def due_text(self, days: int) -> str:
+        """The day ``days`` after the run's, as ISO text (what SQLite stores, and PostgreSQL's
+        COPY reads)."""
+        found = self._texts.get(days)
+        if found is None:
+            found = self._texts[days] = due_on(self.as_of, days).isoformat()
+        return found
 
 
 def apply(client_id: str, project_type: str | None, actions: list[Action],
@@ -116,7 +136,7 @@ def _insert(out: Writes, fp: str, client_id: str, action: Action, facts: Row,
            "action_id": action.id, "status": "new", "first_run": step.run_id,
            "closed_on": None, "closed_priority": None, "snoozed_until": None,
            "dismiss_reason": None, "comment": None, "stopped": False, **facts,
-           "since_on": step.as_of, "due_on": None if days is None else due_on(step.as_of, days)}
+           "since_on": step.day_text, "due_on": None if days is None else step.due_text(days)}
     out.inserts.append(row)
     _event(out, row, "new", step)
     return row
@@ -200,7 +220,8 @@ def _event(out: Writes, row: Row, change: str, step: RunStep,
     out.events.append({"fingerprint": row["fingerprint"], "client_id": row["client_id"],
                        "kind": row["kind"], "action_id": row["action_id"],
                        "run_id": step.run_id, "event": change, "status": row["status"],
-                       "at": step.at, "note": row["reason"] if change == "changed" else None,
-                       "dismiss_reason": None, "until": None, "day": step.as_of,
+                       "at": step.at_text,
+                       "note": row["reason"] if change == "changed" else None,
+                       "dismiss_reason": None, "until": None, "day": step.day_text,
                        "actor": None, "detail": json.dumps(detail, sort_keys=True)
                        if detail else None})

@@ -24,7 +24,7 @@ ACTS = ("new", "done", "dismissed", "snoozed")
 
 
 class StatRow(JournalRecord):
-    key: str | None  # the rule, owner or kind; none: no owner
+    key: str | None  # the rule, owner or kind; none: no owner; "": the journey map's own steps
     shown: int  # new to-dos and blocked steps the runs showed
     done: int
     dismissed: int
@@ -86,7 +86,7 @@ def _done(since: dt.date | None) -> Any:
 
 def _keys(by: By, rules: str, owner: str | None, kind: str) -> list[str | None]:
     if by == "rule":
-        return list(filter(None, rules.split(","))) or ["-"]
+        return list(filter(None, rules.split(","))) or [""]  # "": the journey map's own steps
     return [owner] if by == "owner" else [kind]
 
 

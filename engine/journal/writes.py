@@ -101,11 +101,11 @@ def _actions_json(rec: Recommendation) -> str:
 
 
 def write(conn: Connection, batch: BatchWrites) -> None:
-    bulk(conn, advice, batch.inserts)
+    bulk(conn, advice, batch.inserts, plain=True)  # new advice and events: dates as text
     bulk_update(conn, batch.updates)
     _texts(conn, batch.texts)
     _opened(conn, batch.seen)
-    bulk(conn, events, batch.events)
+    bulk(conn, events, batch.events, plain=True)
     _upsert(conn, client_facts, [{"digest": d, "facts": t} for d, t in batch.facts.items()],
             ("digest",), ())
     bulk(conn, run_clients, batch.run_clients)
@@ -121,8 +121,9 @@ def _mark(conn: Connection) -> str:
     return "%s" if conn.dialect.name == "postgresql" else "?"
 
 
-def bulk(conn: Connection, table: Table, rows: list[Row]) -> None:
-    """Insert many rows of plain values inside the connection's transaction."""
+def bulk(conn: Connection, table: Table, rows: list[Row], plain: bool = False) -> None:
+    """Insert many rows of plain values inside the connection's transaction (``plain``: their
+    dates are ISO text already)."""
     if not rows:
         return
     names = list(rows[0])
@@ -133,7 +134,8 @@ def bulk(conn: Connection, table: Table, rows: list[Row]) -> None:
                 copy.write_row([row[n] for n in names])
         return
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    _driver(conn).executemany(sql, _rows(conn, table, names, rows))
+    _driver(conn).executemany(sql, map(itemgetter(*names), rows) if plain
+                              else _rows(conn, table, names, rows))
 
 
 def _upsert(conn: Connection, table: Table, rows: list[Row], key: tuple[str, ...],

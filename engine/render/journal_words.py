@@ -115,6 +115,7 @@ WORDS = {
         "by": "by", "shown_c": "shown", "snoozed_c": "snoozed", "median_c": "median days to done",
         "not_relevant_c": "not relevant", "noise": "noise", "stats_title": "What people act on",
         "since": "since {day}", "no_stats": "nothing recorded yet",
+        "journey": "(the journey map's own steps)",
     },
     "ru": {
         "run": "запуск {run} · на дату {as_of} · база {kb}", "total": "итого",
@@ -145,7 +146,7 @@ WORDS = {
         "by": "по", "shown_c": "показано", "snoozed_c": "отложено",
         "median_c": "медиана дней до выполнения", "not_relevant_c": "неактуально",
         "noise": "шум", "stats_title": "На что люди реагируют", "since": "с {day}",
-        "no_stats": "пока ничего не записано",
+        "no_stats": "пока ничего не записано", "journey": "(шаги самой карты пути)",
     },
 }
 

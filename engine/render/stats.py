@@ -18,7 +18,7 @@ def stats_text(stats: Stats, lang: str = "en") -> str:
              w["dismissed_c"].split()[0], w["snoozed_c"], w["not_relevant_c"], w["median_c"]]]
     for r in stats.rows:
         share = "" if r.not_relevant is None else f"{r.not_relevant:.0%}"
-        rows.append([escaped_line(r.key or w["no_owner"]), str(r.shown), str(r.done),
+        rows.append([_key(r.key, lang), str(r.shown), str(r.done),
                      str(r.dismissed), str(r.snoozed),
                      share + (f" ({w['noise']})" if r.noise else ""),
                      "" if r.median_days_to_done is None else f"{r.median_days_to_done:g}"])
@@ -28,6 +28,11 @@ def stats_text(stats: Stats, lang: str = "en") -> str:
     reasons = [r for r in stats.rows if r.reasons]
     if reasons:
         lines.append("")
-        lines += [f"{escaped_line(r.key or w['no_owner'])}: " + ", ".join(
+        lines += [f"{_key(r.key, lang)}: " + ", ".join(
             f"{jw.reason(k, lang)} {n}" for k, n in r.reasons.items()) for r in reasons]
     return "\n".join(lines) + "\n"
+
+
+def _key(key: str | None, lang: str) -> str:
+    w = jw.WORDS[lang]
+    return w["no_owner"] if key is None else w["journey"] if key == "" else escaped_line(key)

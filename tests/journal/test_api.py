@@ -103,3 +103,14 @@ def test_a_client_twice_in_one_run_is_refused(target: str, kb: engine.KnowledgeB
     with journal.open(target) as j, pytest.raises(DiagnosticsError) as error:
         record(j, kb, [*clients, clients[1]], AS_OF)
     assert error.value.diagnostics[0].message == "client 'c1' appears twice in the run"
+
+
+def test_a_client_twice_in_different_batches_is_refused(target: str,
+                                                       kb: engine.KnowledgeBase) -> None:
+    """The run holds no list of its clients (memory stays flat): the database's key on each
+    run's clients finds the second one, and names it."""
+    clients = portfolio(kb, 5)
+    with journal.open(target) as j, pytest.raises(DiagnosticsError) as error:
+        record(j, kb, [*clients, clients[1]], AS_OF, batch_size=2)
+    assert error.value.diagnostics[0].message == "client 'c1' appears twice in the run"
+    assert count(target, "run_clients") == 4  # the batches before it are kept (resumable)

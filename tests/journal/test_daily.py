@@ -19,6 +19,8 @@ from tests.conftest import DATA, playbook
 SAMPLE = DATA / "daily_loop"
 DAY1, DAY2 = (SAMPLE / f"bitrix24_deals_2026-12-0{d}_utf8bom.csv" for d in (7, 8))
 CRM = "https://agency.bitrix24.ru/crm/deal/details/{crm_id}/"
+pytestmark = pytest.mark.slow  # two runs of 200 clients through the command, then every view
+
 OWNERS = ("Иванова Анна", "Кузнецов Дмитрий", "Петров Сергей", "Сидорова Мария",
           "Смирнова Ольга")
 

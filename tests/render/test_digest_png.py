@@ -54,6 +54,7 @@ def html(tmp_path: Path) -> str:
     return digest_html(digest, "ru")
 
 
+@pytest.mark.slow
 def test_the_digest_renders_in_a_real_browser(html: str, tmp_path: Path) -> None:
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         if os.environ.get("CI"):
