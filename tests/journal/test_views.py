@@ -26,7 +26,7 @@ def test_the_views_on_either_database(target: str, kb: engine.KnowledgeBase) -> 
         record(j, kb, people, AS_OF + dt.timedelta(days=1))
         box = j.inbox(owner="Anna", today=later, kb=kb, crm_url="https://crm/{crm_id}")
         assert box.items and {i.owner for i in box.items} == {"Anna"}
-        assert all(i.crm_url == f"https://crm/D{i.client_name.split()[1]}" for i in box.items)
+        assert all(i.crm_url == f"https://crm/D{str(i.client_name).split()[1]}" for i in box.items)
         assert sum(i.section == "overdue" for i in box.items) > 0
         first = box.items[0]
         j.done(first.client_id, first.kind, first.id, actor="Anna", comment="called")
