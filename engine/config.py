@@ -62,7 +62,7 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
-def read_settings(start: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+def in_effect(start: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
     """The settings in effect where the user stands; a wrong file raises DiagnosticsError."""
     env = os.environ if env is None else env
     path = find(start)

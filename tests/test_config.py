@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import read_settings
+from engine.config import in_effect
 from engine.errors import DiagnosticsError
 from tests.conftest import playbook
 
@@ -27,7 +27,7 @@ secret_key = "x"
 def test_found_from_a_subfolder_with_paths_relative_to_the_file(tmp_path: Path) -> None:
     (tmp_path / "playbook.toml").write_text(TOML, encoding="utf-8")
     (tmp_path / "deep" / "er").mkdir(parents=True)
-    config = read_settings(tmp_path / "deep" / "er", env={})
+    config = in_effect(tmp_path / "deep" / "er", env={})
     assert config.file == tmp_path / "playbook.toml"
     assert config.get("journal") == str(tmp_path / "data" / "journal.sqlite")
     assert config.get("owner") == "Иванова Анна" and config.get("lang") == "ru"
@@ -37,7 +37,8 @@ def test_found_from_a_subfolder_with_paths_relative_to_the_file(tmp_path: Path) 
 
 def test_the_environment_overrides_the_file_and_flags_override_both(tmp_path: Path) -> None:
     (tmp_path / "playbook.toml").write_text(TOML, encoding="utf-8")
-    config = read_settings(tmp_path, env={"PLAYBOOK_LANG": "en", "PLAYBOOK_JOURNAL": "postgresql://x/y"})
+    config = in_effect(tmp_path, env={"PLAYBOOK_LANG": "en",
+                                      "PLAYBOOK_JOURNAL": "postgresql://x/y"})
     assert (config.get("lang"), config.settings["lang"].source) == ("en", "PLAYBOOK_LANG")
     assert config.get("journal") == "postgresql://x/y"
     flagged = config.given("owner", "Boris", "--owner")
@@ -54,7 +55,7 @@ def test_a_mistake_names_the_file_and_line(tmp_path: Path, text: str, message: s
                                            line: int) -> None:
     (tmp_path / "playbook.toml").write_text(text, encoding="utf-8")
     with pytest.raises(DiagnosticsError) as error:
-        read_settings(tmp_path, env={})
+        in_effect(tmp_path, env={})
     found = error.value.diagnostics[0]
     assert found.message.startswith(message)
     assert found.location is not None and found.location.line == line
@@ -64,7 +65,7 @@ def test_a_mistake_names_the_file_and_line(tmp_path: Path, text: str, message: s
 def test_a_hint_for_a_misspelt_setting(tmp_path: Path) -> None:
     (tmp_path / "playbook.toml").write_text('jurnal = "j.db"\n', encoding="utf-8")
     with pytest.raises(DiagnosticsError) as error:
-        read_settings(tmp_path, env={})
+        in_effect(tmp_path, env={})
     assert error.value.diagnostics[0].hint == "did you mean 'journal'?"
 
 

@@ -135,9 +135,9 @@ def _language(args: argparse.Namespace, argv: Sequence[str]) -> None:
     """A command's --lang, when not given, is the settings' (playbook.toml, PLAYBOOK_LANG)."""
     if not hasattr(args, "lang") or any(a == "--lang" or a.startswith("--lang=") for a in argv):
         return
-    from engine.config import read_settings
+    from engine.config import in_effect
 
-    args.settings = read_settings()
+    args.settings = in_effect()
     args.lang = args.settings.get("lang") or args.lang
 
 

@@ -149,9 +149,9 @@ def settings(args: argparse.Namespace) -> Config:
     """The settings in effect (playbook.toml, PLAYBOOK_*), read once per command."""
     found: Config | None = getattr(args, "settings", None)
     if found is None:
-        from engine.config import read_settings
+        from engine.config import in_effect
 
-        found = args.settings = read_settings()
+        found = args.settings = in_effect()
     return found
 
 

@@ -46,7 +46,6 @@ class NewEvent:
     payload: dict[str, Any]
 
 
-@dataclass(frozen=True)
 class HookEvent(JournalRecord):
     id: int
     crm: str
@@ -85,11 +84,13 @@ class Claim:
 
 
 def _event(row: Any) -> HookEvent:
-    return HookEvent(row["id"], row["crm"], row["account"], row["record_id"], row["action"],
-                     row["modified"], json.loads(row["payload"]), row["received_at"],
-                     row["status"], row["attempts"], row["next_attempt_at"],
-                     json.loads(row["last_error"]) if row["last_error"] else None,
-                     row["finished_at"], row["run_id"])
+    return HookEvent(id=row["id"], crm=row["crm"], account=row["account"],
+                     record_id=row["record_id"], action=row["action"],
+                     modified=row["modified"], payload=json.loads(row["payload"]),
+                     received_at=row["received_at"], status=row["status"],
+                     attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
+                     last_error=json.loads(row["last_error"]) if row["last_error"] else None,
+                     finished_at=row["finished_at"], run_id=row["run_id"])
 
 
 class Hooks:

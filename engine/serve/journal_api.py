@@ -54,22 +54,28 @@ def _records(text: str) -> Response:
 
 @router.get("/inbox", responses=answers(None, *ERRORS))
 def get_inbox(request: Request, client: str | None = Query(None, max_length=200),
-          kind: ActionKind | None = None, new: bool = False) -> Response:
-    """Open advice (new or seen again), by client, most urgent first: `playbook inbox`."""
-    items = service(request).open_journal().inbox(client, kind, new)
-    return _records(render.records_json(items))
+          kind: ActionKind | None = None, new: bool = False,
+          owner: str | None = Query(None, max_length=200)) -> Response:
+    """Open to-dos by urgency (due today, overdue, new, the rest), one owner's with ``owner``:
+    `playbook inbox`."""
+    svc = service(request)
+    box = svc.open_journal().inbox(client, kind, new, owner=owner, kb=svc.knowledge())
+    return _records(render.one_json(box))
 
 
 @router.get("/changes", responses=answers(None, *ERRORS))
 def get_changes(request: Request, since: RunOrDay | None = SINCE) -> Response:
     """What the runs changed: `playbook changes`."""
-    return _records(render.records_json(service(request).open_journal().changes(since)))
+    svc = service(request)
+    return _records(render.records_json(svc.open_journal().changes(since, kb=svc.knowledge())))
 
 
 @router.get("/clients/{client_id}/history", responses=answers(None, *ERRORS))
 def get_history(request: Request, client_id: str = CLIENT) -> Response:
     """Everything that happened to a client's advice, oldest first: `playbook history`."""
-    return _records(render.records_json(service(request).open_journal().history(client_id)))
+    svc = service(request)
+    return _records(render.records_json(svc.open_journal().history(client_id,
+                                                                   kb=svc.knowledge())))
 
 
 @router.post("/advice/{client_id}/{kind}/{action_id}/done", responses=answers(None, *ERRORS))

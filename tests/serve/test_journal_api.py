@@ -40,7 +40,7 @@ def test_the_views_are_the_commands_json(served: tuple[TestClient, str],
                                          capsys: pytest.CaptureFixture[str]) -> None:
     client, target = served
     with journal.open(target) as j:
-        someone = j.inbox()[0].client_id
+        someone = j.inbox().items[0].client_id
     pairs = [
         ("/v1/inbox", ["inbox"]),
         (f"/v1/inbox?client={someone}&kind=next_step",
@@ -55,13 +55,13 @@ def test_the_views_are_the_commands_json(served: tuple[TestClient, str],
         answer = client.get(url)
         assert answer.status_code == 200, (url, answer.text)
         assert answer.text == cli(capsys, *command, "--journal", target, "--format", "json"), url
-    assert len(client.get("/v1/inbox").json()["records"]) > 12
+    assert len(client.get("/v1/inbox").json()["items"]) > 12
 
 
 def test_done_dismiss_and_snooze(served: tuple[TestClient, str]) -> None:
     client, target = served
     with journal.open(target) as j:
-        first, second, third = j.inbox()[:3]
+        first, second, third = j.inbox().items[:3]
     base = "/v1/advice/{0.client_id}/{0.kind}/{0.id}"
     done = client.post(base.format(first) + "/done", json={"comment": "called them"})
     dismissed = client.post(base.format(second) + "/dismiss",
@@ -72,7 +72,7 @@ def test_done_dismiss_and_snooze(served: tuple[TestClient, str]) -> None:
         "done", "dismissed", "snoozed"]
     assert dismissed.json()["dismiss_reason"] == "client_declined"
     with journal.open(target) as j:
-        left = {(i.client_id, i.kind, i.id) for i in j.inbox()}
+        left = {(i.client_id, i.kind, i.id) for i in j.inbox().items}
         history = j.history(second.client_id)
     assert not left & {(a.client_id, a.kind, a.id) for a in (first, second, third)}
     assert ("dismissed", "budget frozen") in {(h.event, h.note) for h in history}
@@ -94,7 +94,7 @@ def test_mistakes_are_the_error_document(served: tuple[TestClient, str], url: st
                                          code: str) -> None:
     client, target = served
     with journal.open(target) as j:
-        item = j.inbox()[0]
+        item = j.inbox().items[0]
     url = url.format(c=item.client_id, k=item.kind, i=item.id)
     answer = client.get(url) if json is None else client.post(url, json=json)
     assert answer.status_code == status, answer.text
