@@ -57,7 +57,7 @@ async def _api_error(_: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.problems, exc.headers)
 
 
-_NOT_FOUND = frozenset({"unknown-advice", "unknown-client", "unknown-run"})
+_NOT_FOUND = frozenset({"unknown-advice", "unknown-client", "unknown-owner", "unknown-run"})
 
 
 async def _diagnostics(_: Request, exc: Exception) -> Response:
