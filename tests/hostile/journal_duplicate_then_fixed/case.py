@@ -20,4 +20,4 @@ with journal.open(TARGET) as book:
     changes = book.changes()
     print(f"what the last run changed: {sum(c.change == 'new' for c in changes)} new of "
           f"{len(changes)}, for {len({c.client_id for c in changes})} clients; "
-          f"open advice: {len(book.inbox())}")
+          f"open to-dos: {len(book.inbox().items)}")
