@@ -15,7 +15,6 @@ import pytest
 
 import engine
 import engine.journal
-from engine.models import Recommendation
 from engine.portfolio.mapping import read_mapping
 from engine.portfolio.writers import recommendation_record
 
