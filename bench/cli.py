@@ -3,8 +3,9 @@
 
     python bench/cli.py [--runs N]
 
-Each row runs the real command in a fresh process, N times (default 7), and reports the median
-wall-clock time and the median CPU time (user + system) of the process: on a busy machine the
+Each row runs the real command in a fresh process, once per round, N rounds (default 7), rounds
+interleaved; it reports the median wall-clock time and the median CPU time (user + system) of
+the process, and the median of each round's CPU ratio to the bare start: on a busy machine the
 CPU time and the ratios are the figures to read.
 "Cold" runs use an empty cache folder each time (nothing compiled yet, nothing in the OS's
 page cache is cleared); "warm" runs reuse one cache folder filled by a first run. Bytecode is
@@ -59,15 +60,19 @@ def once(argv: list[str], cache: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def median(argv: list[str], cache: str | None, runs: int, work: Path) -> tuple[float, float]:
-    times = []
-    warm = work / "warm"
-    if cache == "warm":
-        once(argv, warm)  # fill it
+def rounds(runs: int, work: Path) -> dict[str, list[tuple[float, float]]]:
+    """Every row once per round, rounds interleaved: a change in the machine's load falls on
+    all rows of a round alike. Cold rows get an empty cache folder each time; warm rows share
+    one, filled before the first round."""
+    for _, argv, cache in ROWS:
+        if cache == "warm":
+            once(argv, work / "warm")  # fill it
+    times: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in ROWS}
     for i in range(runs):
-        folder = work / f"cold-{len(argv)}-{i}" if cache == "cold" else warm
-        times.append(once(argv, folder))
-    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+        for n, (label, argv, cache) in enumerate(ROWS):
+            folder = work / f"cold-{n}-{i}" if cache == "cold" else work / "warm"
+            times[label].append(once(argv, folder))
+    return times
 
 
 def main() -> None:
@@ -77,14 +82,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         for _, argv, _ in ROWS:  # compile the bytecode of every module a row imports
             once(argv, Path(work) / "first")
-        results = [(label, median(argv, cache, args.runs, Path(work)))
-                   for label, argv, cache in ROWS]
-    wall0, cpu0 = results[0][1]
-    print(f"median of {args.runs} runs each; the knowledge base read is the bundled one "
-          f"(run from a folder without one); load average {os.getloadavg()[0]:.1f}")
-    print(f"{'command':<42} {'wall s':>7} {'x bare':>7} {'cpu s':>7} {'x bare':>7}")
-    for label, (wall, cpu) in results:
-        print(f"{label:<42} {wall:>7.3f} {wall / wall0:>7.2f} {cpu:>7.3f} {cpu / cpu0:>7.2f}")
+        times = rounds(args.runs, Path(work))
+    bare = times[ROWS[0][0]]
+    print(f"{args.runs} rounds, every row once per round; medians, and the median of each "
+          "round's ratio to the bare start (lowest-highest); the knowledge base read is the "
+          f"bundled one (run from a folder without one); load average {os.getloadavg()[0]:.1f}")
+    print(f"{'command':<42} {'wall s':>7} {'cpu s':>7} {'x bare (cpu)':>13} {'lowest-highest':>15}")
+    for label, found in times.items():
+        ratios = [cpu / b[1] for (_, cpu), b in zip(found, bare, strict=True)]
+        spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+        print(f"{label:<42} {statistics.median(t[0] for t in found):>7.3f} "
+              f"{statistics.median(t[1] for t in found):>7.3f} "
+              f"{statistics.median(ratios):>13.2f} {spread:>15}")
 
 
 if __name__ == "__main__":
