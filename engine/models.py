@@ -134,6 +134,10 @@ class Held(Model):
 
 class Recommendation(Model):
     client_id: str
+    client_name: str | None = None
+    owner: str | None = None
+    crm_id: str | None = None
+    crm_url: str | None = None
     as_of: dt.date
     kb_version: str
     actions: list[Action]
@@ -304,6 +308,12 @@ class JournalSettings(Model):
         return next((days for k, days in self.kinds.items() if k == kind), self.cooldown_days)
 
 
+class CrmSettings(Model):
+    url: Annotated[str, Field(pattern=r"^https?://[^\s{}]*\{(crm_id|id)\}[^\s{}]*$", description=
+        "the link to a client's CRM record (engine/runtime/crm.py), with {crm_id} (or {id}) "
+        "where the client's goes, e.g. https://agency.bitrix24.ru/crm/deal/details/{crm_id}/")]
+
+
 class RulesFile(Model):
     rules: list[Rule] = []
     thresholds: dict[Id, Threshold] = {}
@@ -311,6 +321,7 @@ class RulesFile(Model):
     sources: dict[SourceId, SourceItem] = {}
     services: list[Id] = []
     journal: JournalSettings | None = None
+    crm: CrmSettings | None = None
 
 
 class Step(Model):

@@ -6,16 +6,24 @@ which CRM column is which client fact and which CRM value is which enum value. W
 columns are the client fields, list cells are split on ';', dates are ISO (YYYY-MM-DD) and an
 empty cell is a missing fact.
 
+A CSV export is read as the CRM or Excel saved it: its encoding (UTF-8, UTF-8 with BOM,
+Windows-1251, ...) and delimiter (; , tab) are detected unless the mapping names them. Columns
+that are no client field are left out and named once in the summary (--strict-columns refuses
+them). `playbook map init EXPORT` writes a mapping file to start from.
+
 Results (--out, chosen by extension) are JSON Lines (.jsonl: one recommendation per line, in
-input order; the default, on stdout), CSV (.csv: one row per action), Parquet (.parquet) or
-SQLite (.sqlite, .db); '-' is stdout. A CSV cell starting with = + - or @ (a client id, a
-reason quoting a client's KPI name) gets a leading ' so a spreadsheet shows it as text and does
-not run it as a formula; --allow-formulas writes the cells as they are.
+input order; the default, on stdout), CSV (.csv: one row per action, UTF-8 with a BOM so Excel
+reads it; --csv-dialect excel separates cells with ';'), XLSX (.xlsx: the same rows as an Excel
+workbook with the CRM link, frozen header and filters; the 'xlsx' extra), Parquet (.parquet) or
+SQLite (.sqlite, .db); '-' is stdout. Every row says who and where the client is (name, owner,
+CRM id and link). A CSV or XLSX cell starting with = + - or @ (a client id, a reason quoting a
+client's KPI name) is written as text a spreadsheet does not run as a formula (CSV: a leading ');
+--allow-formulas writes the cells as they are. A file is written in full or not at all: a failed
+run (a file that cannot be read, or not one client advised) leaves the previous --out as it was.
 
 A bad client does not stop the run: each of its mistakes becomes an error record (file,
 line, row, client id, field, message), written as JSON Lines to --errors FILE, or to stderr as
-text. The portfolio summary goes to stdout, or to stderr when
-the results go to stdout.
+text. The portfolio summary goes to stdout, or to stderr when the results go to stdout.
 
 With --journal (a SQLite file or a PostgreSQL URL; the 'journal' extra), the run is recorded
 in the run journal and what changed since the last run is printed per client and in total
@@ -35,7 +43,9 @@ from engine.cli.common import add_format, add_kb, date, load_kb, settings
 from engine.errors import WorkersFailed
 from engine.portfolio.pipeline import argument_mistake, run_portfolio
 from engine.portfolio.readers import ExtraUnavailable
+from engine.portfolio.writers import CSV_DIALECTS
 from engine.render import portfolio as render
+from engine.render.words import KIND_LABEL, XLSX_COLUMNS
 from engine.vocabulary import LANGUAGES
 
 NAME = "run"
@@ -51,12 +61,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="CRM mapping file: column names, values, list separator, dates "
                              "(default: 'map' of playbook.toml or PLAYBOOK_MAP)")
     parser.add_argument("--out", default="-", metavar="FILE",
-                        help="results: .jsonl, .csv, .parquet, .sqlite/.db, '-' for stdout "
-                             "(JSON Lines; the default)")
+                        help="results: .jsonl, .csv, .xlsx, .parquet, .sqlite/.db, '-' for "
+                             "stdout (JSON Lines; the default)")
     parser.add_argument("--allow-formulas", action="store_true",
-                        help="write CSV cells as they are, even those a spreadsheet would run "
-                             "as formulas (by default a cell starting with = + - @ gets a "
-                             "leading ')")
+                        help="write CSV and XLSX cells as they are, even those a spreadsheet "
+                             "would run as formulas (by default a cell starting with = + - @ "
+                             "gets a leading ')")
+    parser.add_argument("--csv-dialect", choices=tuple(CSV_DIALECTS), default="standard",
+                        help="CSV results: standard (',') or excel (';', as Excel reads CSV "
+                             "where the decimal separator is a comma); both UTF-8 with a BOM")
+    parser.add_argument("--strict-columns", action="store_true",
+                        help="refuse a CSV or Parquet column that is no client field (default: "
+                             "leave it out and name it once in the summary)")
     parser.add_argument("--errors", metavar="FILE",
                         help="write error records here as JSON Lines (default: stderr, as text)")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
@@ -103,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
                 args.clients, kb=kb, as_of=args.as_of, lang=args.lang, mapping=args.map,
                 out=args.out, errors=args.errors or render.ErrorText(), workers=args.workers,
                 dask=args.dask, journal=args.journal, step=step,
-                allow_formulas=args.allow_formulas)
+                allow_formulas=args.allow_formulas, strict_columns=args.strict_columns,
+                csv_dialect=args.csv_dialect,
+                labels={**XLSX_COLUMNS[args.lang], **KIND_LABEL[args.lang]})
     except (OSError, ExtraUnavailable, WorkersFailed) as exc:  # an unwritable --out, no
         # scheduler, no extra, workers that cannot start or died
         sys.stderr.write(f"playbook run: {exc}\n")
@@ -114,4 +132,4 @@ def run(args: argparse.Namespace) -> int:
 
         shown.write(run_summary_text(summary.journal, args.lang))
     shown.write(render.RENDERERS[args.format](summary, args.lang))
-    return 1 if summary.failed else 0
+    return 1 if summary.failed or summary.files_failed else 0

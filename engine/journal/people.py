@@ -18,9 +18,11 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from engine.errors import did_you_mean, one_of
 from engine.journal.database import fail
 from engine.journal.policy import fingerprint
+from engine.journal.queries import WHO, who
 from engine.journal.record import now
 from engine.journal.records import Advice
 from engine.journal.tables import advice, clients, events, run_clients, runs
+from engine.journal.texts import Lens
 from engine.vocabulary import ACTION_KINDS, DISMISS_REASONS
 
 Key = tuple[str, str, str]  # client id, kind, action id
@@ -50,9 +52,12 @@ def act(db: Engine, where: str, key: Key, event: str, *, reason: str | None = No
             dismiss_reason=reason, until=until))
         # the client's next run decides its advice again, rather than trusting its digest
         conn.execute(update(clients).where(clients.c.client_id == key[0]).values(decision=""))
-        new = conn.execute(select(advice).where(advice.c.fingerprint == fp)).mappings().one()
-    return Advice(client_id=new["client_id"], kind=new["kind"], id=new["action_id"],
-                  status=new["status"], priority=new["priority"], title=new["title"],
+        new = conn.execute(select(advice, *WHO).outerjoin(
+            clients, clients.c.client_id == advice.c.client_id).where(
+            advice.c.fingerprint == fp)).mappings().one()
+    return Advice(client_id=new["client_id"], **who(new, Lens.of(today=today)),
+                  kind=new["kind"], id=new["action_id"], status=new["status"],
+                  priority=new["priority"], title=new["title"],
                   reason=new["reason"], closed_on=new["closed_on"],
                   snoozed_until=new["snoozed_until"], dismiss_reason=new["dismiss_reason"],
                   comment=new["comment"], role=new["role"], due_on=new["due_on"], actor=actor)

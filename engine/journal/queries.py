@@ -17,6 +17,15 @@ from engine.journal.texts import Lens
 
 RUN_CHANGES = ("new", "changed", "resolved")
 STEP_KINDS = ("next_step", "upsell", "blocked")  # a step's advice can move between them
+# who and where a client is (the clients table, joined on the client id): see ``who``
+WHO = (clients.c.name, clients.c.owner, clients.c.crm_id, clients.c.crm_url)
+
+
+def who(row: Any, lens: Lens) -> dict[str, Any]:
+    """The client's name, owner and CRM link (its own, else the lens's template's) of a row
+    selected with ``WHO``."""
+    return {"client_name": row["name"], "owner": row["owner"],
+            "crm_url": lens.link(row["client_id"], row["crm_id"], row["crm_url"])}
 
 
 def changes(db: Engine, where: str, since: int | dt.date | None = None, *,
@@ -28,8 +37,7 @@ def changes(db: Engine, where: str, since: int | dt.date | None = None, *,
     with db.connect() as conn:
         days = _runs(conn, where, since)
         query = (select(events.c.fingerprint, events.c.event, events.c.run_id,
-                        events.c.detail, advice, clients.c.name, clients.c.owner,
-                        clients.c.project_type)
+                        events.c.detail, advice, *WHO, clients.c.project_type)
                  .join(advice, advice.c.fingerprint == events.c.fingerprint)
                  .outerjoin(clients, clients.c.client_id == events.c.client_id)
                  .where(events.c.run_id.in_(list(days)), events.c.event.in_(RUN_CHANGES))
@@ -87,8 +95,8 @@ def _change(first: Any, last: Any, days: dict[int, dt.date], lens: Lens) -> Chan
             before.setdefault(name, old)
             after[name] = new
     return ChangeRecord(
-        client_id=last["client_id"], client_name=last["name"], owner=last["owner"],
-        kind=last["kind"], id=last["action_id"], change=change, status=last["status"],
+        client_id=last["client_id"], **who(last, lens), kind=last["kind"],
+        id=last["action_id"], change=change, status=last["status"],
         priority=last["priority"], title=lens.title(last["kind"], last["action_id"],
                                                     last["rules"], last["project_type"],
                                                     last["title"]),
@@ -120,7 +128,7 @@ def history(db: Engine, where: str, client: str, lens: Lens | None = None
     lens = lens or Lens.of()
     with db.connect() as conn:
         rows = conn.execute(
-            select(events, runs.c.as_of, advice.c.rules, advice.c.title,
+            select(events, runs.c.as_of, advice.c.rules, advice.c.title, *WHO,
                    clients.c.project_type)
             .outerjoin(runs, runs.c.id == events.c.run_id)
             .outerjoin(advice, advice.c.fingerprint == events.c.fingerprint)
@@ -137,7 +145,7 @@ def history(db: Engine, where: str, client: str, lens: Lens | None = None
 def _entry(r: Any, lens: Lens) -> HistoryEntry:
     moved = json.loads(r["detail"]) if r["detail"] else {}
     return HistoryEntry(
-        client_id=r["client_id"], kind=r["kind"], id=r["action_id"],
+        client_id=r["client_id"], **who(r, lens), kind=r["kind"], id=r["action_id"],
         title=lens.title(r["kind"], r["action_id"], r["rules"] or "", r["project_type"],
                          r["title"] or r["action_id"]),
         event=r["event"], status=r["status"], run_id=r["run_id"], as_of=r["as_of"],

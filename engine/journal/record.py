@@ -71,13 +71,14 @@ class _Tally:
         self.total, self.clients, self.moved = Counts(), 0, 0
         self.shown: list[ClientSummary] = []
 
-    def add(self, client_id: str, counts: Counts) -> None:
+    def add(self, rec: Recommendation, counts: Counts) -> None:
         self.total += counts
         self.clients += 1
         if counts.new + counts.changed + counts.resolved:
             self.moved += 1
             if len(self.shown) < SHOWN:
-                self.shown.append(ClientSummary(client_id=client_id, counts=counts))
+                self.shown.append(ClientSummary(client_id=rec.client_id, counts=counts,
+                                                client_name=rec.client_name))
 
 
 def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo, policy: Policy,
@@ -91,11 +92,11 @@ def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo, policy:
             _check_unique([rec.client_id for _, rec in batch], set(), where)
             if complete:
                 for _, rec in batch:
-                    tally.add(rec.client_id, Counts(unchanged=_tracked(rec, policy)))
+                    tally.add(rec, Counts(unchanged=_tracked(rec, policy)))
             else:
                 counts = _record_batch(db, where, batch, position, step, resumed)
                 for _, rec in batch:
-                    tally.add(rec.client_id, counts[rec.client_id])
+                    tally.add(rec, counts[rec.client_id])
             position += len(batch)
         if not complete:
             _finish(db, run_id, tally.clients)

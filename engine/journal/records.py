@@ -30,6 +30,7 @@ class RunInfo(JournalRecord):
 class ClientSummary(JournalRecord):
     client_id: str
     counts: Counts
+    client_name: str | None = None
 
 
 class RunSummary(JournalRecord):
@@ -53,8 +54,11 @@ class ChangeRecord(JournalRecord):
     step) or ``resolved``."""
 
     client_id: str
+    # who and where the client is, as its latest run said (the clients table); the CRM link is
+    # the client's own, else the view's template's
     client_name: str | None = None
     owner: str | None = None
+    crm_url: str | None = None
     kind: str
     id: str
     change: str  # new, changed, resolved
@@ -70,6 +74,9 @@ class ChangeRecord(JournalRecord):
 
 class HistoryEntry(JournalRecord):
     client_id: str
+    client_name: str | None = None  # who and where: as ChangeRecord
+    owner: str | None = None
+    crm_url: str | None = None
     kind: str
     id: str
     title: str | None = None
@@ -91,6 +98,9 @@ class Advice(JournalRecord):
     """One piece of advice as it stands now (after done, dismiss or snooze)."""
 
     client_id: str
+    client_name: str | None = None  # who and where: as ChangeRecord
+    owner: str | None = None
+    crm_url: str | None = None
     kind: str
     id: str
     status: str

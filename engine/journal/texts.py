@@ -5,8 +5,10 @@ guide's from its playbook entry, a step's from the client's journey), else kept 
 them. A reason is kept as the run wrote it; when the view asks for another language and the
 knowledge base is the one that ran, the client's recommendation is made again from the facts
 the run kept, in that language (recommend() is pure: the same facts, day and knowledge base give
-the same advice). A client's CRM link is its ``crm_url``, else the template's (``{crm_id}``, or
-the client id, put in its place).
+the same advice). A client's CRM link is its ``crm_url`` (its own, or made by the run from
+the knowledge base's or the mapping's template), else the view's template's (``crm_url`` of
+playbook.toml, else the knowledge base's ``crm: {url: ...}``), with ``{crm_id}`` the client's
+CRM id or ``{id}`` its id put in its place (engine/runtime/crm.py).
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from sqlalchemy import Connection, select
 
 from engine.journal.duties import Policy
 from engine.journal.tables import client_facts, clients, run_clients, runs
+from engine.runtime.crm import crm_link
 
 if TYPE_CHECKING:
     from engine.kb.knowledge_base import KnowledgeBase
@@ -42,6 +44,8 @@ class Lens:
     @classmethod
     def of(cls, *, today: dt.date | None = None, lang: str = "en",
            kb: KnowledgeBase | None = None, crm_url: str | None = None) -> Lens:
+        if crm_url is None and kb is not None and kb.crm is not None:
+            crm_url = kb.crm.url
         return cls(today or dt.date.today(), lang, kb, crm_url,
                    Policy.of(kb) if kb is not None else Policy())
 
@@ -63,12 +67,10 @@ class Lens:
         return step.title.get(self.lang) if step is not None else recorded
 
     def link(self, client_id: str, crm_id: str | None, crm_url: str | None) -> str | None:
-        if crm_url:
+        """The client's CRM link: its own (as its latest run wrote it), else the template's."""
+        if crm_url or not self.crm_url:
             return crm_url
-        if not self.crm_url:
-            return None
-        value = quote(crm_id or client_id, safe="")
-        return self.crm_url.replace("{crm_id}", value).replace("{id}", value)
+        return crm_link(self.crm_url, client_id, crm_id)
 
 
 def reasons(conn: Connection, lens: Lens, ids: Iterable[str]) -> dict[Key, str]:

@@ -71,7 +71,7 @@ class BatchWrites:
             "changed": counts.changed, "resolved": counts.resolved,
             "unchanged": counts.unchanged})
         decision, texts = self.digests[rec.client_id]
-        self.clients.append({"client_id": rec.client_id, **_who(facts),
+        self.clients.append({"client_id": rec.client_id, **_who(facts, rec),
                              "last_run": self.step.run_id, "decision": decision,
                              "texts": texts, "wake_on": self.wakes.get(rec.client_id)})
 
@@ -83,9 +83,13 @@ def facts_json(facts: Client | Mapping[str, Any]) -> str:
                       default=str)
 
 
-def _who(facts: Client | Mapping[str, Any]) -> Row:
-    get = (lambda k: getattr(facts, k)) if isinstance(facts, Client) else facts.get
-    values = {k: get(k) for k in _WHO}
+def _who(facts: Client | Mapping[str, Any], rec: Recommendation) -> Row:
+    """Who and where the client is, as the recommendation says (its CRM link made from the
+    knowledge base's template when the client has none), and its project type and NPS."""
+    get = (lambda k: getattr(facts, k, None)) if isinstance(facts, Client) else facts.get
+    said = {"name": rec.client_name, "owner": rec.owner, "crm_id": rec.crm_id,
+            "crm_url": rec.crm_url}
+    values = {k: get(k) if said.get(k) is None else said[k] for k in _WHO}
     for k in ("name", "owner", "crm_id", "crm_url", "project_type"):
         values[k] = None if values[k] is None else str(values[k])
     nps = values["nps"]

@@ -20,7 +20,7 @@ from engine.language import facts as factlib
 from engine.language.conditions import tests
 from engine.language.document import Document, PathKey
 from engine.matchers import build
-from engine.models import JournalSettings, JourneyMapFile, Rule, Step
+from engine.models import CrmSettings, JournalSettings, JourneyMapFile, Rule, Step
 
 DOMAIN_SOURCES = tuple(f"K{i:02d}" for i in range(1, 59))
 Item = tuple[str, Any, Document, PathKey]  # (id, value, where it was written)
@@ -66,12 +66,14 @@ def compile_kb(parsed: Parsed, matcher: str) -> tuple[KnowledgeBase | None, list
     _check_same_steps(parsed, problems)
     compiled = [ctx.compile(rule, doc, key) for rule, doc, key in _rules(parsed, problems)]
     journal = _journal(parsed, {r.id for _, f in parsed.rules for r in f.rules}, problems)
+    crm = _crm(parsed, problems)
     problems[:] = without_echoes(problems, parsed.unsure)
     problems.extend(_empty(parsed))
     if any(p.severity == "error" for p in problems + parsed.problems):
         return None, problems
     parts = _Parts(parsed=parsed, section=section, sources=sources, journeys=journeys,
-                   entries=entries, registry=registry, ctx=ctx, journal=journal)
+                   entries=entries, registry=registry, ctx=ctx, journal=journal,
+                   crm=crm)
     return _assemble(parts, [r for r in compiled if r is not None], matcher), problems
 
 
@@ -87,6 +89,7 @@ class _Parts:
     registry: dict[str, Any]
     ctx: RuleContext
     journal: JournalSettings
+    crm: CrmSettings | None
 
 
 def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> KnowledgeBase:
@@ -109,7 +112,7 @@ def _assemble(parts: _Parts, compiled: list[CompiledRule], matcher: str) -> Know
         locations=_locations(ranked, {"threshold": parts.section["thresholds"],
                                       "fact": parts.section["facts"], "entry": parts.entries},
                              parts.parsed),
-        journal=parts.journal)
+        journal=parts.journal, crm=parts.crm)
 
 
 def _empty(parsed: Parsed) -> list[Diagnostic]:
@@ -205,6 +208,13 @@ def _journal(parsed: Parsed, rules: set[str], problems: list[Diagnostic]) -> Jou
                 doc.loc((*key, "rules", rule)), expected="a rule id",
                 hint=did_you_mean(rule, rules)))
     return settings  # type: ignore[no-any-return]
+
+
+def _crm(parsed: Parsed, problems: list[Diagnostic]) -> CrmSettings | None:
+    """Where clients' CRM records are (``crm: {url: ...}``): written once, in any rules file."""
+    found = unique((("crm", f.crm, d, ("crm",)) for d, f in parsed.rules if f.crm is not None),
+                   "section", problems)
+    return found["crm"][1] if found else None
 
 
 def _rules(parsed: Parsed, problems: list[Diagnostic]) -> list[tuple[Rule, Document, PathKey]]:

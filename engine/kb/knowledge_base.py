@@ -12,7 +12,7 @@ from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language.fact_types import FactType
 from engine.matchers import Matcher
-from engine.models import JournalSettings, PlaybookEntry, SourceItem, Threshold
+from engine.models import CrmSettings, JournalSettings, PlaybookEntry, SourceItem, Threshold
 
 __all__ = ["CompiledRule", "KnowledgeBase"]
 
@@ -36,6 +36,7 @@ class KnowledgeBase:
     warnings: tuple[Diagnostic, ...] = ()  # lint findings, when loaded through engine.load
     locations: dict[str, Location] = field(default_factory=dict)  # "kind:id" -> where written
     journal: JournalSettings = field(default_factory=JournalSettings)  # settings.yaml
+    crm: CrmSettings | None = None  # settings.yaml: the link template of clients' CRM records
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self.index.rules_by_id[rule_id]

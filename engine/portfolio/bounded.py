@@ -7,6 +7,7 @@ stays bounded whatever the file holds (one line of 2 GB, /dev/zero on stdin).
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 from collections.abc import Iterator
 from typing import IO
@@ -28,13 +29,22 @@ class RecordTooLong(Exception):
 
 def open_text(path: str) -> tuple[IO[str] | None, Diagnostic | None]:
     """A UTF-8 text stream (a byte-order mark skipped) on a regular file, or why not."""
+    raw, problem = open_bytes(path)
+    if raw is None:
+        return None, problem
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""), None
+
+
+def open_bytes(path: str) -> tuple[io.BufferedReader | None, Diagnostic | None]:
+    """A binary stream on a regular file (a CSV file's encoding is found from its bytes), or
+    why not."""
     fd, problem = open_regular(path, path)
     if fd is None:
         assert problem is not None
         if problem.code == "not-a-file" and "folder" not in problem.message:
             problem = dataclasses.replace(problem, hint=STREAM_HINT)
         return None, problem
-    return os.fdopen(fd, encoding="utf-8-sig", newline=""), None
+    return os.fdopen(fd, "rb"), None
 
 
 class Lines(Iterator[str]):

@@ -59,7 +59,9 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
                   workers: int = 1, dask: str | None = None,
                   journal: str | os.PathLike[str] | None = None,
                   step: Callable[[], None] | None = None,
-                  allow_formulas: bool = False) -> Summary:
+                  allow_formulas: bool = False, strict_columns: bool = False,
+                  csv_dialect: str = "standard",
+                  labels: dict[str, str] | None = None) -> Summary:
     """Read every client of ``sources`` (files, or ``-`` for stdin), recommend for each, write
     the results to ``out`` (by extension: .jsonl, .csv, .parquet, .sqlite/.db; ``-``: JSON
     Lines on stdout) and each bad client's mistakes to ``errors`` (a JSON Lines file, a sink,
@@ -69,6 +71,11 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
     The summary of the run, with ``summary.journal`` set when
     the run was recorded.
 
+    The mapping is checked against ``kb`` first. Table columns no client field reads are left
+    out and named in ``summary.left_out`` (``strict_columns``: refused). CSV results use
+    ``csv_dialect`` (``standard`` or ``excel``); ``labels`` name XLSX columns and kinds for
+    people. ``out`` is replaced only when the run did not fail (``summary.run_failed``).
+
     Raises UserMistake for arguments that cannot work, DiagnosticsError for a wrong mapping
     file (and, with ``journal``, for a client id twice in the input or a journal that does not
     open: found before anything is written), ExtraUnavailable for an optional extra the run
@@ -77,7 +84,7 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
     mistake = argument_mistake(sources, out=out, workers=workers, journal=journal)
     if mistake:
         raise UserMistake(mistake)
-    cells = Cells(_mapping(mapping), kb)
+    cells = Cells(_mapping(mapping, kb), kb, strict_columns=strict_columns)
     day = as_of or dt.date.today()
     # the checks that can refuse the whole run, before anything is written
     book, digest = _open_journal(journal, sources, cells) if journal is not None else (None, "")
@@ -87,7 +94,8 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
     with contextlib.ExitStack() as opened:
         if book is not None:
             opened.enter_context(book)
-        writer = opened.enter_context(open_writer(out, allow_formulas=allow_formulas))
+        writer = opened.enter_context(open_writer(
+            out, csv_dialect=csv_dialect, labels=labels, allow_formulas=allow_formulas))
 
         def advised() -> Iterator[tuple[Any, Recommendation]]:
             for record, result in _results(read_all(sources, cells), kb, day, lang, workers,
@@ -109,6 +117,9 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
         else:
             for _ in advised():
                 pass
+        summary.left_out = dict(cells.left_out)
+        if summary.run_failed:
+            writer.discard()
     sink.close()
     return summary
 
@@ -126,12 +137,12 @@ def argument_mistake(sources: Sequence[str], *, out: str = "-", workers: int = 1
     return None
 
 
-def _mapping(mapping: Mapping | str | os.PathLike[str] | None) -> Mapping:
+def _mapping(mapping: Mapping | str | os.PathLike[str] | None, kb: KnowledgeBase) -> Mapping:
     if mapping is None:
         return DEFAULT
     if isinstance(mapping, Mapping):
         return mapping
-    found, problems = read_mapping(Path(mapping))
+    found, problems = read_mapping(Path(mapping), kb)
     if found is None:
         raise DiagnosticsError(problems)
     return found

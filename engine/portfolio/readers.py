@@ -4,6 +4,11 @@ JSON Lines, CSV and Parquet are streamed (memory does not grow with the number o
 a YAML or JSON file (one client or a list of them) is read whole. The format is chosen by
 extension; stdin's is recognised from its first line (a JSON object: JSON Lines; a line of
 cells with no ``:``: CSV; otherwise YAML or JSON).
+
+A CSV file is read as a CRM or Excel saves it: its encoding and delimiter are detected
+(engine/portfolio/sniff.py) unless the mapping file names them, a byte-order mark is dropped,
+and each row goes through the table's converters (engine/portfolio/table.py): a cell that
+cannot be read is an error of that row, located at its line and column.
 """
 
 from __future__ import annotations
@@ -16,14 +21,22 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from engine.errors import Diagnostic, Location, did_you_mean, quoted
+from engine.errors import Diagnostic, Location
 from engine.kb.limits import ENV, Limits, limit_error, open_regular
 from engine.kb.source import parse, read
 from engine.language.document import Document, PathKey
-from engine.models import Client
-from engine.portfolio.bounded import Lines, RecordTooLong, open_text
+from engine.portfolio.bounded import Lines, RecordTooLong, open_bytes, open_text
 from engine.portfolio.cells import Cells
-from engine.portfolio.records import Positions, Record
+from engine.portfolio.records import Record
+from engine.portfolio.sniff import (
+    SAMPLE,
+    delimiter_of,
+    encoding_of,
+    sample_lines,
+    text_stream,
+    undecodable,
+)
+from engine.portfolio.table import Table, table
 
 FORMATS = ("yaml", "json", "jsonl", "csv", "parquet")
 EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl",
@@ -60,20 +73,49 @@ def read_source(path: str, cells: Cells, stdin: IO[str] | None = None) -> Iterat
                           "a file ending in " + ", ".join(sorted(EXTENSIONS)))
     elif kind == "parquet":
         yield from parquet(path, cells)
-    elif kind in ("jsonl", "csv"):
+    elif kind == "csv":
+        yield from csv_file(path, cells)
+    elif kind == "jsonl":
         stream, problem = open_text(path)
         if stream is None:
             yield Record(path, 0, 0, None, problems=(problem,) if problem else ())
             return
         try:
             with stream:
-                reader = json_lines if kind == "jsonl" else csv_rows
-                yield from reader(Lines(stream), path, cells)
-        except (OSError, UnicodeDecodeError) as exc:
+                yield from json_lines(Lines(stream), path, cells)
+        except UnicodeDecodeError:
+            yield Record(path, 0, 0, None, problems=(undecodable(path, "utf-8-sig", False),))
+        except OSError as exc:
             yield _unreadable(path, "unreadable-file", _reason(exc), "a readable UTF-8 file")
     else:
         doc, problems = read(Path(path))
         yield from documents(doc, problems, cells)
+
+
+def csv_file(path: str, cells: Cells) -> Iterator[Record]:
+    """A CSV file in its own encoding and with its own delimiter, read within the same bounds
+    as JSON Lines (a regular file only; no record longer than the limit)."""
+    mapping = cells.mapping
+    raw, problem = open_bytes(path)
+    if raw is None:
+        yield Record(path, 0, 0, None, problems=(problem,) if problem else ())
+        return
+    with raw:
+        try:
+            sample = raw.read(SAMPLE)
+            raw.seek(0)
+        except OSError as exc:
+            yield _unreadable(path, "unreadable-file", _reason(exc), "a readable CSV file")
+            return
+        encoding = mapping.encoding or encoding_of(sample)
+        delimiter = mapping.delimiter or delimiter_of(sample_lines(sample, encoding)) or ","
+        try:
+            yield from csv_rows(Lines(text_stream(raw, encoding)), path, cells, delimiter)
+        except UnicodeDecodeError:
+            yield Record(path, 0, 0, None, problems=(
+                undecodable(path, encoding, mapped=bool(mapping.model_fields_set)),))
+        except OSError as exc:
+            yield _unreadable(path, "unreadable-file", _reason(exc), "a readable CSV file")
 
 
 def _stdin(stream: IO[str], cells: Cells) -> Iterator[Record]:
@@ -85,12 +127,13 @@ def _stdin(stream: IO[str], cells: Cells) -> Iterator[Record]:
     except RecordTooLong:
         yield Record(STDIN, 1, 1, None, problems=(lines.too_long(STDIN, 1, "line 1"),))
         return
+    delimiter = cells.mapping.delimiter or delimiter_of([first]) or ","
     if _is_json_object(first):
         lines.again(first)
         yield from json_lines(lines, STDIN, cells)
-    elif first.strip() and ":" not in first and cells.mapping.delimiter in first:
+    elif first.strip() and ":" not in first and delimiter in first:
         lines.again(first)
-        yield from csv_rows(lines, STDIN, cells)
+        yield from csv_rows(lines, STDIN, cells, delimiter)
     else:
         limits = Limits.from_env()
         text = first + stream.read(max(limits.max_bytes + 1 - len(first), 0))
@@ -155,10 +198,11 @@ def json_lines(lines: Lines, path: str, cells: Cells) -> Iterator[Record]:
         yield Record(path, number, row, data)
 
 
-def csv_rows(lines: Lines, path: str, cells: Cells) -> Iterator[Record]:
+def csv_rows(lines: Lines, path: str, cells: Cells, delimiter: str = ","
+             ) -> Iterator[Record]:
     """One client per row; the first row names the columns. A record longer than the limit
     ends the file's reading (where the next one starts cannot be known)."""
-    reader = csv.reader(lines, delimiter=cells.mapping.delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -170,16 +214,17 @@ def csv_rows(lines: Lines, path: str, cells: Cells) -> Iterator[Record]:
         return
     if header is None:
         return
-    problems = _header_problems(header, path, cells)
-    if problems:
-        yield Record(path, 1, 0, None, problems=tuple(problems))
+    if header:
+        header[0] = header[0].lstrip("\ufeff")  # a byte-order mark the encoding kept
+    plan = table(cells, header, path)
+    if plan.problems:
+        yield Record(path, 1, 0, None, problems=tuple(plan.problems))
         return
-    positions = _positions(header, cells)
-    yield from _csv_body(reader, lines, header, path, cells, positions)
+    yield from _csv_body(reader, lines, header, path, plan)
 
 
-def _csv_body(reader: Any, lines: Lines, header: list[str], path: str, cells: Cells,
-              positions: Positions) -> Iterator[Record]:
+def _csv_body(reader: Any, lines: Lines, header: list[str], path: str, plan: Table
+              ) -> Iterator[Record]:
     end, row = 1, 0
     while True:
         start = end + 1
@@ -204,51 +249,8 @@ def _csv_body(reader: Any, lines: Lines, header: list[str], path: str, cells: Ce
                 "csv-row", f"row has {len(cells_of_row)} cells, the header has {len(header)}",
                 Location(path, start, 1), expected=f"{len(header)} cells"),))
             continue
-        yield Record(path, start, row, cells.client(zip(header, cells_of_row, strict=True)),
-                     positions=positions)
-
-
-def _positions(header: list[str], cells: Cells) -> Positions:
-    positions: dict[PathKey, tuple[int, int]] = {}
-    for col, column in enumerate(header, start=1):
-        name = cells.field(column)
-        if name is not None:
-            key: PathKey = ("facts", name[6:]) if name.startswith("facts.") else (name,)
-            positions[key] = (0, col)
-    return positions
-
-
-def _header_problems(header: list[str], path: str, cells: Cells) -> list[Diagnostic]:
-    """Columns that are no client field (after the mapping) and not ignored, and columns that
-    hold a field an earlier column holds (one of the two values would be lost)."""
-    known = [*Client.model_fields, *cells.mapping.columns]
-    problems = []
-    first: dict[str, tuple[int, str]] = {}  # field -> (column number, column name)
-    for col, column in enumerate(header, start=1):
-        name = cells.field(column)
-        if name is not None and name in first:
-            problems.append(_duplicate(path, col, column, name, *first[name]))
-            continue
-        if name is not None:
-            first[name] = (col, column)
-        if name is None or name in Client.model_fields or name.startswith("facts."):
-            continue
-        problems.append(Diagnostic(
-            "unknown-column", f"column {quoted(column)} is no client field",
-            Location(path, 1, col), expected="a client field, facts.NAME, or a column the "
-            "mapping file names (columns:) or leaves out (ignore:)",
-            hint=did_you_mean(column, known)))
-    return problems
-
-
-def _duplicate(path: str, col: int, column: str, field: str, first_col: int,
-               first: str) -> Diagnostic:
-    same = "has the same name as" if column == first else "is mapped to the same field as"
-    return Diagnostic(
-        "duplicate-column", f"column {col} {quoted(column)} {same} column {first_col} "
-        f"{quoted(first)}: both are the client field {quoted(field)}", Location(path, 1, col),
-        expected="each client field in one column",
-        hint="rename or drop one of them, or leave one out with the mapping file's ignore:")
+        data, bad = plan.row(cells_of_row, start)
+        yield Record(path, start, row, data, positions=plan.positions, bad_cells=bad)
 
 
 def parquet(path: str, cells: Cells) -> Iterator[Record]:
@@ -264,20 +266,21 @@ def parquet(path: str, cells: Cells) -> Iterator[Record]:
         return
     os.close(fd)
     try:
-        table = pq.ParquetFile(path)
+        source = pq.ParquetFile(path)
     except (OSError, ValueError) as exc:
         yield _unreadable(path, "unreadable-file", _reason(exc), "a Parquet file")
         return
-    header = list(table.schema_arrow.names)
-    problems = _header_problems(header, path, cells)
-    if problems:
-        yield Record(path, 0, 0, None, problems=tuple(problems))
+    header = list(source.schema_arrow.names)
+    plan = table(cells, header, path)
+    if plan.problems:
+        yield Record(path, 0, 0, None, problems=tuple(plan.problems))
         return
     row = 0
-    for batch in table.iter_batches(batch_size=2048):
+    for batch in source.iter_batches(batch_size=2048):
         for item in batch.to_pylist():
             row += 1
-            yield Record(path, row, row, cells.client(item.items()))
+            data, bad = plan.row([item[c] for c in header], row)
+            yield Record(path, row, row, data, bad_cells=bad)
 
 
 def _unreadable(path: str, code: str, message: str, expected: str) -> Record:

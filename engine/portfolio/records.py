@@ -24,6 +24,7 @@ class Record:
     data: Any
     positions: Positions | None = field(default=None, repr=False, compare=False)
     problems: tuple[Diagnostic, ...] = ()  # the record could not be read
+    bad_cells: tuple[Diagnostic, ...] = ()  # cells that could not be read (left out of data)
 
     def document(self) -> Document:
         marks = {k: (line or self.line, col) for k, (line, col) in (self.positions or {}).items()}

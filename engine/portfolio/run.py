@@ -73,9 +73,11 @@ def recommend_record(record: Record, kb: KnowledgeBase, as_of: dt.date, lang: st
     try:
         client = coerce(record.data, kb)
     except ClientError:
-        return _located(record, kb)
+        return record.bad_cells + _located(record, kb)
     except Exception as exc:  # the client's own objects failed as they were read
         return (_failed(record, "bad-client", "the client's data cannot be read", exc),)
+    if record.bad_cells:  # the rest of the row is fine: these are all its mistakes
+        return record.bad_cells
     try:
         return recommend_valid(client, kb=kb, as_of=as_of, lang=cast(Language, lang))
     except Exception as exc:  # our bug: this client's error, and the run goes on

@@ -1,5 +1,7 @@
-"""The portfolio summary, gathered as results stream by: clients read and failed, actions by
-kind, the most frequent warnings, the clients with the most urgent actions."""
+"""The portfolio summary, gathered as results stream by: clients read and failed, files that
+could not be read as a whole, actions by kind, the most frequent warnings, the clients with the
+most urgent actions (who and where they are), and the columns of each table no client field
+reads (left out, named once)."""
 
 from __future__ import annotations
 
@@ -28,24 +30,38 @@ class Urgent:
     kind: str
     action: str
     title: str
+    client_name: str | None = None
+    owner: str | None = None
+    crm_url: str | None = None
 
 
 @dataclass
 class Summary:
     read: int = 0
     failed: int = 0
+    files_failed: int = 0  # sources that could not be read at all (no client of theirs counted)
     kinds: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
     warning_titles: dict[str, str] = field(default_factory=dict)
     _urgent: list[tuple[int, int, Urgent]] = field(default_factory=list)
     journal: RunSummary | None = None  # with a journal: what the run changed in it
+    left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file -> columns
 
     def add(self, record: Record, result: Result) -> None:
+        if isinstance(result, tuple) and not record.row:  # the file as a whole, not a client
+            self.files_failed += 1
+            return
         self.read += 1
         if isinstance(result, tuple):
             self.failed += 1
         else:
             self._recommendation(result)
+
+    @property
+    def run_failed(self) -> bool:
+        """A source could not be read, or no client got advice while some failed: the run's
+        output would be wrong or empty, so it must not replace the previous one."""
+        return bool(self.files_failed) or (self.failed > 0 and self.failed == self.read)
 
     def _recommendation(self, rec: Recommendation) -> None:
         kinds = [a.kind for a in rec.actions]
@@ -62,7 +78,8 @@ class Summary:
         if len(self._urgent) < TOP or (top.priority, -self.read) > self._urgent[0][:2]:
             entry = (top.priority, -self.read, Urgent(
                 priority=top.priority, client_id=rec.client_id, kind=top.kind, action=top.id,
-                title=top.title))
+                title=top.title, client_name=rec.client_name, owner=rec.owner,
+                crm_url=rec.crm_url))
             if len(self._urgent) < TOP:
                 heapq.heappush(self._urgent, entry)
             else:
@@ -77,6 +94,8 @@ class Summary:
 
     def as_dict(self) -> dict[str, Any]:
         return {"clients_read": self.read, "clients_failed": self.failed,
+                "files_failed": self.files_failed,
+                "columns_left_out": {f: list(c) for f, c in self.left_out.items()},
                 "actions_by_kind": {k: self.kinds[k] for k in ACTION_KINDS},
                 "top_warnings": [{"id": w, "title": t, "clients": n}
                                  for w, t, n in self.top_warnings()],

@@ -1,7 +1,9 @@
 """Results out: JSON Lines (one recommendation per line, the default), CSV (one row per
-action), Parquet (the same rows; the 'parquet' extra) or SQLite (a table of recommendations and
-one of actions), chosen by the file's extension; ``-`` is stdout (JSON Lines). Error records
-go out as JSON Lines. Everything is written as it comes, in input order.
+action), XLSX (the same rows as an Excel workbook; the 'xlsx' extra), Parquet (the same rows;
+the 'parquet' extra) or SQLite (a table of recommendations and one of actions), chosen by the
+file's extension; ``-`` is stdout (JSON Lines). Everything is written as it comes, in input
+order, into a temporary file beside the target that replaces it only when the run commits
+(engine/portfolio/files.py): a failed run leaves the previous output as it was.
 
 A JSON line is the recommendation as ``dry-run --format json`` gives it, except that an action's
 playbook content is named, not copied: ``details`` is ``{"entry": ID}`` (``playbook show ID``
@@ -13,18 +15,21 @@ writes of the same data. The JSON Lines writer goes further: an action the knowl
 prepared is one shared object that many clients get, so its text is made once and kept
 (``ActionTexts``).
 
-A CSV cell that a spreadsheet would run as a formula (client ids and the reasons that quote
+Every row says who and where the client is: its name, owner, CRM id and CRM link. CSV starts
+with a byte-order mark (Excel then reads it as UTF-8); the ``excel`` dialect separates cells
+with ``;``, as Excel does where the decimal separator is a comma (Russian Windows). A CSV or XLSX
+cell that a spreadsheet would run as a formula (client ids and names, the reasons that quote
 client facts are the clients' text) is written as text: see ``formula_safe``.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
-import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -33,19 +38,27 @@ from pydantic_core import PydanticSerializationError
 
 from engine.errors import escaped_json
 from engine.models import Action, Recommendation
-from engine.portfolio.readers import ParquetUnavailable
+from engine.portfolio.files import Replacement
+from engine.portfolio.readers import ExtraUnavailable, ParquetUnavailable
 
 OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
-               ".parquet": "parquet", ".pq": "parquet", ".sqlite": "sqlite", ".db": "sqlite",
-               ".sqlite3": "sqlite"}
-ACTION_COLUMNS = ("client_id", "as_of", "kb_version", "position", "kind", "id", "title",
+               ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet", ".sqlite": "sqlite",
+               ".db": "sqlite", ".sqlite3": "sqlite"}
+WHO_COLUMNS = ("client_id", "client_name", "owner", "crm_id", "crm_url")
+ACTION_COLUMNS = (*WHO_COLUMNS, "as_of", "kb_version", "position", "kind", "id", "title",
                   "reason", "priority", "rules", "sources", "missing")
+# name -> (cell delimiter, line end)
+CSV_DIALECTS = {"standard": (",", "\n"), "excel": (";", "\r\n")}
 BATCH = 4096
 
 
 # what a JSON line leaves out of each action's details: the entry's content (its id stays)
 _CONTENT_OF_ONE = {"details": {"title", "summary", "items"}}
 _CONTENT = {"actions": {"__all__": _CONTENT_OF_ONE}}
+
+
+class XlsxUnavailable(ExtraUnavailable):
+    """XlsxWriter is not installed (the 'xlsx' extra)."""
 
 
 def recommendation_record(rec: Recommendation) -> dict[str, Any]:
@@ -74,7 +87,8 @@ def formula_safe(cell: Any) -> Any:
     """A cell for a spreadsheet (CSV, XLSX) that shows as the text it is: a text starting with
     ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so Excel,
     LibreOffice and Google Sheets do not evaluate it as a formula (``=HYPERLINK(...)``); other
-    values are returned as they are. ``playbook run --allow-formulas`` turns it off."""
+    values are returned as they are. ``playbook run --allow-formulas`` turns it off. (XLSX
+    writes such a text with Excel's quote prefix instead: engine/portfolio/xlsx.py.)"""
     if isinstance(cell, str) and cell.startswith(FORMULA_START):
         return "'" + cell
     return cell
@@ -82,10 +96,11 @@ def formula_safe(cell: Any) -> Any:
 
 def action_rows(rec: Recommendation) -> Iterator[tuple[Any, ...]]:
     """One row per action, in ACTION_COLUMNS order; lists are joined with ';'."""
+    who = (rec.client_id, rec.client_name, rec.owner, rec.crm_id, rec.crm_url)
     day = rec.as_of.isoformat()
     for i, a in enumerate(rec.actions, start=1):
-        yield (rec.client_id, day, rec.kb_version, i, a.kind, a.id, a.title, a.reason,
-               a.priority, ";".join(a.rules), ";".join(a.sources), ";".join(a.missing))
+        yield (*who, day, rec.kb_version, i, a.kind, a.id, a.title, a.reason, a.priority,
+               ";".join(a.rules), ";".join(a.sources), ";".join(a.missing))
 
 
 class Writer(Protocol):
@@ -116,7 +131,9 @@ class ActionTexts:
     def line(self, rec: Recommendation) -> str:
         """``recommendation_line(rec)``, from the actions' kept texts; each part escaped, the
         same as escaping the whole."""
-        head = (f'{{"client_id":{_string(rec.client_id)},"as_of":"{rec.as_of.isoformat()}",'
+        who = "".join([f',"{k}":{_text(getattr(rec, k))}' for k in WHO_COLUMNS[1:]])
+        head = (f'{{"client_id":{_string(rec.client_id)}{who},'
+                f'"as_of":"{rec.as_of.isoformat()}",'
                 f'"kb_version":{_string(rec.kb_version)},"actions":[')
         held = ",".join([h.__pydantic_serializer__.to_json(h).decode() for h in rec.held])
         notes = ",".join([_string(n) for n in rec.notes])
@@ -125,6 +142,10 @@ class ActionTexts:
 
 
 _string: Callable[[str], str] = json.encoder.encode_basestring  # what json.dumps writes of a str
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
 
 
 class JsonLines:
@@ -144,9 +165,13 @@ class JsonLines:
 
 
 class Csv:
-    def __init__(self, stream: IO[str], allow_formulas: bool = False) -> None:
+    """One row per action; cells ``formula_safe`` unless ``allow_formulas``."""
+
+    def __init__(self, stream: IO[str], dialect: str = "standard",
+                 allow_formulas: bool = False) -> None:
+        delimiter, end = CSV_DIALECTS[dialect]
         self.stream = stream
-        self.writer = csv.writer(stream, lineterminator="\n")
+        self.writer = csv.writer(stream, delimiter=delimiter, lineterminator=end)
         self.writer.writerow(ACTION_COLUMNS)
         self.allow_formulas = allow_formulas
 
@@ -168,8 +193,8 @@ class Parquet:
             raise ParquetUnavailable("writing Parquet needs the 'parquet' extra: "
                                      "pip install 'playbook-engine[parquet]'") from None
         self.pa = pa
-        types = (pa.string(), pa.string(), pa.string(), pa.int32(), *[pa.string()] * 4,
-                 pa.int32(), *[pa.string()] * 3)
+        types = (*[pa.string()] * len(WHO_COLUMNS), pa.string(), pa.string(), pa.int32(),
+                 *[pa.string()] * 4, pa.int32(), *[pa.string()] * 3)
         self.schema = pa.schema(list(zip(ACTION_COLUMNS, types, strict=True)))
         self.writer = pq.ParquetWriter(str(path), self.schema)
         self.rows: list[tuple[Any, ...]] = []
@@ -194,6 +219,7 @@ class Parquet:
 
 SQLITE_TABLES = (
     "CREATE TABLE recommendations (row INTEGER PRIMARY KEY, client_id TEXT NOT NULL, "
+    "client_name TEXT, owner TEXT, crm_id TEXT, crm_url TEXT, "
     "as_of TEXT NOT NULL, kb_version TEXT NOT NULL)",
     "CREATE TABLE actions (row INTEGER NOT NULL REFERENCES recommendations(row), "
     "position INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, "
@@ -203,55 +229,102 @@ SQLITE_TABLES = (
 
 
 class Sqlite:
-    """A new database file (written beside the target, then moved over it)."""
+    """A new database: ``recommendations`` (who and where each client is) and ``actions``."""
 
     def __init__(self, path: Path) -> None:
-        self.path, self.partial = path, path.with_name(path.name + ".partial")
-        self.partial.unlink(missing_ok=True)
-        self.db = sqlite3.connect(self.partial)
+        self.db = sqlite3.connect(path)
         for statement in SQLITE_TABLES:
             self.db.execute(statement)
         self.count = 0
 
     def write(self, rec: Recommendation) -> None:
         self.count += 1
-        self.db.execute("INSERT INTO recommendations VALUES (?, ?, ?, ?)",
-                        (self.count, rec.client_id, rec.as_of.isoformat(), rec.kb_version))
+        self.db.execute("INSERT INTO recommendations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (self.count, rec.client_id, rec.client_name, rec.owner, rec.crm_id,
+                         rec.crm_url, rec.as_of.isoformat(), rec.kb_version))
+        first = len(WHO_COLUMNS) + 2  # the action's own columns, from its position on
         self.db.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [(self.count, *r[3:]) for r in action_rows(rec)])
+                            [(self.count, *r[first:]) for r in action_rows(rec)])
         if self.count % BATCH == 0:
             self.db.commit()
 
     def close(self) -> None:
         self.db.commit()
         self.db.close()
-        os.replace(self.partial, self.path)
 
 
 def out_format(path: str) -> str | None:
     return "jsonl" if path == "-" else OUT_FORMATS.get(Path(path).suffix.lower())
 
 
-@contextmanager
-def open_writer(path: str, *, allow_formulas: bool = False) -> Iterator[Writer]:
-    """A writer for ``path`` by its extension; ``-`` is JSON Lines on stdout. CSV cells are
-    ``formula_safe`` unless ``allow_formulas``."""
-    kind = out_format(path)
-    if kind in ("parquet", "sqlite"):
-        writer: Writer = Parquet(Path(path)) if kind == "parquet" else Sqlite(Path(path))
-        yield writer
-        writer.close()
-        return
-    with _text(path) as stream:
-        writer = Csv(stream, allow_formulas) if kind == "csv" else JsonLines(stream)
-        yield writer
-        writer.close()
+class Output:
+    """Where the results go: ``write`` each recommendation; the file replaces the target when
+    the ``with`` block ends, unless ``discard()`` was called or the block raised."""
+
+    def __init__(self, writer: Writer, file: Replacement | None) -> None:
+        self.writer, self.file = writer, file
+        self.kept = True
+
+    def write(self, rec: Recommendation) -> None:
+        self.writer.write(rec)
+
+    def discard(self) -> None:
+        """The run failed: leave the previous output as it was."""
+        self.kept = False
 
 
 @contextmanager
-def _text(path: str) -> Iterator[IO[str]]:
+def open_writer(path: str, *, csv_dialect: str = "standard",
+                labels: Mapping[str, str] | None = None,
+                allow_formulas: bool = False) -> Iterator[Output]:
+    """The output for ``path`` by its extension; ``-`` is JSON Lines on stdout. ``labels``
+    names the XLSX columns and kinds of action for people (default: their codes). CSV and XLSX
+    cells are ``formula_safe`` unless ``allow_formulas``."""
     if path == "-":
-        yield sys.stdout
+        out = Output(JsonLines(sys.stdout), None)
+        yield out
+        out.writer.close()
         return
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        yield stream
+    file = replacement(Path(path))
+    try:
+        with _writer(out_format(path), file.path, csv_dialect, labels,
+                     allow_formulas) as writer:
+            out = Output(writer, file)
+            yield out
+        if out.kept:
+            file.commit()
+    finally:
+        file.discard()  # nothing once committed
+
+
+def replacement(target: Path) -> Replacement:
+    """A temporary file for ``target``; a target that cannot be written is said at once."""
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+    try:
+        return Replacement(target)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
+
+
+@contextmanager
+def _writer(kind: str | None, path: Path, csv_dialect: str,
+            labels: Mapping[str, str] | None, allow_formulas: bool) -> Iterator[Writer]:
+    if kind in ("jsonl", "csv"):
+        encoding = "utf-8-sig" if kind == "csv" else "utf-8"  # a BOM: Excel reads UTF-8
+        with open(path, "w", encoding=encoding, newline="") as stream:
+            writer: Writer = Csv(stream, csv_dialect, allow_formulas) if kind == "csv" \
+                else JsonLines(stream)
+            yield writer
+            writer.close()
+        return
+    if kind == "xlsx":
+        from engine.portfolio.xlsx import Xlsx
+
+        writer = Xlsx(path, labels or {}, allow_formulas)
+    else:
+        writer = Parquet(path) if kind == "parquet" else Sqlite(path)
+    try:
+        yield writer
+    finally:
+        writer.close()

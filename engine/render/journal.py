@@ -35,9 +35,10 @@ def run_summary_text(summary: RunSummary, lang: str = "en") -> str:
     if summary.repeat:
         return w["repeat"].format(**facts) + "\n"
     lines = [w["run"].format(**facts)]
-    width = max((len(escaped_line(s.client_id)) for s in summary.shown), default=0)
-    lines += [f"  {escaped_line(s.client_id):<{width}}  {counts_text(s.counts, lang)}"
-              for s in summary.shown]
+    labels = [client_heading(s.client_id, s.client_name) for s in summary.shown]
+    width = max(map(len, labels), default=0)
+    lines += [f"  {label:<{width}}  {counts_text(s.counts, lang)}"
+              for label, s in zip(labels, summary.shown, strict=True)]
     if summary.moved > len(summary.shown):
         lines.append("  " + jw.plural(lang, "moved", summary.moved - len(summary.shown)))
     if summary.moved < summary.clients:
@@ -46,9 +47,13 @@ def run_summary_text(summary: RunSummary, lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
-def client_heading(client_id: str, name: str | None, owner: str | None = None) -> str:
+def client_heading(client_id: str, name: str | None, owner: str | None = None,
+                   crm_url: str | None = None) -> str:
+    """Who and where a client is, on one line: ``1001 · ООО «Альфа» (Иванова Анна) ·
+    https://crm.example/deal/1001``."""
     text = escaped_line(client_id) + (f" · {escaped_line(name)}" if name else "")
-    return text + (f" ({escaped_line(owner)})" if owner else "")
+    text += f" ({escaped_line(owner)})" if owner else ""
+    return text + (f" · {escaped_line(crm_url)}" if crm_url else "")
 
 
 def moved_text(before: dict[str, Any], after: dict[str, Any], lang: str) -> str:
@@ -83,7 +88,9 @@ def changes_text(records: Sequence[ChangeRecord], lang: str = "en") -> str:
     ordered = sorted(records, key=lambda r: r.client_id)
     for _, group in groupby(ordered, key=lambda r: r.client_id):
         items = list(group)
-        lines.append(client_heading(items[0].client_id, items[0].client_name, items[0].owner))
+        first = items[0]
+        lines.append(client_heading(first.client_id, first.client_name, first.owner,
+                                    first.crm_url))
         for r in items:
             line = (f"  {MARK[r.change]} {r.priority:>4} {jw.kind(r.kind, lang)}: "
                     f"{escaped_line(r.title)} ({escaped_line(r.id)})")
@@ -103,7 +110,9 @@ def history_text(entries: Sequence[HistoryEntry], lang: str = "en") -> str:
     w = jw.WORDS[lang]
     if not entries:
         return w["no_history"] + "\n"
-    lines = []
+    now = entries[-1]  # the newest says who and where the client is now
+    lines = [client_heading(now.client_id, now.client_name, now.owner, now.crm_url)] \
+        if now.client_name or now.owner or now.crm_url else []
     for e in entries:
         who = w["run_of"].format(run=e.run_id, as_of=jw.day(e.as_of, lang)) \
             if e.run_id is not None else \
@@ -126,7 +135,8 @@ def advice_text(advice: Advice, lang: str = "en") -> str:
         status += " " + w["until"].format(until=jw.day(advice.snoozed_until, lang))
     if advice.dismiss_reason:
         status += f" ({jw.reason(advice.dismiss_reason, lang)})"
-    return w["now"].format(client=escaped_line(advice.client_id), kind=jw.kind(advice.kind, lang),
+    return w["now"].format(client=client_heading(advice.client_id, advice.client_name),
+                           kind=jw.kind(advice.kind, lang),
                            id=escaped_line(advice.id), status=status) + "\n"
 
 

@@ -12,10 +12,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from engine.errors import Diagnostic, escaped_line
+from engine.errors import Diagnostic, did_you_mean, escaped_line
+from engine.models import Client
 from engine.portfolio.records import Record
 from engine.portfolio.summary import Summary
 from engine.render.output import markdown_text
+from engine.render.who import named
 from engine.render.words import KIND_LABEL
 from engine.render.words import PORTFOLIO_WORDS as WORDS
 from engine.vocabulary import ACTION_KINDS
@@ -29,12 +31,14 @@ def _sections(summary: Summary, lang: str) -> list[Section]:
     kinds: list[tuple[str, ...]] = [(label[k], str(summary.kinds[k])) for k in ACTION_KINDS]
     warnings: list[tuple[str, ...]] = [(f"{title} ({wid})", str(n))
                                        for wid, title, n in summary.top_warnings()]
+    owned = any(u.owner for u in summary.urgent())  # the owner column only when there is one
     urgent: list[tuple[str, ...]] = [
-        (u.client_id, str(u.priority), label[u.kind], f"{u.title} ({u.action})")
-        for u in summary.urgent()]
+        (named(u.client_id, u.client_name), *([u.owner or ""] if owned else []),
+         str(u.priority), label[u.kind], f"{u.title} ({u.action})") for u in summary.urgent()]
+    heads = (w["client"], *([w["owner"]] if owned else []), w["prio"], w["kind"], w["action"])
     return [(w["kinds"], (w["kind"], w["count"]), kinds),
             (w["warnings"], (w["warning"], w["clients"]), warnings),
-            (w["urgent"], (w["client"], w["prio"], w["kind"], w["action"]), urgent)]
+            (w["urgent"], heads, urgent)]
 
 
 def summary_table(summary: Summary, lang: str = "en", width: int = 100) -> str:
@@ -46,8 +50,9 @@ def summary_table(summary: Summary, lang: str = "en", width: int = 100) -> str:
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None,
                       highlight=False, soft_wrap=False)
     w = WORDS[lang]
-    console.print(Text(f"{w['read']}: {summary.read} · {w['failed']}: {summary.failed}",
-                       style="bold"))
+    console.print(Text(_counts(summary, w), style="bold"))
+    for line in _left_out(summary, w):
+        console.print(Text(escaped_line(line)), soft_wrap=True)
     for heading, columns, rows in _sections(summary, lang):
         table = Table(title=heading, title_justify="left", pad_edge=False)
         for column in columns:
@@ -60,7 +65,11 @@ def summary_table(summary: Summary, lang: str = "en", width: int = 100) -> str:
 
 def summary_markdown(summary: Summary, lang: str = "en") -> str:
     w = WORDS[lang]
-    lines = [f"- {w['read']}: {summary.read}", f"- {w['failed']}: {summary.failed}", ""]
+    lines = [f"- {w['read']}: {summary.read}", f"- {w['failed']}: {summary.failed}"]
+    if summary.files_failed:
+        lines.append(f"- {w['files_failed']}: {summary.files_failed}")
+    lines += [f"- {markdown_text(line)}" for line in _left_out(summary, w)]
+    lines.append("")
     for heading, columns, rows in _sections(summary, lang):
         lines += [f"### {heading}", ""]
         if not rows:
@@ -70,6 +79,24 @@ def summary_markdown(summary: Summary, lang: str = "en") -> str:
         lines += ["| " + " | ".join(map(markdown_text, row)) + " |" for row in rows]
         lines.append("")
     return "\n".join(lines)
+
+
+def _counts(summary: Summary, w: dict[str, str]) -> str:
+    counts = f"{w['read']}: {summary.read} · {w['failed']}: {summary.failed}"
+    return counts + (f" · {w['files_failed']}: {summary.files_failed}"
+                     if summary.files_failed else "")
+
+
+def _left_out(summary: Summary, w: dict[str, str]) -> list[str]:
+    """Each table's columns no client field reads, once, each with the field it may have
+    meant (as they are: each format escapes them)."""
+    return [f"{w['left_out']}: {path}: {', '.join(_column(c) for c in columns)}"
+            for path, columns in summary.left_out.items()]
+
+
+def _column(column: str) -> str:
+    hint = did_you_mean(column, Client.model_fields)
+    return column + (f" ({hint})" if hint else "")
 
 
 def summary_json(summary: Summary) -> str:

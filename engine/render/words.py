@@ -154,12 +154,24 @@ PORTFOLIO_WORDS = {
            "kind": "kind", "count": "count", "warnings": "most frequent warnings",
            "warning": "warning", "clients": "clients", "urgent": "most urgent actions",
            "client": "client", "prio": "prio", "action": "action", "none": "none",
-           "progress": "clients"},
+           "progress": "clients", "owner": "owner", "files_failed": "files not read",
+           "left_out": "columns left out (no client field; --strict-columns refuses them)"},
     "ru": {"read": "прочитано клиентов", "failed": "клиентов с ошибками",
            "kinds": "действия по типам", "kind": "тип", "count": "число",
            "warnings": "частые предупреждения", "warning": "предупреждение",
            "clients": "клиентов", "urgent": "самые срочные действия", "client": "клиент",
-           "prio": "приор.", "action": "действие", "none": "нет", "progress": "клиенты"},
+           "prio": "приор.", "action": "действие", "none": "нет", "progress": "клиенты",
+           "owner": "ответственный", "files_failed": "файлов не прочитано",
+           "left_out": "пропущенные столбцы (не поле клиента; --strict-columns их отвергает)"},
+}
+
+XLSX_COLUMNS = {  # the header row of `playbook run --out advice.xlsx` (engine/portfolio/xlsx.py)
+    "en": {"client": "client", "owner": "owner", "crm": "CRM", "priority": "priority",
+           "kind": "kind", "title": "what", "reason": "why", "client_id": "client id",
+           "id": "action id", "missing": "waiting for", "sources": "sources", "as_of": "as of"},
+    "ru": {"client": "клиент", "owner": "ответственный", "crm": "CRM", "priority": "приоритет",
+           "kind": "тип", "title": "что", "reason": "почему", "client_id": "id клиента",
+           "id": "id действия", "missing": "ждёт", "sources": "основания", "as_of": "на дату"},
 }
 
 GROUP_WORDS = {  # a group of actions shown as one row (engine/render/groups.py)

@@ -31,6 +31,7 @@ from engine.language import phrases as i18n
 from engine.language.facts import derive
 from engine.models import Client, Held, Recommendation
 from engine.runtime.clients import coerce
+from engine.runtime.crm import who_and_where
 from engine.runtime.guard import Dropped, Guard, out_of_order, waiting
 from engine.runtime.plan import Planner
 from engine.vocabulary import LANGUAGES, Language
@@ -129,7 +130,7 @@ def resolve_groups(matched: list[CompiledRule]) -> tuple[list[CompiledRule], dic
 def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
                     done: _Planned) -> Recommendation:
     planner = done.planner
-    return Recommendation.trusted({"client_id": client.id, "as_of": as_of,
+    return Recommendation.trusted({**who_and_where(client, kb.crm), "as_of": as_of,
                                    "kb_version": kb.version, "actions": planner.actions(),
                                    "held": _held(kb, planner),
                                    "notes": _notes(kb, client, planner.lang)})

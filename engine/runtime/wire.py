@@ -5,7 +5,9 @@ the same data as tuples of strings and ints pickles about ten times faster. Work
 ``to_wire(rec)``; the receiver calls ``from_wire(wire)`` and gets a Recommendation equal to
 ``rec``. The layout, positional (docs/performance.md shows it too)::
 
-    ("rec/3", client_id, as_of, kb_version, actions, held, notes)
+    ("rec/4", client_id, (client_name, owner, crm_id, crm_url), as_of, kb_version, actions,
+     held, notes)
+        who:     the client's name, owner, CRM id and CRM link, each str or None
         as_of:   the date as ISO text, "2026-10-15"
         actions: a tuple of actions, in the recommendation's order, each
                  (kind, id, title, reason, priority, rules, sources, missing, missing_one_of,
@@ -28,13 +30,14 @@ from typing import Any
 
 from engine.models import Action, Details, Held, Recommendation
 
-WIRE_VERSION = "rec/3"
+WIRE_VERSION = "rec/4"
 Wire = tuple[Any, ...]
 
 
 def to_wire(rec: Recommendation) -> Wire:
     """The recommendation as plain tuples (see the module's docstring for the layout)."""
-    return (WIRE_VERSION, rec.client_id, rec.as_of.isoformat(), rec.kb_version,
+    return (WIRE_VERSION, rec.client_id, (rec.client_name, rec.owner, rec.crm_id, rec.crm_url),
+            rec.as_of.isoformat(), rec.kb_version,
             tuple([(a.kind, a.id, a.title, a.reason, a.priority, a.rules, a.sources, a.missing,
                     a.missing_one_of, _details(a.details)) for a in rec.actions]),
             tuple([(h.kind, h.id, h.title, h.rules, h.reason) for h in rec.held]),
@@ -50,12 +53,14 @@ def from_wire(wire: Sequence[Any]) -> Recommendation:
 
     The wire form is trusted to come from ``to_wire``: only its version is checked.
     """
-    if len(wire) != 7 or wire[0] != WIRE_VERSION:
+    if len(wire) != 8 or wire[0] != WIRE_VERSION:
         raise ValueError(f"not a recommendation in wire form {WIRE_VERSION!r}: "
                          f"it starts with {wire[0] if wire else None!r}")
-    _, client_id, as_of, kb_version, actions, held, notes = wire
+    _, client_id, who, as_of, kb_version, actions, held, notes = wire
+    name, owner, crm_id, crm_url = who
     return Recommendation.trusted({
-        "client_id": client_id, "as_of": dt.date.fromisoformat(as_of), "kb_version": kb_version,
+        "client_id": client_id, "client_name": name, "owner": owner, "crm_id": crm_id,
+        "crm_url": crm_url, "as_of": dt.date.fromisoformat(as_of), "kb_version": kb_version,
         "actions": [_action(a) for a in actions],
         "held": [Held.trusted({"kind": k, "id": i, "title": t, "rules": tuple(r),
                                "reason": why}) for k, i, t, r, why in held],

@@ -105,20 +105,23 @@ def test_three_bad_rows_give_three_error_records_and_the_rest_of_the_results(
     assert done.returncode == 1  # some client failed
     assert [r["client_id"] for r in lines(out)] == ["ok1", "ok2", "ok3", "ok4"]
     common = {"file": str(source), "expected": None, "hint": None}
-    assert lines(errors) == [
+    assert lines(errors) == [  # each cell that cannot be read, at its column
         {**common, "line": 3, "col": 3, "row": 2, "client_id": "bad1", "field": "nps",
-         "code": "bad-value", "message": "nps: Input should be a valid integer; got 'ten'"},
+         "code": "bad-cell", "message": "column 'nps': 'ten' is not a whole number",
+         "expected": "a whole number"},
         {**common, "line": 5, "col": 1, "row": 4, "client_id": None, "field": "id",
          "code": "missing-key", "message": "missing required key 'id'"},
         {**common, "line": 8, "col": 4, "row": 6, "client_id": "bad3", "field": "temperament",
-         "code": "bad-value", "expected": "one of 'choleric', 'sanguine', 'melancholic', "
+         "code": "bad-cell", "expected": "one of 'choleric', 'sanguine', 'melancholic', "
          "'phlegmatic'",
-         "message": "temperament: Input should be 'choleric', 'sanguine', 'melancholic' or "
-                    "'phlegmatic'; got 'angry'"},
+         "message": "column 'temperament': 'angry' is not a value of temperament",
+         "hint": "map it in the mapping file: values: {temperament: {angry: VALUE}}"},
         {**common, "line": 8, "col": 5, "row": 6, "client_id": "bad3",
-         "field": "last_contact_on", "code": "bad-value",
-         "message": "last_contact_on: Input should be a valid date or datetime, invalid "
-                    "character in year; got '01.10.2026'"},
+         "field": "last_contact_on", "code": "bad-cell",
+         "message": "column 'last_contact_on': '01.10.2026' is not a date written %Y-%m-%d",
+         "expected": "a date as %Y-%m-%d, e.g. 2026-12-31",
+         "hint": 'it is written %d.%m.%Y: set date_format: "%d.%m.%Y" (for the file, or for '
+                 'this column: {field: last_contact_on, date_format: "%d.%m.%Y"})'},
     ]
     assert json.loads(playbook("run", str(source), "--as-of", AS_OF.isoformat(), "--out",
                                str(out), "--format", "json").stdout)["clients_failed"] == 3
@@ -131,7 +134,7 @@ def test_errors_go_to_stderr_as_text_without_an_errors_file(tmp_path: Path) -> N
                     str(tmp_path / "out.jsonl"))
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == (
-        f"{source}:3:3: error[bad-value] nps: Input should be a valid integer; got 'ten'")
+        f"{source}:3:3: error[bad-cell] column 'nps': 'ten' is not a whole number")
 
 
 @pytest.mark.slow
@@ -152,11 +155,17 @@ def test_workers_1_and_2_give_byte_identical_outputs(tmp_path: Path) -> None:
     assert 0 < bad == len(outputs["2"][1].splitlines())
 
 
-def _csv_rows(recs: list[dict[str, Any]]) -> list[list[str]]:
-    return [[r["client_id"], r["as_of"], r["kb_version"], str(i), a["kind"], a["id"],
-             a["title"], a["reason"], str(a["priority"]), ";".join(a["rules"]),
-             ";".join(a["sources"]), ";".join(a["missing"])]
+def _rows(recs: list[dict[str, Any]]) -> list[list[Any]]:
+    """One row per action, as CSV, Parquet and SQLite hold them: who and where the client is,
+    then the action."""
+    return [[r["client_id"], r["client_name"], r["owner"], r["crm_id"], r["crm_url"],
+             r["as_of"], r["kb_version"], i, a["kind"], a["id"], a["title"], a["reason"],
+             a["priority"], ";".join(a["rules"]), ";".join(a["sources"]), ";".join(a["missing"])]
             for r in recs for i, a in enumerate(r["actions"], start=1)]
+
+
+def _csv_rows(recs: list[dict[str, Any]]) -> list[list[str]]:
+    return [["" if v is None else str(v) for v in row] for row in _rows(recs)]
 
 
 @pytest.mark.slow
@@ -170,18 +179,19 @@ def test_csv_parquet_and_sqlite_outputs_hold_the_same_actions(tmp_path: Path) ->
                         AS_OF.isoformat(), "--out", str(tmp_path / f"out.{suffix}"),
                         "--lang", "ru").returncode == 0
     recs = lines(tmp_path / "out.jsonl")
-    rows = _csv_rows(recs)
-    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as stream:
+    assert {r["client_name"] for r in recs} == {c["name"] for c in clients}
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as stream:
         written = list(csv.reader(stream))
-    assert written[1:] == rows
+    assert written[1:] == _csv_rows(recs)
     table = pq.read_table(tmp_path / "out.parquet").to_pylist()
-    assert [[str(v) for v in row.values()] for row in table] == rows
+    assert [list(row.values()) for row in table] == _rows(recs)
     db = sqlite3.connect(tmp_path / "out.sqlite")
-    assert db.execute("SELECT client_id FROM recommendations ORDER BY row").fetchall() == [
-        (c["id"],) for c in clients]
-    stored = db.execute("SELECT r.client_id, r.as_of, r.kb_version, a.* FROM actions a JOIN "
-                        "recommendations r USING (row) ORDER BY a.row, a.position").fetchall()
-    assert [[str(v) for v in (*s[:3], *s[4:])] for s in stored] == rows
+    assert db.execute("SELECT client_id, client_name FROM recommendations ORDER BY row"
+                      ).fetchall() == [(c["id"], c["name"]) for c in clients]
+    stored = db.execute("SELECT r.client_id, r.client_name, r.owner, r.crm_id, r.crm_url, "
+                        "r.as_of, r.kb_version, a.* FROM actions a JOIN recommendations r "
+                        "USING (row) ORDER BY a.row, a.position").fetchall()
+    assert [[*s[:7], *s[8:]] for s in stored] == _rows(recs)
 
 
 def test_parquet_yaml_and_json_inputs_give_what_csv_gives(tmp_path: Path) -> None:
@@ -221,10 +231,21 @@ def test_a_wrong_mapping_file_is_reported(tmp_path: Path, mapping: str, message:
     assert done.stdout == ""
 
 
-def test_an_unknown_column_is_reported_once_with_a_hint(tmp_path: Path) -> None:
+def test_an_unknown_column_is_left_out_and_named_once_with_a_hint(tmp_path: Path) -> None:
     path = tmp_path / "crm.csv"
     path.write_text("id,nsp,Менеджер\na,3,x\nb,4,y\n", encoding="utf-8")
-    done = playbook("run", str(path), "--errors", str(tmp_path / "e.jsonl"))
+    done = playbook("run", str(path), "--errors", str(tmp_path / "e.jsonl"), "--out",
+                    str(tmp_path / "out.jsonl"))
+    assert done.returncode == 0, done.stderr
+    assert [r["client_id"] for r in lines(tmp_path / "out.jsonl")] == ["a", "b"]
+    assert done.stdout.count("columns left out") == 1
+    assert (f"columns left out (no client field; --strict-columns refuses them): {path}: "
+            "nsp (did you mean 'nps'?), Менеджер\n") in done.stdout
+    summary = json.loads(playbook("run", str(path), "--format", "json",
+                                  "--out", str(tmp_path / "out.jsonl")).stdout)
+    assert summary["columns_left_out"] == {str(path): ["nsp", "Менеджер"]}
+    done = playbook("run", str(path), "--errors", str(tmp_path / "e.jsonl"),
+                    "--strict-columns")
     assert done.returncode == 1
     assert [(e["line"], e["col"], e["field"], e["message"], e["hint"])
             for e in lines(tmp_path / "e.jsonl")] == [
@@ -285,8 +306,8 @@ def test_run_help_lists_every_option() -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--out", "advice.txt"], "playbook run: cannot tell the format of --out advice.txt: "
-     "expected a file ending in .jsonl, .ndjson, .json, .csv, .parquet, .pq, .sqlite, .db, "
-     ".sqlite3, or - for stdout"),
+     "expected a file ending in .jsonl, .ndjson, .json, .csv, .xlsx, .parquet, .pq, .sqlite, "
+     ".db, .sqlite3, or - for stdout"),
     (["--out", "/nonexistent/advice.jsonl"],
      "playbook run: [Errno 2] No such file or directory: '/nonexistent/advice.jsonl'"),
     (["--workers", "0"], "playbook run: --workers must be 1 or more"),

@@ -47,9 +47,10 @@ def test_round_trips_equal_through_pickle_and_json() -> None:
 
 def test_the_layout_is_the_documented_one() -> None:
     rec = next(r for r in recommendations() if any(a.missing for a in r.actions))
-    version, client_id, as_of, kb_version, actions, held, notes = to_wire(rec)
-    assert (version, client_id, as_of, kb_version) == (
-        "rec/3", rec.client_id, rec.as_of.isoformat(), rec.kb_version)
+    version, client_id, who, as_of, kb_version, actions, held, notes = to_wire(rec)
+    assert (version, client_id, who, as_of, kb_version) == (
+        "rec/4", rec.client_id, (rec.client_name, rec.owner, rec.crm_id, rec.crm_url),
+        rec.as_of.isoformat(), rec.kb_version)
     assert [a[:5] for a in actions] == [(a.kind, a.id, a.title, a.reason, a.priority)
                                         for a in rec.actions]
     assert [a[5:9] for a in actions] == [(a.rules, a.sources, a.missing, a.missing_one_of)
@@ -59,7 +60,8 @@ def test_the_layout_is_the_documented_one() -> None:
     assert notes == tuple(rec.notes)
 
 
-@pytest.mark.parametrize("wire", [("rec/1", "c", "2026-01-01", "v", ()), (), ["rec/3", "c"]])
+@pytest.mark.parametrize("wire", [("rec/1", "c", "2026-01-01", "v", ()), (), ["rec/4", "c"],
+                                  ("rec/3", "c", "2026-01-01", "v", (), (), ())])
 def test_other_layouts_are_refused(wire: Any) -> None:
     with pytest.raises(ValueError, match=f"not a recommendation in wire form '{WIRE_VERSION}'"):
         from_wire(wire)
