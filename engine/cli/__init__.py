@@ -56,6 +56,8 @@ COMMANDS: dict[str, tuple[str, str]] = {  # NAME -> (module in engine.cli, help 
     "init": ("init", "Start a new knowledge base in a folder, with its JSON Schemas."),
     "serve": ("serve", "Run the engine as an HTTP service: decisions, the run journal, amoCRM "
                        "and Bitrix24 webhooks."),
+    "map": ("map", "Write a commented mapping file for a CRM export, proposed from the export "
+                   "itself."),
 }
 
 

@@ -1,6 +1,8 @@
 """Show what would be recommended for each client, and why. Writes nothing.
 
-Client files are YAML or JSON: one client (a mapping) or a list of clients. One row per piece
+Client files are YAML or JSON (one client, or a list of clients), or a CRM export (.csv, .jsonl,
+.parquet) read as `playbook run` reads it, through --map MAP.yaml; --client ID shows only that
+client of it (repeat it for several). One row per piece
 of advice: what one rule proposed with one reason, the journey's own next steps, the guides on
 how to talk to the contact; under it the playbook content it brings (--brief leaves it out).
 --format json prints the document of `playbook schema recommendation`: every action, each with
@@ -23,6 +25,8 @@ from engine.cli.common import (
     load_kb,
     positive,
 )
+from engine.errors import DiagnosticsError
+from engine.portfolio.mapping import read_mapping
 from engine.render import reporter
 from engine.render.groups import Selection
 from engine.tools.batch import read_batch
@@ -33,7 +37,12 @@ NAME = "dry-run"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("clients", nargs="+", metavar="CLIENT_FILE", type=Path,
-                        help="client files (.yaml, .yml or .json)")
+                        help="client files (.yaml, .yml, .json) or CRM exports (.csv, .jsonl, "
+                             ".parquet)")
+    parser.add_argument("--map", type=Path, metavar="MAP.yaml",
+                        help="CRM mapping file for an export (see `playbook map init`)")
+    parser.add_argument("--client", action="append", default=[], metavar="ID",
+                        help="only the client with this id (repeatable)")
     add_kb(parser)
     parser.add_argument("--as-of", type=date, metavar="DATE",
                         help="the day to recommend for, YYYY-MM-DD (default: today)")
@@ -56,7 +65,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     kb = load_kb(args)
-    batch = read_batch(args.clients, kb)
+    mapping = None
+    if args.map is not None:
+        mapping, problems = read_mapping(args.map, kb)
+        if mapping is None:
+            raise DiagnosticsError(problems)
+    batch = read_batch(args.clients, kb, mapping, only=args.client)
     clients = batch.clients
     named = ((recommend(c, kb=kb, as_of=args.as_of, lang=args.lang), c.name) for c in clients)
     explained = None

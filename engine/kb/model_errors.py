@@ -19,17 +19,27 @@ def diagnostics(exc: ValidationError, model: type[BaseModel], doc: Document,
     error, and a key indented under its neighbour is reported where it stands, once. ``data``
     is what was validated (default: found in ``doc``)."""
     data = _at(doc.data, prefix) if data is None else data
-    found: dict[Location | None, Diagnostic] = {}
+    found: dict[tuple[Location | None, str], Diagnostic] = {}
     for err in exc.errors(include_url=False):
         diagnostic = _misplaced(err, doc, prefix) or _one(err, model, doc, prefix, data)
-        earlier = found.get(diagnostic.location)
+        # one mistake per place and field: where nothing was located (a dict, not a file),
+        # each field keeps its own
+        where = (diagnostic.location, _field_of(err, data, doc))
+        earlier = found.get(where)
         if earlier is None:
-            found[diagnostic.location] = diagnostic
+            found[where] = diagnostic
         elif earlier.code == diagnostic.code == "bad-value":
-            found[diagnostic.location] = _either(earlier, diagnostic)
+            found[where] = _either(earlier, diagnostic)
         elif diagnostic.code == "misplaced-key":  # it explains the unknown key found there
-            found[diagnostic.location] = diagnostic
+            found[where] = diagnostic
     return list(found.values())
+
+
+def _field_of(err: Any, data: Any, doc: Document) -> str:
+    """The field an error is about, where the document does not tell fields apart by place."""
+    if doc.marks or doc.locate is not None:
+        return ""
+    return ".".join(str(p) for p in _real_path(tuple(err["loc"]), data))
 
 
 def _either(first: Diagnostic, second: Diagnostic) -> Diagnostic:

@@ -160,16 +160,16 @@ class Mapping(Model):
         return spec.field if isinstance(spec, Column) else spec
 
     def column(self, column: str) -> Column:
-        """The column in full, the file's defaults filled in."""
+        """The column in full, the file's defaults filled in (its field: the column's name
+        when the mapping does not name one)."""
         spec = self.columns.get(column)
-        if isinstance(spec, Column):
-            return Column(field=spec.field,
-                          date_format=spec.date_format or self.date_format,
-                          list_separator=spec.list_separator or self.list_separator,
-                          decimal_comma=self.decimal_comma if spec.decimal_comma is None
-                          else spec.decimal_comma)
-        return Column(field=spec or column, date_format=self.date_format,
-                      list_separator=self.list_separator, decimal_comma=self.decimal_comma)
+        own = spec if isinstance(spec, Column) else None
+        return Column.trusted({
+            "field": own.field if own else spec or column,
+            "date_format": (own and own.date_format) or self.date_format,
+            "list_separator": (own and own.list_separator) or self.list_separator,
+            "decimal_comma": self.decimal_comma if own is None or own.decimal_comma is None
+            else own.decimal_comma})
 
     def kpi_columns(self) -> set[str]:
         return {c for k in self.kpis for c in k.columns()}

@@ -65,9 +65,22 @@ class Outcome(NamedTuple):
 
 def recommend_record(record: Record, kb: KnowledgeBase, as_of: dt.date, lang: str) -> Result:
     """One record's recommendation, or its errors located in its source. Whatever goes wrong
-    with one client is that client's error, never the run's: data that fails as it is read
-    (an object whose methods raise) is ``bad-client``; a failure of the engine itself on a
-    valid client is ``internal-error``, to report."""
+    with one client is that client's error, never the run's: a failure of the engine itself on
+    a valid client is ``internal-error``, to report (``client_of`` says the rest)."""
+    client = client_of(record, kb)
+    if isinstance(client, tuple):
+        return client
+    try:
+        return recommend_valid(client, kb=kb, as_of=as_of, lang=cast(Language, lang))
+    except Exception as exc:  # our bug: this client's error, and the run goes on
+        return (_failed(record, "internal-error", "recommending for this client failed", exc,
+                        hint="please report it, with the client's facts"),)
+
+
+def client_of(record: Record, kb: KnowledgeBase) -> Client | Errors:
+    """One record's client, or every mistake of it: the cells that could not be read and the
+    fields the client model or the knowledge base refuses, located in its source; data that
+    fails as it is read (an object whose methods raise) is ``bad-client``."""
     if record.problems:
         return record.problems
     try:
@@ -78,11 +91,7 @@ def recommend_record(record: Record, kb: KnowledgeBase, as_of: dt.date, lang: st
         return (_failed(record, "bad-client", "the client's data cannot be read", exc),)
     if record.bad_cells:  # the rest of the row is fine: these are all its mistakes
         return record.bad_cells
-    try:
-        return recommend_valid(client, kb=kb, as_of=as_of, lang=cast(Language, lang))
-    except Exception as exc:  # our bug: this client's error, and the run goes on
-        return (_failed(record, "internal-error", "recommending for this client failed", exc,
-                        hint="please report it, with the client's facts"),)
+    return client
 
 
 def _where(record: Record) -> Location:

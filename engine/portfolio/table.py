@@ -58,9 +58,11 @@ class Table:
             key: PathKey = ("facts", name[6:]) if name.startswith("facts.") else (name,)
             self.positions[key] = (0, i + 1)
         self.kpis = [k for k in map(self._kpi_columns, enumerate(self.cells.mapping.kpis)) if k]
+        if "id" not in {name for _, name, _ in self.columns}:
+            self.problems.append(self._no_id())
         if left_out and self.cells.strict_columns:
             self.problems += [self._unknown(c) for c in left_out]
-        elif left_out:
+        elif left_out and not self.problems:
             self.cells.left_out.setdefault(self.path, tuple(left_out))
 
     def _kpi_columns(self, numbered: tuple[int, KpiColumns]) -> _Kpi | None:
@@ -89,6 +91,16 @@ class Table:
             f"{quoted(first)}: both are the client field {quoted(name)}",
             Location(self.path, 1, i + 1), expected="each client field in one column",
             hint="rename or drop one of them, or leave one out with the mapping file's ignore:")
+
+    def _no_id(self) -> Diagnostic:
+        """No column holds the client's id: every row would fail the same way, so the table
+        fails once, saying how to map it."""
+        like = [c for c in self.header if c.strip().casefold() in ("id", "ид", "идентификатор")]
+        return Diagnostic(
+            "no-id-column", "no column holds the client's id", Location(self.path, 1, 1),
+            expected="a column named id, or a mapping file (--map) whose columns: name the id "
+                     f"column{f' (e.g. {like[0]}: id)' if like else ''}",
+            hint=f"`playbook map init {self.path}` writes a mapping file for this export")
 
     def _unknown(self, column: str) -> Diagnostic:
         known = [*Client.model_fields, *self.cells.mapping.columns]

@@ -114,10 +114,12 @@ class TextReporter:
 
 def heading(rec: Recommendation, kb: KnowledgeBase, lang: str, name: str | None,
             shown: Callable[[str], str] = escaped_line) -> str:
-    """``id (name) · as of DAY · kb VERSION`` (``· база знаний VERSION`` in Russian), the
-    client's words made safe by ``shown``."""
+    """``id (name) · owner · CRM link · as of DAY · kb VERSION`` (``· база знаний VERSION`` in
+    Russian): who and where the client is (owner and link when known), for which day and
+    knowledge base, the client's words made safe by ``shown``."""
     label = shown(f"{rec.client_id} ({name})" if name else rec.client_id)
-    return (f"{label} · {HEADERS[lang][7]} {day_text(rec.as_of, lang)} · "
+    who = "".join(f" · {shown(x)}" for x in (rec.owner, rec.crm_url) if x)
+    return (f"{label}{who} · {HEADERS[lang][7]} {day_text(rec.as_of, lang)} · "
             f"{HEADERS[lang][9]} {kb.version}")
 
 

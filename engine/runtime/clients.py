@@ -25,14 +25,30 @@ def coerce(client: Client | Mapping[str, Any], kb: KnowledgeBase,
         if not isinstance(client, Mapping):
             raise ClientError([Diagnostic("bad-client", f"expected a mapping of client facts, "
                                           f"got {type(client).__name__}", doc.loc(key))])
+        data = client
         try:
-            client = Client.model_validate(client)
+            client = Client.model_validate(data)
         except ValidationError as exc:
-            raise ClientError(diagnostics(exc, Client, doc, key, data=client)) from None
+            raise ClientError(diagnostics(exc, Client, doc, key, data=data)
+                              + _rest_against_kb(data, exc, kb, doc, key)) from None
     problems = list(check_against_kb(client, kb, doc, key))
     if problems:
         raise ClientError(problems)
     return client
+
+
+def _rest_against_kb(data: Mapping[str, Any], exc: ValidationError, kb: KnowledgeBase,
+                     doc: Document, key: PathKey) -> list[Diagnostic]:
+    """The knowledge base's mistakes in the fields the model did not refuse: with those the
+    model refused, every bad field of the client is named at once."""
+    refused = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    rest = {k: v for k, v in data.items() if k not in refused}
+    if "id" not in rest:
+        rest["id"] = "?"
+    try:
+        return check_against_kb(Client.model_validate(rest), kb, doc, key)
+    except ValidationError:
+        return []
 
 
 def check_against_kb(client: Client, kb: KnowledgeBase, doc: Document,

@@ -129,3 +129,33 @@ def test_the_migrations_make_the_tables_the_code_declares(target: str) -> None:
     with journal.open(target) as j, j.db.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
+
+
+def test_a_journal_from_before_the_clients_table_learns_who_and_where(target: str) -> None:
+    """0003 -> 0005: 0004 makes the clients table, 0005 fills it from each client's latest
+    run's facts (name, owner, CRM link), without waiting for the next run."""
+    db = connect(target)
+    migrate(db, target, "0003")
+    facts = {"d1": '{"id":"acme","name":"Acme","owner":"Ann"}',
+             "d2": '{"crm_url":"https://crm.example/acme","id":"acme","name":"Acme Ltd",'
+                   '"owner":"Bob"}', "d3": '{"id":"beta"}'}
+    with db.begin() as conn:
+        for day in (dt.date(2026, 10, 14), dt.date(2026, 10, 15)):
+            conn.execute(text(
+                "INSERT INTO runs (as_of, kb_version, input_digest, started_at, complete, "
+                "clients) VALUES (:day, 'old', :digest, '2026-10-14 06:00:00', :yes, 1)"),
+                {"day": day, "digest": day.isoformat(), "yes": True})
+        for digest, value in facts.items():
+            conn.execute(text("INSERT INTO client_facts (digest, facts) VALUES (:d, :f)"),
+                         {"d": digest, "f": value})
+        for run_id, client, digest in ((1, "acme", "d1"), (2, "acme", "d2"), (2, "beta", "d3")):
+            conn.execute(text(
+                "INSERT INTO run_clients (run_id, client_id, position, facts_digest, actions, "
+                "new, changed, resolved, unchanged) VALUES (:r, :c, 0, :d, '[]', 0, 0, 0, 0)"),
+                {"r": run_id, "c": client, "d": digest})
+    db.dispose()
+    with journal.open(target) as j, j.db.connect() as conn:
+        assert conn.execute(text("SELECT client_id, name, owner, crm_url, last_run FROM clients "
+                                 "ORDER BY client_id")).all() == [
+            ("acme", "Acme Ltd", "Bob", "https://crm.example/acme", 2),
+            ("beta", None, None, None, 2)]

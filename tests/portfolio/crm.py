@@ -10,6 +10,7 @@ import io
 import random
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -32,7 +33,7 @@ def _reverse(field: str) -> dict[Any, str]:
 
 
 def _columns() -> list[str]:
-    return [*_mapping()["columns"], "Менеджер"]
+    return list(_mapping()["columns"])
 
 
 def crm_client(rng: random.Random, i: int) -> tuple[dict[str, Any], list[str]]:
@@ -57,6 +58,8 @@ def crm_client(rng: random.Random, i: int) -> tuple[dict[str, Any], list[str]]:
         facts["nps"] = nps
     if reader:
         facts["facts"] = {"report_reader": reader}
+    facts["owner"] = f"менеджер {i % 5}"
+    facts["crm_url"] = _mapping()["crm_url"].replace("{id}", quote(facts["id"], safe=""))
     row = [facts["id"], facts["name"], _reverse("project_type")[project],
            _reverse("temperament")[temperament].upper() if i % 7 == 0
            else _reverse("temperament")[temperament],
