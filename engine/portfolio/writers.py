@@ -321,7 +321,7 @@ def _writer(kind: str | None, path: Path, csv_dialect: str,
     if kind == "xlsx":
         from engine.portfolio.xlsx import Xlsx
 
-        writer = Xlsx(path, labels or {}, allow_formulas)
+        writer = Xlsx(path, labels or {}, None if allow_formulas else formula_safe)
     else:
         writer = Parquet(path) if kind == "parquet" else Sqlite(path)
     try:

@@ -13,7 +13,7 @@ Only http and https links are made links; any other CRM link is shown as text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +33,16 @@ SHEET = "advice"
 class Xlsx:
     """The workbook at ``path``, written as recommendations come."""
 
-    def __init__(self, path: Path, labels: Mapping[str, str], allow_formulas: bool = False
-                 ) -> None:
+    def __init__(self, path: Path, labels: Mapping[str, str],
+                 safe: Callable[[Any], Any] | None = None) -> None:
+        """``safe``: what makes a cell text a spreadsheet would not run (writers.formula_safe);
+        a text it would change gets the quote prefix. None: every text as it is."""
         try:
             import xlsxwriter
         except ImportError:
             raise ExtraUnavailable("writing XLSX needs the 'xlsx' extra: "
                                    "pip install 'playbook-engine[xlsx]'") from None
-        self.labels, self.allow_formulas = labels, allow_formulas
+        self.labels, self.safe = labels, safe
         self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True,
                                                     "strings_to_formulas": False,
                                                     "strings_to_urls": False})
@@ -82,10 +84,8 @@ class Xlsx:
                 self._text(r, col, text)
 
     def _text(self, row: int, col: int, text: str) -> None:
-        from engine.portfolio.writers import formula_safe
-
         if text:
-            quoted = not self.allow_formulas and formula_safe(text) is not text
+            quoted = self.safe is not None and self.safe(text) is not text
             self.sheet.write_string(row, col, text, self.text_quoted if quoted else None)
 
     def _crm(self, row: int, rec: Recommendation) -> None:
