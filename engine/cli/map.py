@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli.common import add_kb, add_lang, load_kb, write_file
+from engine.cli.common import add_kb, add_lang, lang_of, load_kb, write_file
 from engine.errors import UserMistake
 
 NAME = "map"
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     out = args.output or "MAP.yaml"
     command = f"playbook run {args.export} --map {out} --as-of YYYY-MM-DD"
     schema = "mapping.schema.json"
-    text = skeleton_yaml(skeleton_of(args.export, kb), args.lang, schema=schema, command=command)
+    text = skeleton_yaml(skeleton_of(args.export, kb), lang_of(args), schema=schema,
+                         command=command)
     if args.output is None:
         sys.stdout.write(text)
     else:

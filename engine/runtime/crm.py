@@ -10,11 +10,11 @@ from urllib.parse import quote
 from engine.models import Client, CrmSettings
 
 
-def crm_link(template: str, client_id: str, crm_id: str | None) -> str | None:
-    """``template`` for one client; None when it wants a CRM id the client has not got."""
-    if "{crm_id}" in template:
-        return None if not crm_id else template.replace("{crm_id}", quote(crm_id, safe=""))
-    return template.replace("{id}", quote(client_id, safe=""))
+def crm_link(template: str, client_id: str, crm_id: str | None) -> str:
+    """``template`` for one client: ``{crm_id}`` is its CRM id (its id when it has none: an
+    export's id column is the CRM's own), ``{id}`` its id."""
+    return (template.replace("{crm_id}", quote(crm_id or client_id, safe=""))
+            .replace("{id}", quote(client_id, safe="")))
 
 
 def crm_url(client: Client, settings: CrmSettings | None) -> str | None:

@@ -170,7 +170,8 @@ def test_the_knowledge_base_s_crm_template_makes_each_client_s_link(tmp_path: Pa
     own = engine.recommend({"id": "b", "crm_id": "7", "crm_url": "https://x.example/7"}, kb=kb,
                            as_of=dt.date(2026, 10, 1))
     assert own.crm_url == "https://x.example/7"  # the client's own link wins
-    assert engine.recommend({"id": "c"}, kb=kb, as_of=dt.date(2026, 10, 1)).crm_url is None
+    assert engine.recommend({"id": "c 1"}, kb=kb, as_of=dt.date(2026, 10, 1)).crm_url == \
+        "https://agency.bitrix24.ru/crm/deal/details/c%201/"  # no CRM id: the id is the CRM's
     settings.write_text("crm:\n  url: https://agency.bitrix24.ru/deal/{name}\n",
                         encoding="utf-8")
     with pytest.raises(engine.KnowledgeBaseError, match=r"crm\.url"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -153,23 +154,39 @@ def test_the_summary_names_clients_and_owners(tmp_path: Path) -> None:
 def test_the_journal_s_views_name_clients_with_owner_and_link(tmp_path: Path) -> None:
     journal = tmp_path / "journal.sqlite"
     done = run(tmp_path / "advice.jsonl", "--journal", str(journal))
-    assert "ИП «Тепло Союз» (31000000)" in done.stdout  # the run's per-client lines
+    assert "31000000 · ИП «Тепло Союз» " in done.stdout  # the run's per-client lines
+    link = "https://agency.amocrm.ru/leads/detail/31000000"
+    who = ("ИП «Тепло Союз»", "Соколов Артём", link)
     inbox = json.loads(playbook("inbox", "--journal", str(journal), "--client", "31000000",
-                                "--format", "json").stdout)["records"]
-    assert inbox and {(i["client_name"], i["owner"], i["crm_url"]) for i in inbox} == {
-        ("ИП «Тепло Союз»", "Соколов Артём", "https://agency.amocrm.ru/leads/detail/31000000")}
-    text = playbook("inbox", "--journal", str(journal), "--client", "31000000").stdout
-    assert text.splitlines()[0] == ("ИП «Тепло Союз» (31000000) · Соколов Артём · "
-                                    "https://agency.amocrm.ru/leads/detail/31000000")
+                                "--as-of", DAY, "--format", "json").stdout)["items"]
+    assert inbox and {(i["client_name"], i["owner"], i["crm_url"]) for i in inbox} == {who}
+    text = playbook("inbox", "--journal", str(journal), "--client", "31000000", "--as-of",
+                    DAY).stdout
+    assert all(line.startswith("  ИП «Тепло Союз» · ") and line.endswith(link)
+               for line in text.splitlines()[2:])
+    heading = f"31000000 · ИП «Тепло Союз» (Соколов Артём) · {link}"
     changes = json.loads(playbook("changes", "--journal", str(journal), "--format",
                                   "json").stdout)["records"]
-    assert all(c["owner"] for c in changes)
+    assert changes and all(c["owner"] and c["crm_url"] for c in changes)
+    assert heading in playbook("changes", "--journal", str(journal)).stdout.splitlines()
     history = playbook("history", "31000000", "--journal", str(journal)).stdout
-    assert history.splitlines()[0] == text.splitlines()[0]
+    assert history.splitlines()[0] == heading
+    entries = json.loads(playbook("history", "31000000", "--journal", str(journal),
+                                  "--format", "json").stdout)["records"]
+    assert {(e["client_name"], e["owner"], e["crm_url"]) for e in entries} == {who}
     item = inbox[0]
     done = playbook("done", "31000000", item["kind"], item["id"], "--journal", str(journal),
                     "--format", "json")
-    assert json.loads(done.stdout)["owner"] == "Соколов Артём"
+    assert (json.loads(done.stdout)["owner"], json.loads(done.stdout)["crm_url"]) == who[1:]
+    team = json.loads(playbook("team", "--journal", str(journal), "--as-of", DAY, "--format",
+                               "json").stdout)
+    assert all(r["client_name"] and r["owner"] and r["crm_url"]
+               for o in team["owners"] for r in o["risks"])
+    digest = playbook("digest", "--journal", str(journal), "--as-of", DAY, "--format",
+                      "markdown").stdout
+    items = [line for line in digest.splitlines() if line.startswith("- ")]
+    assert items and all(re.match(r"- \[[^]]+\]\(https://agency\.amocrm\.ru/leads/detail/"
+                                  r"\d+\) \([^)]+\) · ", line) for line in items)
 
 
 @pytest.mark.parametrize("suffix", ["jsonl", "csv", "xlsx", "parquet", "sqlite"])
