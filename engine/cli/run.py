@@ -27,7 +27,9 @@ text. The portfolio summary goes to stdout, or to stderr when the results go to 
 
 With --journal (a SQLite file or a PostgreSQL URL; the 'journal' extra), the run is recorded
 in the run journal and what changed since the last run is printed per client and in total
-(`+3 new ~2 changed -1 resolved, 12 unchanged`); the same run recorded twice adds nothing.
+(`+3 new ~2 changed -1 resolved, 12 unchanged`); the same run recorded twice adds nothing. A
+run that finds another recording into the journal waits for it (--wait SECONDS, default 300),
+then is refused; a refused run (the journal busy, read-only, damaged) leaves --out as it was.
 
 Exit codes: 0 every client got its recommendation; 1 some client failed, or the input, the
 mapping or the knowledge base is wrong; 2 internal error.
@@ -39,7 +41,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli.common import add_format, add_kb, date, load_kb, settings
+from engine.cli.common import add_format, add_kb, date, load_kb, seconds, settings
 from engine.errors import WorkersFailed
 from engine.portfolio.pipeline import argument_mistake, run_portfolio
 from engine.portfolio.readers import ExtraUnavailable
@@ -87,6 +89,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="record the run in this journal and print what changed "
                              "(needs the 'journal' extra; default: 'journal' of playbook.toml "
                              "or PLAYBOOK_JOURNAL)")
+    parser.add_argument("--wait", type=seconds, metavar="SECONDS",
+                        help="with --journal: how long to wait for another run recording into "
+                             "it, then refuse the run, leaving --out as it was (default: 300)")
     parser.add_argument("--no-journal", action="store_true",
                         help="do not record the run, though the settings name a journal")
 
@@ -120,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
                 out=args.out, errors=args.errors or render.ErrorText(), workers=args.workers,
                 dask=args.dask, journal=args.journal, step=step,
                 allow_formulas=args.allow_formulas, strict_columns=args.strict_columns,
-                csv_dialect=args.csv_dialect,
+                csv_dialect=args.csv_dialect, wait=args.wait,
                 labels={**XLSX_COLUMNS[args.lang], **KIND_LABEL[args.lang]})
     except (OSError, ExtraUnavailable, WorkersFailed) as exc:  # an unwritable --out, no
         # scheduler, no extra, workers that cannot start or died

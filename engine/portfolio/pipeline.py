@@ -61,7 +61,7 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
                   step: Callable[[], None] | None = None,
                   allow_formulas: bool = False, strict_columns: bool = False,
                   csv_dialect: str = "standard",
-                  labels: dict[str, str] | None = None) -> Summary:
+                  labels: dict[str, str] | None = None, wait: float | None = None) -> Summary:
     """Read every client of ``sources`` (files, or ``-`` for stdin), recommend for each, write
     the results to ``out`` (by extension: .jsonl, .csv, .parquet, .sqlite/.db; ``-``: JSON
     Lines on stdout) and each bad client's mistakes to ``errors`` (a JSON Lines file, a sink,
@@ -75,6 +75,10 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
     out and named in ``summary.left_out`` (``strict_columns``: refused). CSV results use
     ``csv_dialect`` (``standard`` or ``excel``); ``labels`` name XLSX columns and kinds for
     people. ``out`` is replaced only when the run did not fail (``summary.run_failed``).
+
+    With ``journal``, a run recording into it already is waited for up to ``wait`` seconds
+    (default: the journal's, 300), then the run is refused (``journal-busy``); a refused run
+    leaves ``out`` as it was.
 
     Raises UserMistake for arguments that cannot work, DiagnosticsError for a wrong mapping
     file (and, with ``journal``, for a client id twice in the input or a journal that does not
@@ -112,8 +116,10 @@ def run_portfolio(sources: Sequence[str], *, kb: KnowledgeBase, as_of: dt.date |
         if book is not None:
             from engine.journal.duties import Policy  # the extra is there: the journal opened
 
+            waiting = {} if wait is None else {"wait": wait}
             summary.journal = book.record(advised(), as_of=day, kb_version=kb.version,
-                                          input_digest=digest, policy=Policy.of(kb), lang=lang)
+                                          input_digest=digest, policy=Policy.of(kb), lang=lang,
+                                          **waiting)
         else:
             for _ in advised():
                 pass
