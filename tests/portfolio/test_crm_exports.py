@@ -192,7 +192,7 @@ def test_dry_run_shows_one_client_of_an_export_with_its_reasons_and_playbook_tex
     assert done.stdout.count("на дату") == 1
     assert done.stdout.splitlines()[0].startswith(
         "## 1007 (АО «Маркет Кухни») · Петров Сергей · "
-        "https://agency.bitrix24.ru/crm/deal/details/1007/ · на дату 7 декабря 2026 · kb ")
+        "https://agency.bitrix24.ru/crm/deal/details/1007/ · на дату 7 декабря 2026 · база знаний ")
     flat = " ".join(done.stdout.split())
     assert "Контакта не было уже 101 день" in flat  # the reason, with the client's figures
     assert "Покажите точку старта, согласованные цели" in flat  # the playbook's text
