@@ -13,6 +13,7 @@ a missing fact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import types
@@ -103,6 +104,7 @@ def whole(text: str, decimal_comma: bool) -> int:
     return int(value)
 
 
+@functools.lru_cache(maxsize=4096)  # an export's dates repeat: each text read once
 def date(text: str, fmt: str) -> dt.date:
     """A date written ``fmt``; a date-time cell for a date field is read as its date."""
     if (fmt == "%Y-%m-%d" and len(text) == 10 and text[4] == "-" and text[7] == "-"

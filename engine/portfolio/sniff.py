@@ -13,11 +13,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from pathlib import Path
 
 from engine.errors import Diagnostic, Location
 
 SAMPLE = 64 * 1024  # bytes read to detect the encoding and the delimiter
+# Windows-1251's signs a Russian export holds: « » — – № … „ “ ” €, the no-break space
+_CP1251_SIGNS = frozenset(b"\xab\xbb\x97\x96\xb9\xa0\x93\x94\x84\x85\x88")
 DELIMITERS = (";", ",", "\t", "|")
 NAMES = {"utf_8": "utf-8", "utf_8_sig": "utf-8-sig", "cp1251": "windows-1251",
          "cp1252": "windows-1252", "koi8_r": "koi8-r", "utf_16": "utf-16", "mac_cyrillic":
@@ -44,7 +47,24 @@ def encoding_of(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    return likely(sample) or "utf-8"
+    return "windows-1251" if _russian_excel(sample) else likely(sample) or "utf-8"
+
+
+def _russian_excel(sample: bytes) -> bool:
+    """Whether ``sample`` is plainly Windows-1251 Russian text, as Russian Excel saves CSV: its
+    bytes above ASCII are Cyrillic letters in Windows-1251 (and the few signs it adds), most of
+    them lower case (read as KOI8-R, the same bytes are mostly upper case), and in words: runs
+    of such letters, where a Western text's accented letters stand one by one among ASCII. The
+    common case, told without charset-normalizer; anything less plain is left to it."""
+    high = [b for b in sample if b >= 0x80]
+    if len(high) < 32:
+        return False
+    lower = sum(0xE0 <= b <= 0xFF or b == 0xB8 for b in high)
+    upper = sum(0xC0 <= b <= 0xDF or b == 0xA8 for b in high)
+    signs = sum(b in _CP1251_SIGNS for b in high)
+    paired = sum(a >= 0xC0 and b >= 0xC0 for a, b in itertools.pairwise(sample))
+    return (lower + upper + signs == len(high) and lower >= 2 * upper
+            and paired >= (lower + upper) // 2)
 
 
 def likely(data: bytes) -> str | None:
