@@ -113,9 +113,10 @@ def skeleton_of(path: Path, kb: KnowledgeBase) -> Skeleton:
         c.list_separator = c.list_separator if c.list_separator != separator else None
     values = {c.field: _values(c, kb, separator) for c in columns
               if c.field and allowed_values(kb, c.field)}
-    return Skeleton(str(path), label(encoding), delimiter, len(rows), date_format, separator,
-                    _decimal_comma(columns), columns, kpis, values,
-                    {f: allowed_values(kb, f) for f in values})
+    return Skeleton(path=str(path), encoding=label(encoding), delimiter=delimiter,
+                    rows=len(rows), date_format=date_format, list_separator=separator,
+                    decimal_comma=_decimal_comma(columns), columns=columns, kpis=kpis,
+                    values=values, allowed={f: allowed_values(kb, f) for f in values})
 
 
 def _read(path: Path, encoding: str, delimiter: str) -> tuple[list[str], list[list[str]]]:
@@ -209,9 +210,9 @@ def _kpis(columns: list[ColumnGuess]) -> list[KpiGuess]:
     target = next((by_label[k] for k in map(folded, KPI_TARGET) if k in by_label), None)
     actual = next((by_label[k] for k in map(folded, KPI_ACTUAL) if k in by_label), None)
     if name is not None and target is not None:
-        out.append(KpiGuess(None, name.column, target.column,
-                               actual.column if actual else None, name.distinct,
-                               _costs(name.distinct)))
+        out.append(KpiGuess(name=None, name_column=name.column, target=target.column,
+                            actual=actual.column if actual else None, names=name.distinct,
+                            lower_is_better=_costs(name.distinct)))
     pairs: dict[str, dict[str, str]] = {}
     for c in columns:
         words = folded(c.column).split()
@@ -223,8 +224,9 @@ def _kpis(columns: list[ColumnGuess]) -> list[KpiGuess]:
                 pairs.setdefault(kpi, {})[role] = c.column
     for kpi, found in pairs.items():
         if "target" in found:
-            out.append(KpiGuess(kpi, None, found["target"], found.get("actual"), [kpi],
-                                   _costs([kpi])))
+            out.append(KpiGuess(name=kpi, name_column=None, target=found["target"],
+                                actual=found.get("actual"), names=[kpi],
+                                lower_is_better=_costs([kpi])))
     return out
 
 

@@ -78,10 +78,10 @@ class Table:
             return None
         self.positions.setdefault(("kpis",), (0, index[spec.target] + 1))
         comma = self.cells.mapping.column
-        return _Kpi(spec, index.get(spec.name_column or ""), index[spec.target],
-                    index.get(spec.actual or ""),
-                    (bool(comma(spec.target).decimal_comma),
-                     bool(comma(spec.actual or spec.target).decimal_comma)))
+        return _Kpi(spec=spec, name=index.get(spec.name_column or ""),
+                    target=index[spec.target], actual=index.get(spec.actual or ""),
+                    comma=(bool(comma(spec.target).decimal_comma),
+                           bool(comma(spec.actual or spec.target).decimal_comma)))
 
     def _duplicate(self, i: int, name: str, before: int) -> Diagnostic:
         column, first = self.header[i], self.header[before]
