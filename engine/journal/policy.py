@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from engine.journal.duties import Policy, due_on
@@ -27,6 +28,7 @@ from engine.models import Action
 Row = dict[str, Any]
 OPEN = ("new", "open")
 CLOSED = ("done", "dismissed")
+MEMO = 50_000
 _CLEARED = {"closed_on": None, "closed_priority": None, "snoozed_until": None,
             "dismiss_reason": None, "comment": None, "stopped": False}
 
@@ -77,14 +79,28 @@ class RunStep:
     policy: Policy
     at: dt.datetime = dt.datetime(2000, 1, 1)
     _texts: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
+    # what the run works out again and again for the same advice (record.py): bounded
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def day_text(self) -> str:
         return self.due_text(0)
 
-    @property
+    @cached_property
     def at_text(self) -> str:
         return self.at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def remembered(self, key: Any) -> Any:
+        """What ``remember`` kept under ``key``, or None."""
+        return self.memo.get(key)
+
+    def remember(self, key: Any, value: Any) -> Any:
+        """Keep ``value`` under ``key`` for the rest of the run (at most MEMO keys: the
+        memory of a run does not grow with the portfolio)."""
+        if len(self.memo) >= MEMO:
+            self.memo.clear()
+        self.memo[key] = value
+        return value
 
     def due_text(self, days: int) -> str:
         """The day ``days`` after the run's, as ISO text (what SQLite stores, and PostgreSQL's

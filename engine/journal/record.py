@@ -33,7 +33,7 @@ from engine.journal.tables import clients, run_clients, runs
 from engine.journal.writes import BatchWrites, facts_json, write
 from engine.models import Client, Recommendation
 
-BATCH = 500
+BATCH = 2000
 SHOWN = 50  # clients with a change a run's summary names; the rest are counted
 Facts = Client | Mapping[str, Any]
 Pair = tuple[Facts, Recommendation]
@@ -201,16 +201,25 @@ def _project_type(facts: Facts) -> str | None:
     return None if value is None else str(value)
 
 
-def digests(rec: Recommendation, policy: Policy, project_type: str | None) -> tuple[str, str]:
+def digests(rec: Recommendation, policy: Policy, project_type: str | None,
+            step: RunStep | None = None) -> tuple[str, str]:
     """A digest of a recommendation's decisions (kind, id, priority band, rules, what a step
-    waits for), and a checksum of each tracked advice's texts (``kind id=crc`` lines)."""
-    band, role = policy.band, policy.role
+    waits for), and a checksum of each tracked advice's texts (``kind id=crc`` lines). With a
+    run's ``step``, each decision's line is worked out once per run (advice repeats across a
+    portfolio)."""
     decision = [f"{project_type}"]
     texts = []
     for a in rec.actions:
-        decision.append(f"{a.kind}\0{a.id}\0{band(a.priority)}\0{a.rules}\0{a.missing}\0"
-                        f"{a.missing_one_of}")
-        if role(a.kind, a.rules) != "guide":
+        key = (a.kind, a.id, a.priority, a.rules, a.missing, a.missing_one_of)
+        known = None if step is None else step.remembered(key)
+        if known is None:
+            known = (f"{a.kind}\0{a.id}\0{policy.band(a.priority)}\0{a.rules}\0{a.missing}\0"
+                     f"{a.missing_one_of}", policy.role(a.kind, a.rules) != "guide")
+            if step is not None:
+                step.remember(key, known)
+        line, tracked = known
+        decision.append(line)
+        if tracked:
             crc = zlib.crc32(f"{a.title}\0{a.reason}\0{a.priority}".encode())
             texts.append(f"{a.kind} {a.id}={crc:x}")
     return hashlib.sha256("\n".join(decision).encode()).hexdigest()[:32], "\n".join(texts)
@@ -220,7 +229,7 @@ def _settled(found: Row | None, facts: Facts, rec: Recommendation, step: RunStep
              out: BatchWrites) -> bool:
     """Whether the client's decisions are its previous run's and nothing wakes today: then its
     advice is not read back; only the texts that moved (a day count) are written."""
-    decision, texts = digests(rec, step.policy, _project_type(facts))
+    decision, texts = digests(rec, step.policy, _project_type(facts), step)
     out.digests[rec.client_id] = (decision, texts)
     if found is None or found["decision"] != decision or (
             found["wake_on"] is not None and found["wake_on"] <= step.as_of):

@@ -67,7 +67,7 @@ class BatchWrites:
         counts = self.counts[rec.client_id]
         self.run_clients.append({
             "run_id": self.step.run_id, "client_id": rec.client_id, "position": position,
-            "facts_digest": digest, "actions": _actions_json(rec), "new": counts.new,
+            "facts_digest": digest, "actions": _actions_json(rec, self.step), "new": counts.new,
             "changed": counts.changed, "resolved": counts.resolved,
             "unchanged": counts.unchanged})
         decision, texts = self.digests[rec.client_id]
@@ -97,11 +97,19 @@ def _who(facts: Client | Mapping[str, Any], rec: Recommendation) -> Row:
     return values
 
 
-def _actions_json(rec: Recommendation) -> str:
+def _actions_json(rec: Recommendation, step: RunStep) -> str:
     """What the run recommended, without the texts: the reasons follow from the facts kept
-    beside it and the knowledge base's version (recommend() is pure)."""
-    return json.dumps([[a.kind, a.id, a.priority, ",".join(a.rules)] for a in rec.actions],
-                      ensure_ascii=False, separators=(",", ":"))
+    beside it and the knowledge base's version (recommend() is pure). The JSON of a list of
+    ``[kind, id, priority, rules]``, each item's worked out once per run."""
+    items = []
+    for a in rec.actions:
+        key = ("json", a.kind, a.id, a.priority, a.rules)
+        item = step.remembered(key)
+        if item is None:
+            item = step.remember(key, json.dumps([a.kind, a.id, a.priority, ",".join(a.rules)],
+                                                 ensure_ascii=False, separators=(",", ":")))
+        items.append(item)
+    return f"[{','.join(items)}]"
 
 
 def write(conn: Connection, batch: BatchWrites) -> None:

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from engine.errors import Diagnostic, DiagnosticsError, Location, UserMistake, quoted
 from engine.kb.knowledge_base import KnowledgeBase
+from engine.kb.limits import open_regular
 from engine.models import Recommendation
 from engine.portfolio.cells import Cells
 from engine.portfolio.failures import ErrorFile
@@ -171,31 +173,72 @@ def _open_journal(target: str | os.PathLike[str], sources: Sequence[str], cells:
     """The open journal and the digest of the run's input, after the checks that can refuse
     the whole run: each client once (all duplicates named, where they are), and a journal that
     opens (a URL that parses, not in memory, a file that is not damaged, a schema this engine
-    knows). A refused run writes nothing: no batch, no --out."""
+    knows). A refused run writes nothing: no batch, no --out.
+
+    The check reads only each client's id (``_Ids``), and the run is known by the bytes of its
+    input files and its mapping: the clients are mapped and typed once, by the run itself.
+    Memory: the set of ids; where each duplicate was first seen is found by a second reading,
+    only when there is one."""
     try:
         from engine import journal  # the optional extra, only when asked
     except ImportError:
         raise ExtraUnavailable("--journal needs the 'journal' extra: "
                                "pip install 'playbook-engine[journal]'") from None
+    ids = _Ids(cells)
+    seen: set[str] = set()
+    again: set[str] = set()
+    for record in read_all(sources, ids):
+        client_id = None if record.problems else record.client_id
+        if client_id is not None and client_id in seen:
+            again.add(client_id)
+        elif client_id is not None:
+            seen.add(client_id)
+    del seen
+    if again:
+        raise DiagnosticsError(_duplicates(read_all(sources, ids), again))
+    return journal.open(str(target)), _input_digest(sources, cells.mapping)
+
+
+class _Ids(Cells):
+    """The run's cells, reading only the client's id (the other columns are left)."""
+
+    def __init__(self, cells: Cells) -> None:  # the run's cells, as they are
+        vars(self).update(vars(cells))
+
+    def client(self, cells: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+        return super().client((c, v) for c, v in cells if self.field(c) == "id")
+
+
+def _duplicates(records: Iterator[Record], again: set[str]) -> list[Diagnostic]:
+    """Each second (third, ...) appearance of these clients, with where the first was."""
     first: dict[str, Location] = {}
     twice: list[Diagnostic] = []
+    for record in records:
+        client_id = None if record.problems else record.client_id
+        if client_id not in again:
+            continue
+        if client_id in first:
+            twice.append(Diagnostic(
+                "duplicate-client", f"client {quoted(client_id)} appears twice in the run "
+                f"(first at {first[client_id]})", record.location(),
+                expected="each client once per run",
+                hint="the journal keeps one history per client id: merge or rename one"))
+        else:
+            first[client_id] = record.location()
+    return twice
 
-    def checked() -> Iterator[Any]:
-        for record in read_all(sources, cells):
-            if record.problems:
-                continue
-            client_id = record.client_id
-            if client_id is not None and client_id in first:
-                twice.append(Diagnostic(
-                    "duplicate-client", f"client {quoted(client_id)} appears twice in the run "
-                    f"(first at {first[client_id]})", record.location(),
-                    expected="each client once per run",
-                    hint="the journal keeps one history per client id: merge or rename one"))
-            elif client_id is not None:
-                first[client_id] = record.location()
-            yield record.data
 
-    digest = journal.input_digest(checked())
-    if twice:
-        raise DiagnosticsError(twice)
-    return journal.open(str(target)), digest
+def _input_digest(sources: Sequence[str], mapping: Mapping) -> str:
+    """What the journal knows a run's input by: the bytes of its files, in order, and its
+    mapping (a file that cannot be read counts by its path: the run reports it)."""
+    digest = hashlib.sha256(mapping.model_dump_json().encode())
+    for source in sources:
+        fd, _ = open_regular(source, source)
+        if fd is None:
+            digest.update(b"\0unreadable\0" + source.encode(errors="replace"))
+            continue
+        with os.fdopen(fd, "rb") as handle:
+            digest.update(b"\0")
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    return digest.hexdigest()[:32]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,43 @@ def test_arguments_that_cannot_work_are_refused_before_anything_is_read(tmp_path
     wrong.write_text("columns: {A: no_such_field}\n", encoding="utf-8")
     with pytest.raises(DiagnosticsError):
         run_portfolio([EXPORT], kb=engine.default_kb(), mapping=wrong)
+
+
+def test_a_journal_knows_a_run_by_its_files_bytes_and_mapping(tmp_path: Path) -> None:
+    """The same bytes again is the same run (recorded once); the same facts written otherwise
+    is another run that finds nothing changed; a client twice across files is refused, each
+    appearance after the first named with where the first was, before anything is written."""
+    pytest.importorskip("engine.journal")
+    kb, book = engine.default_kb(), tmp_path / "journal.sqlite"
+    one, other = tmp_path / "one.jsonl", tmp_path / "other.jsonl"
+    one.write_text('{"id": "a", "project_type": "lead_gen"}\n{"id": "b", "nps": 3}\n',
+                   encoding="utf-8")
+    other.write_text('{"project_type": "lead_gen", "id": "a"}\n{"nps": 3, "id": "b"}\n',
+                     encoding="utf-8")
+
+    def recorded(*files: Path, mapping: str | None = None) -> Any:
+        summary = run_portfolio([str(f) for f in files], kb=kb, as_of=AS_OF, mapping=mapping,
+                                out=str(tmp_path / "out.jsonl"), journal=book)
+        assert summary.journal is not None
+        return summary.journal
+
+    first, again, reordered = recorded(one), recorded(one), recorded(other)
+    assert not first.repeat and first.total.new > 0
+    assert again.repeat and again.run_id == first.run_id
+    assert not reordered.repeat and reordered.run_id != first.run_id
+    assert (reordered.total.new, reordered.total.changed, reordered.total.resolved) == (0, 0, 0)
+    mapped = tmp_path / "map.yaml"
+    mapped.write_text("ignore: [unused]\n", encoding="utf-8")
+    assert not recorded(one, mapping=str(mapped)).repeat  # another mapping: another run
+
+    fresh = tmp_path / "fresh.sqlite"
+    with pytest.raises(DiagnosticsError) as refused:
+        run_portfolio([str(one), str(other), str(one)], kb=kb, as_of=AS_OF,
+                      out=str(tmp_path / "refused.jsonl"), journal=fresh)
+    said = sorted((str(d.location), d.message) for d in refused.value.diagnostics)
+    assert said == sorted([
+        (f"{other}:1:1", f"client 'a' appears twice in the run (first at {one}:1:1)"),
+        (f"{other}:2:1", f"client 'b' appears twice in the run (first at {one}:2:1)"),
+        (f"{one}:1:1", f"client 'a' appears twice in the run (first at {one}:1:1)"),
+        (f"{one}:2:1", f"client 'b' appears twice in the run (first at {one}:2:1)")])
+    assert not fresh.exists() and not (tmp_path / "refused.jsonl").exists()
