@@ -10,18 +10,16 @@ Alembic when opened; one from a newer version, or a database that is not a journ
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -121,18 +119,52 @@ def immediately(dbapi: Any, timeout: float = BUSY_TIMEOUT_S) -> None:
 
 
 def head() -> str:
+    from alembic.script import ScriptDirectory  # Alembic is imported when a journal migrates
+
     script = ScriptDirectory(str(MIGRATIONS))
     return str(script.get_current_head())
 
 
+@functools.cache
+def written_head() -> str | None:
+    """The newest revision as the migration scripts write it (``revision = "0004"``, the one
+    no other names as its ``down_revision``), read without Alembic: a journal already at it
+    opens without importing Alembic. None when the scripts cannot be read so."""
+    revisions, downs = set(), set()
+    for script in (MIGRATIONS / "versions").glob("v*.py"):
+        found = dict(re.findall(r'^(revision|down_revision)(?:: [^=]+)? = "([^"]+)"$',
+                                script.read_text(encoding="utf-8"), re.M))
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        downs.add(found.get("down_revision"))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _revision(conn: Connection) -> str | None:
+    """The journal's revision (Alembic's table), or None."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(db: Engine, where: str, revision: str = "head") -> None:
     """Bring the journal to ``revision`` (the newest by default); refuse what is not ours."""
-    script = ScriptDirectory(str(MIGRATIONS))
-    known = {r.revision for r in script.walk_revisions()}
     with db.begin() as conn:
         if conn.dialect.name == "postgresql":  # two servers opening one journal: one migrates
             key = int.from_bytes(hashlib.sha256(b"playbook-migrate").digest()[:7], "big")
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        if revision == "head" and written_head() is not None \
+                and _revision(conn) == written_head():
+            return  # at the newest already
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        script = ScriptDirectory(str(MIGRATIONS))
+        known = {r.revision for r in script.walk_revisions()}
         current = MigrationContext.configure(conn).get_current_revision()
         if current is None and inspect(conn).get_table_names():
             raise fail("not-a-journal", "the database has tables but is not a journal",
@@ -150,7 +182,7 @@ def migrate(db: Engine, where: str, revision: str = "head") -> None:
 
 def revision_of(db: Engine) -> str | None:
     with db.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _revision(conn)
 
 
 def unreachable(exc: BaseException, where: str) -> DiagnosticsError:

@@ -33,7 +33,7 @@ from engine.journal.tables import clients, run_clients, runs
 from engine.journal.writes import BatchWrites, facts_json, write
 from engine.models import Client, Recommendation
 
-BATCH = 2000
+BATCH = 1000
 SHOWN = 50  # clients with a change a run's summary names; the rest are counted
 Facts = Client | Mapping[str, Any]
 Pair = tuple[Facts, Recommendation]

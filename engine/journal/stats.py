@@ -11,7 +11,6 @@ from collections import Counter, defaultdict
 from typing import Any, Literal
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import aliased
 
 from engine.journal.records import JournalRecord
 from engine.journal.tables import advice, clients, events
@@ -72,7 +71,7 @@ def _since(query: Any, since: dt.date | None) -> Any:
 
 def _done(since: dt.date | None) -> Any:
     """Each done act with the day its advice last became new before it."""
-    opened = aliased(events)
+    opened = events.alias()
     first = (select(func.max(opened.c.day)).where(
         opened.c.client_id == events.c.client_id, opened.c.fingerprint == events.c.fingerprint,
         opened.c.event == "new", opened.c.id < events.c.id).scalar_subquery())

@@ -12,7 +12,7 @@ from sqlalchemy import text
 import engine
 from engine import journal
 from engine.errors import DiagnosticsError
-from engine.journal.database import connect, head, migrate, revision_of
+from engine.journal.database import connect, head, migrate, revision_of, written_head
 from tests.journal.support import AS_OF, portfolio, record
 
 
@@ -159,3 +159,9 @@ def test_a_journal_from_before_the_clients_table_learns_who_and_where(target: st
                                  "ORDER BY client_id")).all() == [
             ("acme", "Acme Ltd", "Bob", "https://crm.example/acme", 2),
             ("beta", None, None, None, 2)]
+
+
+def test_the_newest_revision_is_read_alike_with_and_without_alembic() -> None:
+    """A journal at the newest revision opens without importing Alembic: the scripts' own
+    words name the same head as Alembic does, so a new migration is never skipped."""
+    assert written_head() == head()
