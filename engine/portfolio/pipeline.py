@@ -199,14 +199,28 @@ def _open_journal(target: str | os.PathLike[str], sources: Sequence[str], cells:
     return journal.open(str(target)), _input_digest(sources, cells.mapping)
 
 
+_COLUMNS = 10_000
+
+
 class _Ids(Cells):
     """The run's cells, reading only the client's id (the other columns are left)."""
 
     def __init__(self, cells: Cells) -> None:  # the run's cells, as they are
         vars(self).update(vars(cells))
+        self._holds_id: dict[str, bool] = {}  # column -> whether it holds the client's id
 
     def client(self, cells: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-        return super().client((c, v) for c, v in cells if self.field(c) == "id")
+        holds = self._holds_id
+        found = []
+        for column, cell in cells:
+            is_id = holds.get(column)
+            if is_id is None:
+                is_id = self.field(column) == "id"
+                if len(holds) < _COLUMNS:  # a file's columns, met once each (bounded)
+                    holds[column] = is_id
+            if is_id:
+                found.append((column, cell))
+        return super().client(found)
 
 
 def _duplicates(records: Iterator[Record], again: set[str]) -> list[Diagnostic]:
