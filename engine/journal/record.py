@@ -11,7 +11,9 @@ moved (the rest is in ``run_clients``). A client whose decisions are those of it
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 import zlib
@@ -84,20 +86,23 @@ class _Tally:
 def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo, policy: Policy,
            batch_size: int = BATCH, wait: float = WAIT_S) -> RunSummary:
     tally = _Tally()
-    with run_lock(db, where, wait):
+    with _collected_per_batch(), run_lock(db, where, wait):
         run_id, complete, resumed = _start(db, info)
         step = RunStep(run_id, info.as_of, policy, now())
         position = 0
-        for batch in _batches(pairs, batch_size):
+        it = iter(pairs)
+        while batch := list(islice(it, batch_size)):
             _check_unique([rec.client_id for _, rec in batch], set(), where)
             if complete:
-                for _, rec in batch:
-                    tally.add(rec, Counts(unchanged=_tracked(rec, policy)))
+                counts = {rec.client_id: Counts(unchanged=_tracked(rec, policy))
+                          for _, rec in batch}
             else:
                 counts = _record_batch(db, where, batch, position, step, resumed)
-                for _, rec in batch:
-                    tally.add(rec, counts[rec.client_id])
+            for _, rec in batch:
+                tally.add(rec, counts[rec.client_id])
             position += len(batch)
+            del batch, counts, rec  # the batch is freed before its cycles are collected
+            _collect()
         if not complete:
             _finish(db, run_id, tally.clients)
     return RunSummary(run_id=run_id, as_of=info.as_of, kb_version=info.kb_version,
@@ -105,14 +110,31 @@ def record(db: Engine, where: str, pairs: Iterable[Pair], info: RunInfo, policy:
                       moved=tally.moved, shown=tuple(tally.shown), total=tally.total)
 
 
+@contextlib.contextmanager
+def _collected_per_batch() -> Iterator[None]:
+    """While a run records, Python's cycle collector runs once per batch (``_collect``), not
+    every few hundred objects: a batch's clients and rows live until it is written, and the
+    collector would go over them (and everything older) again and again. What lived before
+    the run (modules, the knowledge base) is left out of it (gc.freeze). Restored after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _collect() -> None:
+    """The cycles a batch left: memory stays flat. The objects made since the last batch are
+    looked at (the younger generations), not the older ones again."""
+    gc.collect(1)
+
+
 def _tracked(rec: Recommendation, policy: Policy) -> int:
     return sum(policy.role(a.kind, a.rules) != "guide" for a in rec.actions)
-
-
-def _batches(pairs: Iterable[Pair], size: int) -> Iterator[list[Pair]]:
-    it = iter(pairs)
-    while batch := list(islice(it, size)):
-        yield batch
 
 
 def _check_unique(ids: list[str], seen: set[str], where: str) -> None:
