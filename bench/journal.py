@@ -10,7 +10,7 @@ process without a journal and with one, the two interleaved: on SQLite at every 
 throwaway PostgreSQL server (Debian's binaries, as the tests start it; fsync off) at the sizes of
 ``--postgres-clients`` (none: ``--postgres-clients`` with no size; no binaries or driver: the
 row says why it is skipped). The figures are each process's CPU time (user + system) and its
-peak resident memory (``wait4``); on PostgreSQL, the server's CPU time for the run (its
+peak resident memory (its own VmHWM); on PostgreSQL, the server's CPU time for the run (its
 processes', read from /proc) is added to the journal's side and shown apart. Day 1 records
 everything as new (the worst case: every to-do an insert and an event); day 2 reads back what it
 must and writes what moved. The ratio is with / without; the memory should not grow with the
@@ -39,12 +39,16 @@ import engine
 from engine.tools.generate import AS_OF, random_clients
 from tests.journal.support import new_database, pg_bindir, pg_server
 
-PLAYBOOK = [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main())"]
+# the command, then its peak memory (VmHWM: the process's own, not the bench's it was forked from)
+PLAYBOOK = [sys.executable, "-c", "import os, sys\nfrom engine.cli import main\ntry:\n"
+            "    code = main()\nfinally:\n    status = open('/proc/self/status').read()\n"
+            "    open(os.environ['BENCH_PEAK'], 'w').write(status.split('VmHWM:')[1].split()[0])\n"
+            "sys.exit(code)"]
 
 
 def write_days(kb: engine.KnowledgeBase, n: int, folder: Path) -> tuple[Path, Path]:
     """Day 1's clients and day 2's (5% of them with a step done and a fresh contact)."""
-    clients = list(random_clients(kb, n))
+    clients = random_clients(kb, n)  # streamed: the bench stays small
     day1, day2 = folder / f"day1-{n}.jsonl", folder / f"day2-{n}.jsonl"
     rng = random.Random(8)
     with day1.open("w", encoding="utf-8") as one, day2.open("w", encoding="utf-8") as two:
@@ -60,20 +64,24 @@ def write_days(kb: engine.KnowledgeBase, n: int, folder: Path) -> tuple[Path, Pa
 
 
 def measure(args: list[str], server: int | None = None) -> dict[str, float]:
-    """CPU seconds, wall seconds and peak memory (MiB) of one playbook process; with the
+    """CPU seconds, wall seconds and peak memory (MiB, its VmHWM) of one playbook process; with the
     process id of a PostgreSQL server, the CPU seconds it spent meanwhile (``server``)."""
     before = server_cpu(server)
     start = time.perf_counter()
+    peak = Path(tempfile.mkstemp(prefix="bench-peak-")[1])
     process = subprocess.Popen([*PLAYBOOK, "run", *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parent)
+                               stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parent,
+                               env={**os.environ, "BENCH_PEAK": str(peak)})
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     err = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"playbook {' '.join(args)} failed:\n{err}")
     time.sleep(0.2 if server else 0)  # the server reaps the run's backend
-    return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall,
-            "rss": usage.ru_maxrss / 1024, "server": server_cpu(server) - before}
+    rss = int(peak.read_text() or 0) / 1024
+    peak.unlink()
+    return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "rss": rss,
+            "server": server_cpu(server) - before}
 
 
 def server_cpu(pid: int | None) -> float:
