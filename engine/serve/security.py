@@ -25,11 +25,16 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
 def authorised(request: Request, credentials: Credentials) -> None:
-    tokens = request.app.state.service.settings.tokens
+    """Refuse a request without one of the server's tokens; keep the user the token is given
+    to (``request.state.user``: who acts)."""
+    tokens = request.app.state.service.settings.api_tokens()
     if not tokens:
         return
     given = credentials.credentials if credentials is not None else None
-    if not any([same(given, token) for token in tokens]):  # every token compared, always
+    matches = [same(given, t.token) for t in tokens]  # every token compared, always
+    if any(matches):
+        request.state.user = tokens[matches.index(True)].user
+    else:
         raise problem(401, "unauthorised", "this request needs one of the server's API tokens",
                       "request", expected="Authorization: Bearer TOKEN",
                       headers={"WWW-Authenticate": "Bearer"})

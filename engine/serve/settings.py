@@ -78,6 +78,15 @@ class Bitrix24(Model):
                             "--map`): columns are the deal's fields (TITLE, UF_CRM_...)")
 
 
+class ApiToken(Model):
+    """An API token given to one person: what they do through it (done, dismiss, snooze) is
+    recorded as theirs."""
+
+    token: Secret
+    user: str | None = Field(default=None, min_length=1, max_length=200,
+                             description="who acts with this token (the journal's actor)")
+
+
 class HookSettings(Model):
     """How the webhook worker claims, retries and gives up."""
 
@@ -106,8 +115,11 @@ class Settings(Model):
     map: str | None = Field(default=None, description="the mapping file (as `playbook run "
                             "--map`) of CRM records posted to /v1/recommend?input=record, and "
                             "of the CRMs that name none of their own")
-    tokens: list[Secret] = Field(default=[], description="API tokens: Authorization: Bearer "
-                                 "TOKEN on every /v1 request but /v1/health")
+    tokens: list[Secret | ApiToken] = Field(
+        default=[], description="API tokens: Authorization: Bearer TOKEN on every /v1 request "
+        "but /v1/health; a token given as {token, user} acts as that user")
+    crm_url: str | None = Field(default=None, description="a client's CRM link in the journal's "
+                                "views, {crm_id} standing for its CRM id")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
     max_batch: int = Field(default=1000, ge=1, le=100_000)
     cors_origins: list[str] = Field(default=[], description="origins allowed by CORS; none: "
@@ -122,6 +134,9 @@ class Settings(Model):
     amocrm: AmoCRM | None = None
     bitrix24: Bitrix24 | None = None
     hooks: HookSettings = HookSettings()
+
+    def api_tokens(self) -> list[ApiToken]:
+        return [t if isinstance(t, ApiToken) else ApiToken(token=t) for t in self.tokens]
 
     @property
     def loopback(self) -> bool:
@@ -246,7 +261,8 @@ def _error(code: str, message: str, where: str, expected: str) -> DiagnosticsErr
 def settings_json(settings: Settings) -> dict[str, Any]:
     """The settings with every secret replaced by '***': what may be shown or logged."""
     data: dict[str, Any] = json.loads(settings.model_dump_json())
-    data["tokens"] = ["***"] * len(settings.tokens)
+    data["tokens"] = [{"token": "***", "user": t.user} if isinstance(t, ApiToken) else "***"
+                      for t in settings.tokens]
     for table, keys in (("amocrm", ("secret", "token")),
                         ("bitrix24", ("application_token", "token"))):
         if data.get(table):
