@@ -8,18 +8,27 @@ command's flags over both.
     map = "crm/mapping.yaml"        # the CRM mapping file of playbook run
     crm_url = "https://agency.bitrix24.ru/crm/deal/details/{crm_id}/"  # a client's CRM link
 
-Paths in the file are relative to the file's folder. Tables (``[web]``, the pages' sign-in) belong
-to the parts that read them. A file with a mistake is refused with the file, line and key named.
+    [serve]                         # playbook serve (engine/serve/settings.py)
+    tokens = ["..."]
+    [web]                           # the pages' sign-in (engine/web/settings.py)
+    secret_key = "..."
+
+Paths in the file are relative to the file's folder. Tables (``[serve]``, ``[web]``) are read
+from here too (``Config.table``) and checked by the parts they configure, which name the file
+and line of a mistake (``Config.line``). ``--config FILE`` names the file instead of finding it.
+A file with a mistake is refused with the file, line and key named.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from engine.errors import Diagnostic, DiagnosticsError, Location, did_you_mean, one_of
 from engine.vocabulary import LANGUAGES
@@ -42,7 +51,9 @@ class Setting:
 @dataclass(frozen=True)
 class Config:
     settings: dict[str, Setting]
-    file: Path | None  # the playbook.toml found, if any
+    file: Path | None  # the playbook.toml found (or named by --config), if any
+    tables: dict[str, Any] = field(default_factory=dict)  # [serve], [web]: as written
+    text: str = ""  # the file's text, to say on which line a table's key is written
 
     def get(self, name: str) -> str | None:
         return self.settings[name].value
@@ -51,7 +62,30 @@ class Config:
         """The settings with a flag's value over them (when the flag was given)."""
         if value is None:
             return self
-        return Config({**self.settings, name: Setting(value, flag)}, self.file)
+        return Config({**self.settings, name: Setting(value, flag)}, self.file, self.tables,
+                      self.text)
+
+    def table(self, name: str) -> dict[str, Any]:
+        """A table of the file (``serve``, ``web``) as written: a copy the caller may change;
+        empty when the file has none."""
+        found = self.tables.get(name)
+        return copy.deepcopy(found) if isinstance(found, dict) else {}
+
+    def line(self, *keys: str) -> int:
+        """The line of ``keys[-1] =`` in the table ``[keys[:-1]]`` (0: not written there)."""
+        table, current = ".".join(keys[:-1]), ""
+        for number, text in enumerate(self.text.splitlines(), 1):
+            stripped = text.strip()
+            if stripped.startswith("["):
+                current = stripped.split("#")[0].strip("[] ")
+            elif current == table and stripped.split("=")[0].strip().strip('"') == keys[-1]:
+                return number
+        return 0
+
+    def source(self, *keys: str) -> str:
+        """Where a table's key is written: ``FILE:LINE`` (or the file)."""
+        line = self.line(*keys)
+        return f"{self.file}:{line}" if line else str(self.file)
 
 
 def find(start: Path | None = None) -> Path | None:
@@ -62,21 +96,29 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
-def in_effect(start: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """The settings in effect where the user stands; a wrong file raises DiagnosticsError."""
+def in_effect(start: Path | None = None, env: Mapping[str, str] | None = None,
+              file: Path | None = None) -> Config:
+    """The settings in effect where the user stands (or of ``file``, named by ``--config``);
+    a wrong or missing file raises DiagnosticsError."""
     env = os.environ if env is None else env
-    path = find(start)
+    if file is not None and not file.is_file():
+        raise _error("bad-config", "no such settings file", Location(str(file)),
+                     expected="a TOML file such as playbook.toml")
+    path = file if file is not None else find(start)
     settings = {name: Setting(None, "default") for name in KEYS}
+    tables: dict[str, Any] = {}
+    text = ""
     if path is not None:
-        settings.update(_read(path))
+        found, tables, text = _read(path)
+        settings.update(found)
     for name, variable in KEYS.items():
         if env.get(variable):
             settings[name] = Setting(env[variable], variable)
             _check(name, env[variable], Location(variable))
-    return Config(settings, path)
+    return Config(settings, path, tables, text)
 
 
-def _read(path: Path) -> dict[str, Setting]:
+def _read(path: Path) -> tuple[dict[str, Setting], dict[str, Any], str]:
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -89,10 +131,12 @@ def _read(path: Path) -> dict[str, Setting]:
         raise _error("bad-config", f"not valid TOML: {_AT.sub('', str(exc)).strip(' ()')}",
                      where, expected="key = \"value\" lines (https://toml.io)") from None
     found = {}
+    tables = {}
     for name, value in data.items():
         where = Location(str(path), _line(text, name))
         if isinstance(value, dict):
-            continue  # a table is another part's: [web] is the pages'
+            tables[name] = value  # a table is another part's: [serve], [web]
+            continue
         if name not in KEYS:
             raise _error("unknown-setting", f"unknown setting '{name}'", where,
                          expected=one_of(KEYS), hint=did_you_mean(name, KEYS))
@@ -103,7 +147,7 @@ def _read(path: Path) -> dict[str, Setting]:
         if name in PATHS and "://" not in value:
             value = str((path.parent / value).resolve())
         found[name] = Setting(value, f"{path}:{where.line}" if where.line else str(path))
-    return found
+    return found, tables, text
 
 
 def _check(name: str, value: str, where: Location) -> None:

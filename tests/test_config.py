@@ -19,8 +19,8 @@ owner = "Иванова Анна"
 lang = "ru"
 crm_url = "https://agency.bitrix24.ru/crm/deal/details/{crm_id}/"
 
-[web]                      # read by the pages, not here
-secret_key = "x"
+[web]                      # read by the pages (playbook config shows it too)
+secret_key = "a-secret-key-of-the-pages-0123456789"
 '''
 
 

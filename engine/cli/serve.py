@@ -1,9 +1,11 @@
 """Run the engine as an HTTP service: decisions, the run journal, amoCRM and Bitrix24 webhooks.
 
 FastAPI on uvicorn (the 'serve' extra). The knowledge base is loaded once per worker process,
-which takes requests only once it is loaded. Settings: the [serve] table of --config FILE (TOML),
-PLAYBOOK_* environment variables (PLAYBOOK_API_TOKENS, PLAYBOOK_JOURNAL, the CRMs' secrets),
-then these flags. Without API tokens the server listens on loopback only. SIGHUP restarts the
+which takes requests only once it is loaded. Settings: playbook.toml (found from the current
+folder upward, or --config FILE): its journal, map, lang, crm_url and [serve] table; then
+PLAYBOOK_* environment variables (PLAYBOOK_API_TOKENS, PLAYBOOK_JOURNAL, PLAYBOOK_SERVE_HOST,
+the CRMs' secrets); then these flags. `playbook config` shows them and where each came from.
+Without API tokens the server listens on loopback only. SIGHUP restarts the
 workers one at a time (with --workers N), which reloads the knowledge base. See docs/serve.md.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.cli.common import add_kb, date, kb_choice, positive
+from engine.cli.common import settings as found_settings
 from engine.errors import Diagnostic, DiagnosticsError, Location
 from engine.matchers import NAMES
 from engine.vocabulary import LANGUAGES
@@ -41,7 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the run journal: a SQLite file or a PostgreSQL URL (needed by "
                              "the journal's endpoints and the webhooks)")
     parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="a TOML file whose [serve] table holds the settings")
+                        help="the settings file (default: playbook.toml in the current folder "
+                             "or its nearest parent): its [serve] and [web] tables, journal, "
+                             "map, lang and crm_url")
     parser.add_argument("--map", metavar="MAP.yaml",
                         help="the mapping file of CRM records (as `playbook run --map`)")
     parser.add_argument("--as-of", type=date, metavar="DATE",
@@ -55,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
+        from engine.config import in_effect
         from engine.serve.settings import read_settings
     except ImportError:
         raise DiagnosticsError([Diagnostic(
@@ -63,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     flags = {"host": args.host, "port": args.port, "workers": args.workers,
              "journal": args.journal, "map": args.map, "as_of": args.as_of,
              "lang": args.lang, "matcher": args.matcher}
-    settings = read_settings(args.config, os.environ, flags)
+    config = in_effect(file=args.config) if args.config is not None else found_settings(args)
+    settings = read_settings(config, os.environ, flags)
     if args.kb is None and settings.kb is not None:
         args.kb = settings.kb
     settings = settings.model_copy(update={"kb": str(kb_choice(args).root)})

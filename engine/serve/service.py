@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,13 +126,12 @@ class Service:
 
 
 def pages(config: str, journal: Journal, kb: KnowledgeBase) -> ASGIApp | None:
-    """The pages account managers open (engine/web), when ``config`` has a [web] table."""
-    try:
-        with open(config, "rb") as handle:
-            if "web" not in tomllib.load(handle):
-                return None
-    except (OSError, tomllib.TOMLDecodeError):
-        return None  # the service's own reading of the file has said what is wrong
+    """The pages account managers open (engine/web), when the settings file ``config`` has a
+    [web] table (read, as the service's own settings, by engine.config)."""
+    from engine.config import in_effect
+
+    if not in_effect(file=Path(config)).table("web"):
+        return None
     try:
         from engine.web import Desk, load_settings, pages_app
     except ImportError:

@@ -1,9 +1,16 @@
-"""What ``playbook serve`` runs with: the ``[serve]`` table of a TOML file (``--config``), then
-``PLAYBOOK_*`` environment variables, then the command's flags.
+"""What ``playbook serve`` runs with, read by the one settings reader (``engine.config``): the
+settings file (``playbook.toml`` found from the current folder upward, or ``--config FILE``),
+its shared settings (journal, map, lang, crm_url) and its ``[serve]`` table, then ``PLAYBOOK_*``
+environment variables, then the command's flags. ``playbook config`` shows each one and where
+it came from, secrets masked.
+
+    journal = "journal.db"                 # or postgresql://...; PLAYBOOK_JOURNAL
+    crm_url = "https://agency.bitrix24.ru/crm/deal/details/{crm_id}/"
 
     [serve]
-    journal = "journal.db"                 # or postgresql://USER@HOST:PORT/DB
-    tokens = ["a-long-random-token"]       # or PLAYBOOK_API_TOKENS="t1,t2"
+    host = "127.0.0.1"                     # PLAYBOOK_SERVE_HOST (and _PORT, _WORKERS, ...)
+    tokens = ["a-long-random-token",       # or PLAYBOOK_API_TOKENS="t1,t2"
+              {token = "another-long-token", user = "Анна Смирнова"}]  # acts as Anna
     max_body_bytes = 1048576
     max_batch = 1000
     cors_origins = []                      # CORS is off unless origins are named
@@ -30,13 +37,13 @@ import datetime as dt
 import ipaddress
 import json
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 
+from engine.config import Config
 from engine.errors import Diagnostic, DiagnosticsError, Location, shown
 from engine.matchers import NAMES
 from engine.model_base import Model
@@ -160,91 +167,109 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-_FROM_ENV = {  # variable -> (table, key)
+_FROM_ENV = {  # variable -> (table, key): a secret need not be written in the file
     "PLAYBOOK_AMOCRM_SECRET": ("amocrm", "secret"),
     "PLAYBOOK_AMOCRM_TOKEN": ("amocrm", "token"),
     "PLAYBOOK_BITRIX24_APPLICATION_TOKEN": ("bitrix24", "application_token"),
     "PLAYBOOK_BITRIX24_TOKEN": ("bitrix24", "token"),
 }
+# PLAYBOOK_SERVE_HOST, ...: the server's own settings from the environment
+_SERVE_ENV = ("host", "port", "workers", "kb", "max_body_bytes", "max_batch", "log_level")
+SHARED = ("journal", "map", "lang", "crm_url")  # the settings every command reads (playbook.toml)
 
 
-def read_settings(config: Path | None, environ: Mapping[str, str],
+def env_name(key: str) -> str:
+    return f"PLAYBOOK_SERVE_{key.upper()}"
+
+
+def read_settings(config: Config, environ: Mapping[str, str],
                   flags: Mapping[str, Any]) -> Settings:
-    """Settings from the config file's [serve] table, the environment and the flags given
-    (None: not given); every mistake at once, located in the config file."""
-    data = _table(config) if config is not None else {}
-    if config is not None:
-        data["config"] = str(config)
+    """The server's settings: see ``effective``."""
+    return effective(config, environ, flags)[0]
+
+
+def effective(config: Config, environ: Mapping[str, str], flags: Mapping[str, Any]
+              ) -> tuple[Settings, dict[str, str]]:
+    """The settings and where each one given came from (``FILE:LINE``, a variable, a flag):
+    the settings file's (``engine.config``: playbook.toml found from the current folder up,
+    or ``--config FILE``) shared settings (journal, map, lang, crm_url: as every command reads
+    them, PLAYBOOK_JOURNAL and the others over the file) and its ``[serve]`` table over them,
+    then ``PLAYBOOK_*`` variables, then the flags given (None: not given). Every mistake at
+    once, located in the file."""
+    base = config.file.parent if config.file else Path.cwd()
+    data = _relative(config.table("serve"), base)
+    sources = {key: config.source("serve", *key.split(".")) for key in _keys(data)}
+    for name in SHARED:
+        setting = config.settings[name]
+        from_env = setting.source.startswith("PLAYBOOK_")
+        if setting.value is not None and (name not in data or from_env):
+            data[name], sources[name] = setting.value, setting.source
+    if config.file is not None:
+        data["config"], sources["config"] = str(config.file), "the settings file"
     tokens = [t.strip() for t in environ.get("PLAYBOOK_API_TOKENS", "").split(",") if t.strip()]
     if tokens:
         data["tokens"] = [*data.get("tokens", []), *tokens]
+        sources["tokens"] = " + ".join(filter(None, (sources.get("tokens"),
+                                                     "PLAYBOOK_API_TOKENS")))
     for variable, (table_name, key) in _FROM_ENV.items():
         if environ.get(variable):
-            data.setdefault(table_name, {})[key] = environ[variable]
-    if environ.get("PLAYBOOK_JOURNAL") and "journal" not in data:
-        data["journal"] = environ["PLAYBOOK_JOURNAL"]
-    data.update({k: v for k, v in flags.items() if v is not None})
+            table = data.setdefault(table_name, {})
+            if isinstance(table, dict):
+                table[key] = environ[variable]
+                sources[f"{table_name}.{key}"] = variable
+    for key in _SERVE_ENV:
+        if environ.get(env_name(key)):
+            data[key], sources[key] = environ[env_name(key)], env_name(key)
+    for key, value in flags.items():
+        if value is not None:
+            data[key], sources[key] = value, "--" + key.replace("_", "-")
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise DiagnosticsError(_mistakes(exc, config)) from None
+        raise DiagnosticsError(_mistakes(exc, config, sources)) from None
     if settings.matcher not in NAMES:
         raise _error("bad-value", f"matcher: unknown matcher '{settings.matcher}'",
-                     str(config or "settings"), ", ".join(NAMES))
-    return settings
+                     sources.get("matcher", "settings"), ", ".join(NAMES))
+    return settings, sources
 
 
-def _table(config: Path) -> dict[str, Any]:
-    """The [serve] table of a TOML file, its paths taken from the file's folder."""
-    where = str(config)
-    try:
-        with config.open("rb") as handle:
-            table = tomllib.load(handle).get("serve", {})
-    except OSError as exc:
-        raise _error("unreadable-file", f"cannot read {config}: {exc.strerror or exc}",
-                     where, "a readable TOML file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise _error("toml-syntax", str(exc), where, "a TOML file with a [serve] table"
-                     ) from None
-    if not isinstance(table, dict):
-        raise _error("bad-value", "serve: expected a table", where, "[serve]")
-    return _relative(table, config.parent)
+def _keys(table: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """The dotted keys of a table and of its subtables."""
+    found = []
+    for key, value in table.items():
+        if isinstance(value, dict) and key in ("amocrm", "bitrix24", "hooks"):
+            found += _keys(value, f"{prefix}{key}.")
+        else:
+            found.append(prefix + key)
+    return found
 
 
-def _mistakes(exc: ValidationError, config: Path | None) -> list[Diagnostic]:
-    """One diagnostic per mistake, at the line of its key in the config file when it is there
-    (else it came from the environment or a flag)."""
-    text = config.read_text(encoding="utf-8", errors="replace") if config else ""
+def _mistakes(exc: ValidationError, config: Config,
+              sources: Mapping[str, str]) -> list[Diagnostic]:
+    """One diagnostic per mistake, at the line of its key in the settings file when it is
+    written there (else at the variable or flag it came from)."""
     found = []
     for err in exc.errors(include_url=False):
-        loc = tuple(str(p) for p in err["loc"] if not str(p).isdigit())
-        line = _line_of(text, loc)
-        where = Location(str(config), line, 1) if config and line else Location(
-            str(config) if config else "settings")
+        loc = tuple(str(p) for p in err["loc"] if not str(p).isdigit()
+                    and p not in ("str", "ApiToken"))
         name = ".".join(loc)
+        line = config.line("serve", *loc) if loc else 0
+        source = sources.get(name) or sources.get(".".join(loc[:1])) or "settings"
+        where = Location(str(config.file), line, 1) if config.file and line else Location(
+            source.rsplit(":", 1)[0] if config.file and source.startswith(str(config.file))
+            else source)
         message = str(err["msg"]).removeprefix("Value error, ")
         code = "unknown-key" if err["type"] == "extra_forbidden" else "bad-value"
         got = "***" if loc and loc[-1] in SECRET_KEYS else shown(err.get("input"))
         found.append(Diagnostic(code, f"{name}: {message}; got {got}"
-                                if code == "bad-value" else f"unknown key '{name}'", where))
+                                if code == "bad-value" else f"unknown key '{name}'", where,
+                                field=f"serve.{name}" if name else "serve"))
     return found
 
 
-def _line_of(text: str, loc: tuple[str, ...]) -> int:
-    """The line of ``[serve.TABLE]``'s ``key =`` in a TOML text (0: not written there)."""
-    table = ".".join(("serve", *loc[:-1]))
-    current = None
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            current = stripped.strip("[] ")
-        elif current == table and stripped.split("=")[0].strip().strip('"') == loc[-1:][0]:
-            return number
-    return 0
-
-
 def _relative(table: dict[str, Any], base: Path) -> dict[str, Any]:
-    """The config's paths (mapping files, a SQLite journal) taken from the config's folder."""
+    """The [serve] table's paths (mapping files, a SQLite journal, the knowledge base) taken
+    from the settings file's folder."""
     for part in (table, table.get("amocrm"), table.get("bitrix24")):
         if isinstance(part, dict) and isinstance(part.get("map"), str):
             part["map"] = str(base / part["map"])

@@ -1,26 +1,28 @@
 """The pages on their own, for uvicorn: ``uvicorn --factory engine.web.run:app``.
 
-Reads ``PLAYBOOK_WEB_CONFIG`` (the TOML file with the ``[web]`` table; default
-``playbook.toml`` in the current folder), ``PLAYBOOK_JOURNAL`` (the journal: a SQLite path or a
-database URL) and ``PLAYBOOK_KB`` (the knowledge base folder; default: the one the current
-folder stands in, else the bundled one). ``playbook serve`` mounts the same pages in the
-service's app.
+Reads the settings as every command does (``engine.config``): ``playbook.toml`` found from the
+current folder upward, or the file ``PLAYBOOK_WEB_CONFIG`` names; its ``[web]`` table and its
+``journal`` (or ``PLAYBOOK_JOURNAL``: a SQLite path or a database URL); ``PLAYBOOK_KB`` (the
+knowledge base folder; default: the one the current folder stands in, else the bundled one).
+``playbook serve`` mounts the same pages in the service's app.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from starlette.applications import Starlette
 
 from engine import journal
 from engine.api import load
+from engine.config import in_effect
 from engine.errors import Diagnostic, DiagnosticsError
 from engine.kb.discover import choose
 from engine.web.app import pages_app
 from engine.web.desk import Desk
-from engine.web.settings import load_settings
+from engine.web.settings import settings_from
 
 
 def app() -> Starlette:
@@ -33,11 +35,14 @@ def app() -> Starlette:
 
 
 def _app() -> Starlette:
-    settings = load_settings(os.environ.get("PLAYBOOK_WEB_CONFIG", "playbook.toml"))
-    target = os.environ.get("PLAYBOOK_JOURNAL")
+    named = os.environ.get("PLAYBOOK_WEB_CONFIG")
+    config = in_effect(file=Path(named) if named else None)
+    settings = settings_from(config.table("web"), str(config.file or "playbook.toml"), config)
+    target = config.get("journal")
     if not target:
-        raise DiagnosticsError([Diagnostic("bad-config", "PLAYBOOK_JOURNAL is not set",
-                                           expected="a SQLite path or a database URL")])
+        raise DiagnosticsError([Diagnostic(
+            "bad-config", "no journal: PLAYBOOK_JOURNAL is not set, nor 'journal' in the "
+            "settings file", expected="a SQLite path or a database URL")])
     opened = journal.open(target)
     kb = load(choose(os.environ.get("PLAYBOOK_KB")).root)
     return pages_app(settings, Desk(opened, kb), closing=opened.close)

@@ -1,4 +1,5 @@
-"""Who may sign in to the pages, and how: the ``[web]`` table of ``playbook.toml``.
+"""Who may sign in to the pages, and how: the ``[web]`` table of ``playbook.toml`` (the one
+settings file, read by ``engine.config``; ``playbook config`` shows it, secrets masked).
 
     [web]
     secret_key = "..."            # signs the session cookies; or PLAYBOOK_WEB_SECRET
@@ -20,13 +21,13 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
+from engine.config import Config, in_effect
 from engine.errors import Diagnostic, DiagnosticsError, Location
 from engine.model_base import Model
 from engine.vocabulary import Language
@@ -79,36 +80,43 @@ class WebSettings(Model):
     session_hours: Annotated[int, Field(strict=True, ge=1, le=24 * 30)] = 12
 
 
-def settings_from(data: Mapping[str, Any], where: str) -> WebSettings:
-    """The ``[web]`` table validated; the secret may come from ``PLAYBOOK_WEB_SECRET``."""
+def settings_from(data: Mapping[str, Any], where: str,
+                  config: Config | None = None) -> WebSettings:
+    """The ``[web]`` table validated; the secret may come from ``PLAYBOOK_WEB_SECRET``;
+    ``config``: the settings file it was read from, to name the line of a mistake."""
     table = dict(data)
     if "secret_key" not in table and os.environ.get(SECRET_ENV):
         table["secret_key"] = os.environ[SECRET_ENV]
     try:
         return WebSettings.model_validate(table)
     except ValidationError as exc:
-        raise DiagnosticsError(_diagnostic(err, where) for err in exc.errors(
+        raise DiagnosticsError(_diagnostic(err, where, config) for err in exc.errors(
             include_url=False)) from None
 
 
-def _diagnostic(err: Any, where: str) -> Diagnostic:
-    key = ".".join(str(part) for part in ("web", *err["loc"]))
+def _diagnostic(err: Any, where: str, config: Config | None) -> Diagnostic:
+    loc = tuple(str(part) for part in err["loc"])
+    key = ".".join(("web", *loc))
     message = str(err["msg"]).removeprefix("Value error, ")
     expected = f"at least 32 characters, or {SECRET_ENV} set" \
         if err["loc"] == ("secret_key",) else None
-    return Diagnostic("bad-config", f"{key}: {message}", Location(where), expected)
+    line = config.line("web", *loc) if config is not None and loc else 0
+    return Diagnostic("bad-config", f"{key}: {message}", Location(where, line, 1 if line else 0),
+                      expected, field=key)
 
 
-def load_settings(path: str | Path) -> WebSettings:
-    """The ``[web]`` table of a TOML file (``playbook.toml``)."""
-    where = str(path)
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as exc:
-        raise DiagnosticsError([Diagnostic("bad-config", f"cannot read it: {exc.strerror}",
-                                           Location(where))]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DiagnosticsError([Diagnostic("bad-config", f"not TOML: {exc}",
-                                           Location(where))]) from None
-    return settings_from(data.get("web", {}), where)
+def load_settings(path: str | Path | None = None) -> WebSettings:
+    """The ``[web]`` table of the settings file, read by the one settings reader
+    (``engine.config``): ``path``, else playbook.toml found from the current folder upward."""
+    config = in_effect(file=Path(path) if path is not None else None)
+    return settings_from(config.table("web"), str(config.file or "playbook.toml"), config)
+
+
+def settings_json(settings: WebSettings) -> dict[str, Any]:
+    """The pages' settings with the secret key and password hashes replaced by '***'."""
+    data: dict[str, Any] = settings.model_dump(mode="json")
+    data["secret_key"] = "***"
+    for user in data["users"].values():
+        if user.get("password"):
+            user["password"] = "***"
+    return data

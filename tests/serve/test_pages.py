@@ -9,6 +9,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from engine.config import in_effect
 from engine.serve.app import create_app
 from engine.serve.settings import read_settings
 from tests.web import demo
@@ -27,7 +28,7 @@ def config(folder: Path, web: bool) -> Path:
 
 
 def test_the_service_serves_the_pages(tmp_path: Path) -> None:
-    settings = read_settings(config(tmp_path, web=True), os.environ, {})
+    settings = read_settings(in_effect(file=config(tmp_path, web=True)), os.environ, {})
     with TestClient(create_app(settings), follow_redirects=False) as client:
         stranger = client.get("/")
         signin = client.get("/signin")
@@ -42,7 +43,7 @@ def test_the_service_serves_the_pages(tmp_path: Path) -> None:
 
 
 def test_without_a_web_table_there_are_no_pages(tmp_path: Path) -> None:
-    settings = read_settings(config(tmp_path, web=False), os.environ, {})
+    settings = read_settings(in_effect(file=config(tmp_path, web=False)), os.environ, {})
     with TestClient(create_app(settings)) as client:
         answer = client.get("/")
     assert answer.status_code == 404 and answer.json()["errors"][0]["code"] == "not-found"

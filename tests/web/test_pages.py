@@ -181,8 +181,9 @@ def test_uvicorn_serves_the_pages_from_the_environment(journal_path: Path,
     refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60,
                              check=False)
     assert refused.returncode == 1
-    assert refused.stderr.strip().endswith("error[bad-config] PLAYBOOK_JOURNAL is not set\n"
-                                           "  expected: a SQLite path or a database URL")
+    assert refused.stderr.strip().endswith(
+        "error[bad-config] no journal: PLAYBOOK_JOURNAL is not set, nor 'journal' in the "
+        "settings file\n  expected: a SQLite path or a database URL")
     server = subprocess.Popen(command, env={**env, "PLAYBOOK_JOURNAL": str(journal_path),
                                             "PLAYBOOK_KB": str(ROOT)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
