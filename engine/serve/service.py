@@ -75,7 +75,7 @@ class Service:
             journal = Journal(s.journal)
         self.kb, self.journal = kb, journal
         if journal is not None and s.config is not None:
-            self.pages = pages(s.config, journal, kb)
+            self.pages = pages(s.config, journal, kb, s.crm_url)
         if journal is not None and s.hooks.worker and (s.amocrm or s.bitrix24):
             from engine.serve.worker import HookWorker
 
@@ -125,7 +125,8 @@ class Service:
         return self._cells[name]
 
 
-def pages(config: str, journal: Journal, kb: KnowledgeBase) -> ASGIApp | None:
+def pages(config: str, journal: Journal, kb: KnowledgeBase,
+          crm_url: str | None = None) -> ASGIApp | None:
     """The pages account managers open (engine/web), when the settings file ``config`` has a
     [web] table (read, as the service's own settings, by engine.config)."""
     from engine.config import in_effect
@@ -138,4 +139,4 @@ def pages(config: str, journal: Journal, kb: KnowledgeBase) -> ASGIApp | None:
         raise DiagnosticsError([Diagnostic(
             "web-unavailable", "the config has a [web] table but the pages need the 'web' "
             "extra", Location(config), hint="pip install 'playbook-engine[web]'")]) from None
-    return pages_app(load_settings(config), Desk(journal, kb))
+    return pages_app(load_settings(config), Desk(journal, kb, crm_url=crm_url))

@@ -25,6 +25,8 @@ Facts = dict[str, Any]
 ACTS = ("done", "dismiss", "snooze")
 DETRACTOR_NPS = 6  # NPS 0-6: a detractor (K31)
 TOP_RISKS = 10
+# the journal inbox's sections -> the page's
+SECTION = {"due_today": "due", "overdue": "due", "new": "new", "later": "rest"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ class ToDo:
     overdue: bool
     crm_url: str | None
     details: Details | None
+    overdue_days: int = 0
+    escalated: bool = False  # late enough (or urgent enough) to be on the head's view
+    guides: tuple[str, ...] = ()  # how to talk while doing it: the titles of the rule's guides
+    waiting: tuple[str, ...] = ()  # the blocked steps doing it opens the way to
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,12 @@ class Desk:
 
     def __init__(self, journal: Journal | Callable[[], Journal],
                  kb: KnowledgeBase | Callable[[], KnowledgeBase],
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today,
+                 crm_url: str | None = None) -> None:
+        """``crm_url``: the CRM link template of clients without their own link (the
+        settings' ``crm_url``, ``{crm_id}`` standing for the client's CRM id)."""
         self._journal, self._kb, self.today = journal, kb, today
+        self.crm_url = crm_url
 
     @property
     def journal(self) -> Journal:
@@ -111,33 +121,37 @@ class Desk:
 
     def todos(self, items: Iterable[InboxItem], clients: dict[str, Facts],
               lang: str) -> list[ToDo]:
+        """The inbox's to-dos for the page, each with its playbook text (from the client's
+        actions today: the journal keeps none)."""
         fresh: dict[str, dict[tuple[str, str], Action]] = {}
         found = []
         for item in items:
-            facts = clients[item.client_id]
             if item.client_id not in fresh:
-                fresh[item.client_id] = self.actions(facts, lang)
+                facts = clients.get(item.client_id)
+                fresh[item.client_id] = self.actions(facts, lang) if facts else {}
             action = fresh[item.client_id].get((item.kind, item.id))
             found.append(ToDo(
-                item.client_id, name_of(facts), facts.get("owner"), item.kind, item.id,
-                item.status, item.priority, action.title if action else item.title,
-                action.reason if action else item.reason, item.due_on, item.overdue_days > 0,
-                link(facts.get("crm_url")), action.details if action else None))
+                item.client_id, item.client_name or item.client_id, item.owner, item.kind,
+                item.id, item.status, item.priority, item.title, item.reason, item.due_on,
+                item.overdue_days > 0, link(item.crm_url), action.details if action else None,
+                item.overdue_days, item.escalated, tuple(g.title for g in item.guides),
+                tuple(w.title for w in item.waiting)))
         return found
 
     def day(self, owner: str, lang: str) -> Day:
-        """The owner's open advice: due today and overdue first, then new, then the rest,
-        each most urgent first."""
-        clients = {c: f for c, f in self.portfolio().items() if f.get("owner") == owner}
+        """The owner's to-dos as the journal's inbox orders them: due today and overdue
+        first, then new, then the rest (the escalated first, then by priority)."""
         today = self.today()
-        items = [i for i in self.journal.inbox(today=today).items if i.client_id in clients]
-        todos = sorted(self.todos(items, clients, lang),
-                       key=lambda t: (-t.priority, t.client_name, t.kind, t.id))
-        due = [t for t in todos if t.due_on is not None and t.due_on <= today]
-        new = [t for t in todos if t not in due and t.status == "new"]
-        rest = [t for t in todos if t not in due and t not in new]
-        return Day(owner, today if clients else None,
-                   [Section("due", due), Section("new", new), Section("rest", rest)])
+        try:
+            inbox = self.journal.inbox(owner=owner, today=today, kb=self.kb, lang=lang,
+                                       crm_url=self.crm_url)
+        except DiagnosticsError:  # no client of the journal has this owner (yet)
+            return Day(owner, None, [])
+        sections: dict[str, list[ToDo]] = {"due": [], "new": [], "rest": []}
+        for item, todo in zip(inbox.items, self.todos(inbox.items, self.portfolio(), lang),
+                              strict=True):
+            sections[SECTION[item.section]].append(todo)
+        return Day(owner, today, [Section(k, v) for k, v in sections.items()])
 
     def act(self, person: Person, key: tuple[str, str, str], what: str, *,
             reason: str | None = None, comment: str | None = None,

@@ -45,4 +45,5 @@ def _app() -> Starlette:
             "settings file", expected="a SQLite path or a database URL")])
     opened = journal.open(target)
     kb = load(choose(os.environ.get("PLAYBOOK_KB")).root)
-    return pages_app(settings, Desk(opened, kb), closing=opened.close)
+    return pages_app(settings, Desk(opened, kb, crm_url=config.get("crm_url")),
+                     closing=opened.close)

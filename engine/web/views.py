@@ -122,7 +122,7 @@ def team_page(desk: Desk, lang: str) -> TeamPage:
     overdue and escalated to-dos and what people closed in the last 7 and 30 days; the
     detractors; the most urgent risks."""
     clients = desk.portfolio()
-    view = desk.journal.team(today=desk.today(), kb=desk.kb, lang=lang)
+    view = desk.journal.team(today=desk.today(), kb=desk.kb, lang=lang, crm_url=desk.crm_url)
     known = {s.owner for s in view.owners}
     rows = [OwnerRow(s.owner, s.clients, s.open, s.overdue, s.escalated, s.done_7, s.done_30,
                      s.dismissed_7, s.dismissed_30) for s in view.owners]

@@ -78,10 +78,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(path: Path) -> Iterator[str]:
-    """The pages over a journal, served by uvicorn on loopback; yields the base URL."""
+def served(path: Path, today: dt.date = AS_OF) -> Iterator[str]:
+    """The pages over a journal, served by uvicorn on loopback, as on the day ``today``;
+    yields the base URL."""
     with journal.open(path) as j:
-        app = pages_app(settings(), Desk(j, engine.default_kb(), today=lambda: AS_OF))
+        app = pages_app(settings(), Desk(j, engine.default_kb(), today=lambda: today))
         port = free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                log_level="warning", lifespan="off"))

@@ -91,10 +91,10 @@ def test_a_manager_s_morning_and_the_head_s_counts(page: Any, site: str,
     with journal.open(journal_path) as j:
         acts = [e for c in ("smile_dental", "toyland", "evil") for e in j.history(c)
                 if e.run_id is None]
-    assert sorted((e.event, e.dismiss_reason, e.note, e.until) for e in acts) == [
-        ("dismissed", "client_declined", "budget frozen till spring", None),
-        ("done", None, None, None),
-        ("snoozed", None, None, dt.date(2026, 10, 22))]
+    assert sorted((e.event, e.dismiss_reason, e.note, e.until, e.actor) for e in acts) == [
+        ("dismissed", "client_declined", "budget frozen till spring", None, "Anna"),
+        ("done", None, None, None, "Anna"),
+        ("snoozed", None, None, dt.date(2026, 10, 22), "Anna")]
 
     dismissed_client = next(e.client_id for e in acts if e.event == "dismissed")
     page.goto(f"{site}/clients/{dismissed_client}")
@@ -117,6 +117,75 @@ def test_a_manager_s_morning_and_the_head_s_counts(page: Any, site: str,
         page.get_by_role("link", name=demo.ANNA).click()
     assert page.get_by_role("heading", level=1).inner_text() == f"The day of {demo.ANNA}"
     assert total(page) == count - 3
+
+
+LATE = demo.AS_OF + dt.timedelta(days=10)  # the demo's to-dos are overdue by then
+
+
+def numbers(row: list[str]) -> dict[str, int]:
+    """A row of the head's table: clients, open, overdue, escalated, done and dismissed in
+    the last 30 days (an act counts for the day of the latest run, ten days before)."""
+    return {"clients": int(row[0]), "open": int(row[1]), "overdue": int(row[2]),
+            "escalated": int(row[3]), "done": int(row[4].split(" / ")[1]),
+            "dismissed": int(row[5].split(" / ")[1])}
+
+
+def test_late_to_dos_come_first_escalate_and_the_head_sees_them_move(
+        page: Any, journal_path: Path) -> None:
+    """Ten days on: my day opens with the overdue to-dos, each with its due date, how late
+    and whether it escalated; acting on them (done, dismiss, snooze) records who acted, and
+    the head's counts of open, overdue and escalated to-dos go down by what was acted on."""
+    with demo.served(journal_path, today=LATE) as site:
+        demo.sign_in(page, site, "olga")
+        before = numbers(anna_row(page, site))
+        assert before["overdue"] > 0 and before["escalated"] > 0
+        risks = page.locator("section", has=page.get_by_role("heading", name="Top risks"))
+        assert risks.locator("li").count() > 0
+        demo.sign_out(page)
+
+        demo.sign_in(page, site, "anna")
+        headings = [h.inner_text() for h in page.locator("main h2").all()]
+        assert headings[0].startswith("Due today and overdue")
+        first = page.locator("article.todo").first
+        when = first.locator("p.when").inner_text()
+        assert re.search(r"Due Oct \d+, 2026 overdue by \d+ days?", when), when
+        assert first.locator(".badge.escalated").count() == 1
+        with journal.open(journal_path) as j:
+            inbox = j.inbox(owner=demo.ANNA, today=LATE)
+        assert [i.section for i in inbox.items[:1]] == ["overdue"]
+        acted = inbox.items[:3]
+        escalated = sum(i.escalated for i in acted)
+        overdue = sum(i.overdue_days > 0 for i in acted)
+
+        with page.expect_navigation():
+            first.get_by_role("button", name=re.compile("^Done")).click()
+        second = page.locator("article.todo").first
+        second.locator("summary", has_text="Dismiss").click()
+        second.get_by_label("Reason").select_option("not_relevant")
+        with page.expect_navigation():
+            second.get_by_role("button", name="Dismiss", exact=True).click()
+        third = page.locator("article.todo").first
+        third.locator("summary", has_text="Snooze").click()
+        third.get_by_label("Until").fill((LATE + dt.timedelta(days=7)).isoformat())
+        with page.expect_navigation():
+            third.get_by_role("button", name="Snooze", exact=True).click()
+        assert page.get_by_role("status").inner_text().startswith("Snoozed until Nov 1, 2026")
+        demo.sign_out(page)
+
+        with journal.open(journal_path) as j:
+            acts = {(e.client_id, e.kind, e.id): (e.event, e.actor)
+                    for i in acted for e in j.history(i.client_id) if e.run_id is None}
+        assert acts == {(i.client_id, i.kind, i.id): (what, "Anna")
+                        for i, what in zip(acted, ("done", "dismissed", "snoozed"),
+                                           strict=True)}
+
+        demo.sign_in(page, site, "olga")
+        after = numbers(anna_row(page, site))
+    assert after == {**before, "open": before["open"] - 3,
+                     "overdue": before["overdue"] - overdue,
+                     "escalated": before["escalated"] - escalated,
+                     "done": before["done"] + 1, "dismissed": before["dismissed"] + 1}
+    assert escalated > 0
 
 
 def test_every_page_passes_axe_in_both_languages(browser: Any, site: str) -> None:

@@ -3,6 +3,7 @@ escaping of client text, the language, the config's mistakes and the catalogs' c
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
@@ -18,10 +19,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from starlette.testclient import TestClient
 
+import engine
 from engine import journal
 from engine.errors import DiagnosticsError
 from engine.render.pages import HERE, catalog_path
-from engine.web import settings_from
+from engine.web import Desk, pages_app, settings_from
 from tests.web import demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,3 +203,20 @@ def test_uvicorn_serves_the_pages_from_the_environment(journal_path: Path,
         server.send_signal(signal.SIGTERM)
         _, log = server.communicate(timeout=30)
     assert "Application shutdown complete" in log  # the journal closed by the lifespan
+
+
+def test_a_late_to_do_comes_first_says_how_late_and_escalates(journal_path: Path) -> None:
+    """My day is the journal's inbox of the owner, in its order: due today and overdue first
+    (how late; escalated ones marked), then new, then the rest; each with its due date."""
+    late = demo.AS_OF + dt.timedelta(days=10)
+    with journal.open(journal_path) as j:
+        app = pages_app(demo.settings(), Desk(j, engine.default_kb(), today=lambda: late))
+        anna = signed_in(lambda: TestClient(app, follow_redirects=False), "anna")
+        page = anna.get("/").text
+        inbox = j.inbox(owner=demo.ANNA, today=late, kb=engine.default_kb())
+    due = page.index("Due today and overdue")
+    assert due < page.index("overdue by 7 days") and "escalated" in page
+    assert "How to talk: " in page
+    titles = [m.group(1) for m in re.finditer(r'<h3 id="todo-[^"]+">([^<]*)</h3>', page)]
+    assert titles == [i.title.replace("'", "&#39;").replace('"', "&#34;") for i in inbox.items]
+    assert page.count("Due Oct") + page.count("No due date") == len(inbox.items)
