@@ -188,7 +188,15 @@ def test_late_to_dos_come_first_escalate_and_the_head_sees_them_move(
     assert escalated > 0
 
 
-def test_every_page_passes_axe_in_both_languages(browser: Any, site: str) -> None:
+@pytest.mark.parametrize("days_on", [0, 10])
+def test_every_page_passes_axe_in_both_languages(browser: Any, journal_path: Path,
+                                                 days_on: int) -> None:
+    """Every page, on the day of the run and ten days on (overdue and escalated to-dos)."""
+    with demo.served(journal_path, today=demo.AS_OF + dt.timedelta(days=days_on)) as site:
+        axe_every_page(browser, site)
+
+
+def axe_every_page(browser: Any, site: str) -> None:
     found: dict[str, list[str]] = {}
     for lang, width in (("en", 1280), ("ru", 390)):
         context = browser.new_context(locale=lang, viewport={"width": width, "height": 900})
