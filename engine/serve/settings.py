@@ -276,6 +276,8 @@ def _relative(table: dict[str, Any], base: Path) -> dict[str, Any]:
     journal = table.get("journal")
     if isinstance(journal, str) and "://" not in journal:
         table["journal"] = str(base / journal)
+    if isinstance(table.get("kb"), str):
+        table["kb"] = str(base / table["kb"])
     return table
 
 

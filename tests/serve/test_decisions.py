@@ -171,6 +171,14 @@ def test_the_openapi_document_uses_the_schemas_of_playbook_schema(client: TestCl
         "$ref": "#/components/schemas/Client"}
     assert recommend["responses"]["422"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorDocument"}
+    error = components["DiagnosticOut"]
+    assert list(error["properties"]) == ["severity", "code", "message", "field", "path", "line",
+                                         "col", "expected", "hint"]
+    assert "field" in error["required"]
+    team = document["paths"]["/v1/team"]["get"]
+    assert {p["name"] for p in team["parameters"]} == {"as_of", "lang"}
+    inbox = document["paths"]["/v1/inbox"]["get"]
+    assert {"owner", "top", "as_of", "lang"} <= {p["name"] for p in inbox["parameters"]}
 
 
 def test_a_batch_longer_than_the_bound_is_refused() -> None:
