@@ -249,18 +249,22 @@ def _mistakes(exc: ValidationError, config: Config,
     """One diagnostic per mistake, at the line of its key in the settings file when it is
     written there (else at the variable or flag it came from)."""
     found = []
+    named: set[str] = set()
     for err in exc.errors(include_url=False):
+        # the keys, without list indexes and the union's members (constrained-str, ApiToken)
         loc = tuple(str(p) for p in err["loc"] if not str(p).isdigit()
-                    and p not in ("str", "ApiToken"))
+                    and p not in ("constrained-str", "str", "ApiToken"))
         name = ".".join(loc)
-        line = config.line("serve", *loc) if loc else 0
-        source = sources.get(name) or sources.get(".".join(loc[:1])) or "settings"
-        where = Location(str(config.file), line, 1) if config.file and line else Location(
-            source.rsplit(":", 1)[0] if config.file and source.startswith(str(config.file))
-            else source)
+        if name in named:
+            continue  # a value that is neither member of a union: said once
+        named.add(name)
+        source = sources.get(name) or sources.get(loc[0] if loc else "") or str(
+            config.file or "settings")  # a key missing from a table: the file
+        file, _, line = source.rpartition(":")
+        where = Location(file, int(line), 1) if file and line.isdigit() else Location(source)
         message = str(err["msg"]).removeprefix("Value error, ")
         code = "unknown-key" if err["type"] == "extra_forbidden" else "bad-value"
-        got = "***" if loc and loc[-1] in SECRET_KEYS else shown(err.get("input"))
+        got = "***" if SECRET_KEYS & set(loc) else shown(err.get("input"))
         found.append(Diagnostic(code, f"{name}: {message}; got {got}"
                                 if code == "bad-value" else f"unknown key '{name}'", where,
                                 field=f"serve.{name}" if name else "serve"))

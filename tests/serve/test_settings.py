@@ -152,3 +152,17 @@ def test_a_real_server_started_where_the_settings_file_is(folder: Path) -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_a_mistake_from_a_variable_or_a_shared_setting_is_located_there(
+        folder: Path) -> None:
+    (folder / "playbook.toml").write_text(TOML.replace('lang = "ru"', 'map = "none.yaml"'),
+                                          encoding="utf-8")
+    env = {"PLAYBOOK_SERVE_PORT": "eighty", "PLAYBOOK_API_TOKENS": "short"}
+    with pytest.raises(DiagnosticsError) as error:
+        effective(in_effect(folder, env={}), env, {"workers": 0})
+    where = {d.field: (str(d.location), d.message) for d in error.value.diagnostics}
+    assert where["serve.port"][0] == "PLAYBOOK_SERVE_PORT"
+    assert where["serve.workers"][0] == "--workers"
+    assert where["serve.tokens"][0] == f"{folder / 'playbook.toml'}:8 + PLAYBOOK_API_TOKENS"
+    assert "short" not in str(where)  # a token is never shown
