@@ -92,6 +92,8 @@ SAME_MEANING = {
     # each CRM's webhook events and a record as columns (engine/serve/crm/)
     "events": {"engine.serve.crm.amocrm", "engine.serve.crm.bitrix24"},
     "columns": {"engine.serve.crm.amocrm", "engine.serve.crm.bitrix24"},
+    # a part's settings as JSON with every secret as '***' (what `playbook config` shows)
+    "settings_json": {"engine.serve.settings", "engine.web.settings"},
 }
 
 
