@@ -14,6 +14,7 @@ from engine.serve.crm.common import (
     CrmError,
     CrmRecord,
     Refused,
+    RestApi,
     get,
     http_error,
     json_of,
@@ -93,19 +94,15 @@ def columns(lead: Mapping[str, Any], mapping: MappingFile) -> dict[str, str | li
     return columns
 
 
-class AmoCRMClient:
+class AmoCRMClient(RestApi):
     """The part of amoCRM's REST API (v4) the worker uses: one lead by id."""
 
     def __init__(self, settings: AmoCRM, timeout: float, transport: httpx.BaseTransport | None
                  = None) -> None:
         assert settings.url and settings.token
+        super().__init__(base_url=settings.url.rstrip("/"), timeout=timeout, transport=transport,
+                         headers={"Authorization": f"Bearer {settings.token}"})
         self.settings = settings
-        self.http = httpx.Client(base_url=settings.url.rstrip("/"), timeout=timeout,
-                                 transport=transport,
-                                 headers={"Authorization": f"Bearer {settings.token}"})
-
-    def close(self) -> None:
-        self.http.close()
 
     def lead(self, lead_id: str) -> CrmRecord:
         where = Location(f"amocrm lead {lead_id}")

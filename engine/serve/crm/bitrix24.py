@@ -16,6 +16,7 @@ from engine.serve.crm.common import (
     CrmError,
     CrmRecord,
     Refused,
+    RestApi,
     get,
     http_error,
     json_of,
@@ -78,19 +79,16 @@ def _bitrix_cell(text: str | None, mapping: MappingFile) -> str | None:
     return text
 
 
-class Bitrix24Client:
+class Bitrix24Client(RestApi):
     """The part of Bitrix24's REST API the worker uses: ``crm.deal.get``."""
 
     def __init__(self, settings: Bitrix24, timeout: float, transport: httpx.BaseTransport | None
                  = None) -> None:
         assert settings.url and settings.token
-        self.settings = settings
         # the inbound webhook's code is part of the path: never logged, never in a message
-        self.http = httpx.Client(base_url=f"{settings.url.rstrip('/')}/{settings.token}",
-                                 timeout=timeout, transport=transport)
-
-    def close(self) -> None:
-        self.http.close()
+        super().__init__(base_url=f"{settings.url.rstrip('/')}/{settings.token}",
+                         timeout=timeout, transport=transport)
+        self.settings = settings
 
     def deal(self, deal_id: str) -> CrmRecord:
         where = Location(f"bitrix24 deal {deal_id}")

@@ -1,4 +1,5 @@
-"""What the CRM clients share: the errors, a record as columns, reading answers and cells."""
+"""What the CRM clients share: the HTTP client, the errors, a record as columns, reading answers
+and cells."""
 
 from __future__ import annotations
 
@@ -12,6 +13,19 @@ import httpx
 from engine.errors import Diagnostic, Location
 from engine.models import Client
 from engine.portfolio.mapping import Mapping as MappingFile
+
+
+class RestApi:
+    """A client of one CRM's REST API: the HTTP connection its calls share."""
+
+    def __init__(self, *, base_url: str, timeout: float,
+                 transport: httpx.BaseTransport | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport,
+                                 headers=headers)
+
+    def close(self) -> None:
+        self.http.close()
 
 
 class Refused(Exception):
