@@ -20,9 +20,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-from engine.journal.duties import Policy, due_on
+from engine.journal.duties import Policy, Role, due_on
 from engine.models import Action
 
 Row = dict[str, Any]
@@ -31,6 +32,25 @@ CLOSED = ("done", "dismissed")
 MEMO = 50_000
 _CLEARED = {"closed_on": None, "closed_priority": None, "snoozed_until": None,
             "dismiss_reason": None, "comment": None, "stopped": False}
+# the columns a new advice row and a run's event are written with, in this order (the others
+# are NULL: nobody closed, snoozed or dismissed it yet, no person acted)
+INSERTED = ("fingerprint", "client_id", "kind", "action_id", "title", "reason", "priority",
+            "rules", "status", "matching", "stopped", "first_run", "last_run", "role", "missing",
+            "since_on", "due_on")
+LOGGED = ("fingerprint", "client_id", "kind", "action_id", "run_id", "event", "status", "at",
+          "note", "day", "detail")
+_INSERTED = itemgetter(*INSERTED)
+
+
+class Decided(NamedTuple):
+    """What a run works out once for each distinct decision (kind, id, priority, rules, what
+    it waits for), however many clients it is recommended to."""
+
+    line: str  # the decision's line in the client's decision digest
+    role: Role
+    rules: str  # the rules, comma-separated (as the advice row keeps them)
+    missing: str  # what a blocked step waits for (missing_text)
+    item: str  # its JSON in run_clients.actions: [kind, id, priority, rules]
 
 
 def fingerprint(client_id: str, kind: str, action_id: str) -> str:
@@ -61,9 +81,9 @@ class Writes:
     """One client's writes: advice to insert and to update, events to append; the day its
     advice must be decided again even if nothing else moves (a snooze or a cooldown ends)."""
 
-    inserts: list[Row] = field(default_factory=list)
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)  # INSERTED's columns
     updates: list[Row] = field(default_factory=list)
-    events: list[Row] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)  # LOGGED's columns
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("new", "changed", "resolved", "unchanged"), 0))
     wake_on: dt.date | None = None
@@ -102,6 +122,21 @@ class RunStep:
         self.memo[key] = value
         return value
 
+    def decided(self, action: Action) -> Decided:
+        """The action's decision as this run keeps it (worked out once per distinct one)."""
+        key = (action.kind, action.id, action.priority, action.rules, action.missing,
+               action.missing_one_of)
+        found: Decided | None = self.memo.get(key)
+        if found is None:
+            rules = ",".join(action.rules)
+            found = self.remember(key, Decided(
+                f"{action.kind}\0{action.id}\0{self.policy.band(action.priority)}\0"
+                f"{action.rules}\0{action.missing}\0{action.missing_one_of}",
+                self.policy.role(action.kind, action.rules), rules, missing_text(action),
+                json.dumps([action.kind, action.id, action.priority, rules],
+                           ensure_ascii=False, separators=(",", ":"))))
+        return found
+
     def due_text(self, days: int) -> str:
         """The day ``days`` after the run's, as ISO text (what SQLite stores, and PostgreSQL's
         COPY reads)."""
@@ -112,20 +147,25 @@ class RunStep:
 
 
 def apply(client_id: str, project_type: str | None, actions: list[Action],
-          existing: dict[str, Row], step: RunStep) -> Writes:
+          existing: dict[str, Row], step: RunStep, decided: list[Decided] | None = None
+          ) -> Writes:
     """The writes that record ``actions`` (one client's advice in this run) over ``existing``
-    (the client's advice rows by fingerprint)."""
+    (the client's advice rows by fingerprint); ``decided``: each action's ``step.decided``."""
+    if decided is None:
+        decided = [step.decided(a) for a in actions]
+    if not existing:
+        return _all_new(client_id, project_type, actions, decided, step)
     out = Writes()
     final = dict(existing)
     guided = any(r["role"] == "guide" for r in existing.values())
-    for action in actions:
-        role = step.policy.role(action.kind, action.rules)
+    for action, known in zip(actions, decided, strict=True):
+        role = known.role
         if role == "guide" and not guided:
             continue  # guidance is kept only once a person acted on it
         fp = fingerprint(client_id, action.kind, action.id)
         if fp in final and final[fp] is not existing.get(fp):
             continue  # the same advice twice in one recommendation
-        facts = _facts(action, role, step)
+        facts = _facts(action, known, step)
         days = step.policy.due_days(action.kind, action.id, action.rules, action.priority,
                                     project_type) if role == "todo" else None
         row = existing.get(fp)
@@ -140,10 +180,37 @@ def apply(client_id: str, project_type: str | None, actions: list[Action],
     return out
 
 
-def _facts(action: Action, role: str, step: RunStep) -> Row:
+def _all_new(client_id: str, project_type: str | None, actions: list[Action],
+             decided: list[Decided], step: RunStep) -> Writes:
+    """``apply`` for a client with no advice yet (every client of a first run): each to-do and
+    blocked step is new; its row and its event are made as they are written."""
+    out = Writes()
+    inserts, events, fps = out.inserts, out.events, set()
+    run_id, day, at, policy = step.run_id, step.day_text, step.at_text, step.policy
+    for action, known in zip(actions, decided, strict=True):
+        role = known.role
+        if role == "guide":
+            continue  # guidance is kept only once a person acted on it
+        kind, action_id = action.kind, action.id
+        fp = fingerprint(client_id, kind, action_id)
+        if fp in fps:
+            continue  # the same advice twice in one recommendation
+        fps.add(fp)
+        due = step.due_text(policy.due_days(kind, action_id, action.rules, action.priority,
+                                            project_type)) if role == "todo" else None
+        inserts.append((fp, client_id, kind, action_id, action.title, action.reason,
+                        action.priority, known.rules, "new", True, False, run_id, run_id, role,
+                        known.missing, day, due))
+        events.append((fp, client_id, kind, action_id, run_id, "new", "new", at, None, day,
+                       None))
+    out.counts["new"] = len(inserts)
+    return out
+
+
+def _facts(action: Action, known: Decided, step: RunStep) -> Row:
     return {"title": action.title, "reason": action.reason, "priority": action.priority,
-            "rules": ",".join(action.rules), "matching": True, "last_run": step.run_id,
-            "role": role, "missing": missing_text(action)}
+            "rules": known.rules, "matching": True, "last_run": step.run_id,
+            "role": known.role, "missing": known.missing}
 
 
 def _insert(out: Writes, fp: str, client_id: str, action: Action, facts: Row,
@@ -153,7 +220,7 @@ def _insert(out: Writes, fp: str, client_id: str, action: Action, facts: Row,
            "closed_on": None, "closed_priority": None, "snoozed_until": None,
            "dismiss_reason": None, "comment": None, "stopped": False, **facts,
            "since_on": step.day_text, "due_on": None if days is None else step.due_text(days)}
-    out.inserts.append(row)
+    out.inserts.append(_INSERTED(row))
     _event(out, row, "new", step)
     return row
 
@@ -233,11 +300,7 @@ def _event(out: Writes, row: Row, change: str, step: RunStep,
     if row["role"] == "guide":
         return  # guidance: people's acts are logged, runs' are not
     out.counts[change] += 1
-    out.events.append({"fingerprint": row["fingerprint"], "client_id": row["client_id"],
-                       "kind": row["kind"], "action_id": row["action_id"],
-                       "run_id": step.run_id, "event": change, "status": row["status"],
-                       "at": step.at_text,
-                       "note": row["reason"] if change == "changed" else None,
-                       "dismiss_reason": None, "until": None, "day": step.day_text,
-                       "actor": None, "detail": json.dumps(detail, sort_keys=True)
-                       if detail else None})
+    out.events.append((row["fingerprint"], row["client_id"], row["kind"], row["action_id"],
+                       step.run_id, change, row["status"], step.at_text,
+                       row["reason"] if change == "changed" else None, step.day_text,
+                       json.dumps(detail, sort_keys=True) if detail else None))

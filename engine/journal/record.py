@@ -29,7 +29,7 @@ from engine.errors import quoted
 from engine.journal.database import fail
 from engine.journal.duties import Policy
 from engine.journal.lock import WAIT_S, run_lock
-from engine.journal.policy import Counts, Row, RunStep, apply, fingerprint
+from engine.journal.policy import Counts, Decided, Row, RunStep, apply, fingerprint
 from engine.journal.records import ClientSummary, RunInfo, RunSummary
 from engine.journal.tables import clients, run_clients, runs
 from engine.journal.writes import BatchWrites, facts_json, write
@@ -174,14 +174,16 @@ def _record_batch(db: Engine, where: str, batch: list[Pair], position: int, step
             todo = [(position + i, f, r) for i, (f, r) in enumerate(batch)
                     if r.client_id not in done]
             out = BatchWrites(step)
-            slow = [r.client_id for _, f, r in todo
-                    if not _settled(known.get(r.client_id), f, r, step, out)]
+            decided = [[step.decided(a) for a in r.actions] for _, _, r in todo]
+            slow = [r.client_id for (_, f, r), d in zip(todo, decided, strict=True)
+                    if not _settled(known.get(r.client_id), f, r, d, step, out)]
             existing = out.existing(conn, slow)
-            for at, facts, rec in todo:
+            for (at, facts, rec), known_ in zip(todo, decided, strict=True):
                 if rec.client_id in existing:
                     out.apply(rec.client_id, apply(rec.client_id, _project_type(facts),
-                                                   rec.actions, existing[rec.client_id], step))
-                out.client(at, facts, rec)
+                                                   rec.actions, existing[rec.client_id], step,
+                                                   known_))
+                out.client(at, facts, rec, known_)
             write(conn, out)
             return {**done, **out.counts}
     except (IntegrityError, db.dialect.loaded_dbapi.IntegrityError):
@@ -223,40 +225,32 @@ def _project_type(facts: Facts) -> str | None:
     return None if value is None else str(value)
 
 
-def digests(rec: Recommendation, policy: Policy, project_type: str | None,
-            step: RunStep | None = None) -> tuple[str, str]:
+def digests(rec: Recommendation, project_type: str | None, decided: list[Decided]
+            ) -> tuple[str, str]:
     """A digest of a recommendation's decisions (kind, id, priority band, rules, what a step
-    waits for), and a checksum of each tracked advice's texts (``kind id=crc`` lines). With a
-    run's ``step``, each decision's line is worked out once per run (advice repeats across a
-    portfolio)."""
+    waits for), and a checksum of each tracked advice's texts (``kind id=crc`` lines);
+    ``decided``: each action's ``RunStep.decided`` (worked out once per run: advice repeats
+    across a portfolio)."""
     decision = [f"{project_type}"]
     texts = []
-    for a in rec.actions:
-        key = (a.kind, a.id, a.priority, a.rules, a.missing, a.missing_one_of)
-        known = None if step is None else step.remembered(key)
-        if known is None:
-            known = (f"{a.kind}\0{a.id}\0{policy.band(a.priority)}\0{a.rules}\0{a.missing}\0"
-                     f"{a.missing_one_of}", policy.role(a.kind, a.rules) != "guide")
-            if step is not None:
-                step.remember(key, known)
-        line, tracked = known
-        decision.append(line)
-        if tracked:
+    for a, known in zip(rec.actions, decided, strict=True):
+        decision.append(known.line)
+        if known.role != "guide":
             crc = zlib.crc32(f"{a.title}\0{a.reason}\0{a.priority}".encode())
             texts.append(f"{a.kind} {a.id}={crc:x}")
     return hashlib.sha256("\n".join(decision).encode()).hexdigest()[:32], "\n".join(texts)
 
 
-def _settled(found: Row | None, facts: Facts, rec: Recommendation, step: RunStep,
-             out: BatchWrites) -> bool:
+def _settled(found: Row | None, facts: Facts, rec: Recommendation, decided: list[Decided],
+             step: RunStep, out: BatchWrites) -> bool:
     """Whether the client's decisions are its previous run's and nothing wakes today: then its
     advice is not read back; only the texts that moved (a day count) are written."""
-    decision, texts = digests(rec, step.policy, _project_type(facts), step)
+    decision, texts = digests(rec, _project_type(facts), decided)
     out.digests[rec.client_id] = (decision, texts)
     if found is None or found["decision"] != decision or (
             found["wake_on"] is not None and found["wake_on"] <= step.as_of):
         return False
-    tracked = [a for a in rec.actions if step.policy.role(a.kind, a.rules) != "guide"]
+    tracked = [a for a, known in zip(rec.actions, decided, strict=True) if known.role != "guide"]
     out.counts[rec.client_id] = Counts(unchanged=len(tracked))
     out.wakes[rec.client_id] = found["wake_on"]
     out.seen.append(rec.client_id)

@@ -1,6 +1,9 @@
 """Writing one batch of a run: everything the batch's clients changed, in one transaction,
-straight through the database driver (COPY on PostgreSQL, prepared statements on SQLite):
-SQLAlchemy's executemany spends more building parameters than the database spends writing."""
+straight through the database driver: on SQLite, prepared statements over rows of plain values;
+on PostgreSQL, COPY for new rows and one statement over arrays (``unnest``) for each kind of
+update, not a statement per row. SQLAlchemy's executemany spends more building parameters than
+the database spends writing. Rows are tuples in a fixed column order, made as the batch is
+gathered; dates travel as ISO text (what SQLite stores, and PostgreSQL reads)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, select, update
+from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, Table, select, update
 
-from engine.journal.policy import Counts, Row, RunStep, Writes
+from engine.journal.policy import INSERTED, LOGGED, Counts, Decided, Row, RunStep, Writes
 from engine.journal.tables import advice, client_facts, clients, events, run_clients
 from engine.models import Client, Recommendation
 
@@ -22,20 +25,25 @@ _WRITTEN = ("title", "reason", "priority", "rules", "status", "matching", "stopp
             "first_run", "last_run", "closed_on", "closed_priority", "snoozed_until",
             "dismiss_reason", "comment", "role", "missing", "since_on", "due_on")
 _WHO = ("name", "owner", "crm_id", "crm_url", "project_type", "nps")
+_RUN_CLIENTS = ("run_id", "client_id", "position", "facts_digest", "actions", "new", "changed",
+                "resolved", "unchanged")
+_CLIENTS = ("client_id", *_WHO, "last_run", "decision", "texts", "wake_on")
+_TEXTS = ("title", "reason", "priority", "last_run", "fingerprint")
 
 
 @dataclass
 class BatchWrites:
-    """What one batch of a run writes, gathered client by client."""
+    """What one batch of a run writes, gathered client by client (rows as tuples in the order
+    of their columns: INSERTED, LOGGED, _TEXTS, _RUN_CLIENTS, _CLIENTS)."""
 
     step: RunStep
-    inserts: list[Row] = field(default_factory=list)
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)
     updates: list[Row] = field(default_factory=list)
-    events: list[Row] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
     texts: list[tuple[Any, ...]] = field(default_factory=list)  # quiet text updates
     seen: list[str] = field(default_factory=list)  # clients whose advice is seen again as is
-    run_clients: list[Row] = field(default_factory=list)
-    clients: list[Row] = field(default_factory=list)
+    run_clients: list[tuple[Any, ...]] = field(default_factory=list)
+    clients: list[tuple[Any, ...]] = field(default_factory=list)
     facts: dict[str, str] = field(default_factory=dict)
     digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # decisions, texts
     counts: dict[str, Counts] = field(default_factory=dict)
@@ -59,21 +67,20 @@ class BatchWrites:
         self.counts[client_id] = Counts(**outcome.counts)
         self.wakes[client_id] = outcome.wake_on
 
-    def client(self, position: int, facts: Client | Mapping[str, Any],
-               rec: Recommendation) -> None:
+    def client(self, position: int, facts: Client | Mapping[str, Any], rec: Recommendation,
+               decided: list[Decided]) -> None:
         text = facts_json(facts)
         digest = hashlib.sha256(text.encode()).hexdigest()[:32]
         self.facts[digest] = text
-        counts = self.counts[rec.client_id]
-        self.run_clients.append({
-            "run_id": self.step.run_id, "client_id": rec.client_id, "position": position,
-            "facts_digest": digest, "actions": _actions_json(rec, self.step), "new": counts.new,
-            "changed": counts.changed, "resolved": counts.resolved,
-            "unchanged": counts.unchanged})
-        decision, texts = self.digests[rec.client_id]
-        self.clients.append({"client_id": rec.client_id, **_who(facts, rec),
-                             "last_run": self.step.run_id, "decision": decision,
-                             "texts": texts, "wake_on": self.wakes.get(rec.client_id)})
+        client_id, run_id = rec.client_id, self.step.run_id
+        counts = self.counts[client_id]
+        self.run_clients.append((run_id, client_id, position, digest,
+                                 f"[{','.join([d.item for d in decided])}]", counts.new,
+                                 counts.changed, counts.resolved, counts.unchanged))
+        decision, texts = self.digests[client_id]
+        wake = self.wakes.get(client_id)
+        self.clients.append((client_id, *_who(facts, rec), run_id, decision, texts,
+                             None if wake is None else wake.isoformat()))
 
 
 def facts_json(facts: Client | Mapping[str, Any]) -> str:
@@ -83,104 +90,110 @@ def facts_json(facts: Client | Mapping[str, Any]) -> str:
                       default=str)
 
 
-def _who(facts: Client | Mapping[str, Any], rec: Recommendation) -> Row:
+def _who(facts: Client | Mapping[str, Any], rec: Recommendation) -> tuple[Any, ...]:
     """Who and where the client is, as the recommendation says (its CRM link made from the
-    knowledge base's template when the client has none), and its project type and NPS."""
+    knowledge base's template when the client has none), and its project type and NPS: the
+    values of _WHO."""
     get = (lambda k: getattr(facts, k, None)) if isinstance(facts, Client) else facts.get
-    said = {"name": rec.client_name, "owner": rec.owner, "crm_id": rec.crm_id,
-            "crm_url": rec.crm_url}
-    values = {k: get(k) if said.get(k) is None else said[k] for k in _WHO}
-    for k in ("name", "owner", "crm_id", "crm_url", "project_type"):
-        values[k] = None if values[k] is None else str(values[k])
-    nps = values["nps"]
-    values["nps"] = nps if isinstance(nps, int) and not isinstance(nps, bool) else None
-    return values
-
-
-def _actions_json(rec: Recommendation, step: RunStep) -> str:
-    """What the run recommended, without the texts: the reasons follow from the facts kept
-    beside it and the knowledge base's version (recommend() is pure). The JSON of a list of
-    ``[kind, id, priority, rules]``, each item's worked out once per run."""
-    items = []
-    for a in rec.actions:
-        key = ("json", a.kind, a.id, a.priority, a.rules)
-        item = step.remembered(key)
-        if item is None:
-            item = step.remember(key, json.dumps([a.kind, a.id, a.priority, ",".join(a.rules)],
-                                                 ensure_ascii=False, separators=(",", ":")))
-        items.append(item)
-    return f"[{','.join(items)}]"
+    said = (rec.client_name, rec.owner, rec.crm_id, rec.crm_url)
+    values = [get(k) if s is None else s for k, s in zip(_WHO[:4], said, strict=True)]
+    values.append(get("project_type"))
+    values = [None if v is None else str(v) for v in values]
+    nps = get("nps")
+    values.append(nps if isinstance(nps, int) and not isinstance(nps, bool) else None)
+    return tuple(values)
 
 
 def write(conn: Connection, batch: BatchWrites) -> None:
-    bulk(conn, advice, batch.inserts, plain=True)  # new advice and events: dates as text
+    bulk(conn, advice, INSERTED, batch.inserts)
     bulk_update(conn, batch.updates)
     _texts(conn, batch.texts)
     _opened(conn, batch.seen)
-    bulk(conn, events, batch.events, plain=True)
-    _upsert(conn, client_facts, [{"digest": d, "facts": t} for d, t in batch.facts.items()],
-            ("digest",), ())
-    bulk(conn, run_clients, batch.run_clients)
-    _upsert(conn, clients, batch.clients, ("client_id",),
-            (*_WHO, "last_run", "decision", "texts", "wake_on"))
+    bulk(conn, events, LOGGED, batch.events)
+    _upsert(conn, client_facts, ("digest", "facts"), list(batch.facts.items()), ("digest",), ())
+    bulk(conn, run_clients, _RUN_CLIENTS, batch.run_clients)
+    _upsert(conn, clients, _CLIENTS, batch.clients, ("client_id",), _CLIENTS[1:])
 
 
 def _driver(conn: Connection) -> Any:
     return conn.connection.driver_connection
 
 
-def _mark(conn: Connection) -> str:
-    return "%s" if conn.dialect.name == "postgresql" else "?"
+def _postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
 
 
-def bulk(conn: Connection, table: Table, rows: list[Row], plain: bool = False) -> None:
-    """Insert many rows of plain values inside the connection's transaction (``plain``: their
-    dates are ISO text already)."""
+def bulk(conn: Connection, table: Table, names: tuple[str, ...], rows: list[tuple[Any, ...]]
+         ) -> None:
+    """Insert many rows (tuples of ``names``' values) inside the connection's transaction."""
     if not rows:
         return
-    names = list(rows[0])
-    if conn.dialect.name == "postgresql":
+    if _postgres(conn):
         with _driver(conn).cursor() as cursor, cursor.copy(
                 f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([row[n] for n in names])
+                copy.write_row(row)
         return
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    _driver(conn).executemany(sql, map(itemgetter(*names), rows) if plain
-                              else _rows(conn, table, names, rows))
+    _driver(conn).executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+                              f"({', '.join('?' * len(names))})", rows)
 
 
-def _upsert(conn: Connection, table: Table, rows: list[Row], key: tuple[str, ...],
-            kept: tuple[str, ...]) -> None:
+def _arrays(table: Table, names: tuple[str, ...], rows: list[tuple[Any, ...]]
+            ) -> tuple[str, list[list[Any]]]:
+    """PostgreSQL: ``unnest(%s::type[], ...)`` over the rows' columns, and the columns."""
+    types = []
+    for name in names:
+        kind = table.c[name].type
+        types.append("integer" if isinstance(kind, Integer) else "boolean"
+                     if isinstance(kind, Boolean) else "timestamp"
+                     if isinstance(kind, DateTime) else "date" if isinstance(kind, Date)
+                     else "text")
+    return (f"unnest({', '.join(f'%s::{t}[]' for t in types)})",
+            [list(column) for column in zip(*rows, strict=True)])
+
+
+def _upsert(conn: Connection, table: Table, names: tuple[str, ...],
+            rows: list[tuple[Any, ...]], key: tuple[str, ...], kept: tuple[str, ...]) -> None:
     """Insert rows, or on a key already there update the ``kept`` columns (none: keep it)."""
     if not rows:
         return
-    names, mark = list(rows[0]), _mark(conn)
     sets = ", ".join(f"{n} = excluded.{n}" for n in kept)
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
-           f"({', '.join([mark] * len(names))}) ON CONFLICT ({', '.join(key)}) DO "
-           + (f"UPDATE SET {sets}" if kept else "NOTHING"))
-    _driver(conn).cursor().executemany(sql, _rows(conn, table, names, rows))
+    tail = (f"ON CONFLICT ({', '.join(key)}) DO "
+            + (f"UPDATE SET {sets}" if kept else "NOTHING"))
+    if _postgres(conn):
+        values, columns = _arrays(table, names, rows)
+        _driver(conn).execute(f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM "
+                              f"{values} {tail}", columns)
+        return
+    _driver(conn).executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+                              f"({', '.join('?' * len(names))}) {tail}", rows)
+
+
+def _update(conn: Connection, names: tuple[str, ...], rows: list[tuple[Any, ...]],
+            also: str = "") -> None:
+    """Write columns of many advice rows back by fingerprint (the rows' last value)."""
+    sets = ", ".join(f"{n} = v.{n}" if _postgres(conn) else f"{n} = ?" for n in names[:-1])
+    if _postgres(conn):
+        values, columns = _arrays(advice, names, rows)
+        _driver(conn).execute(f"UPDATE advice SET {sets}{also} FROM {values} AS v"
+                              f"({', '.join(names)}) WHERE advice.fingerprint = v.fingerprint",
+                              columns)
+        return
+    _driver(conn).executemany(f"UPDATE advice SET {sets}{also} WHERE fingerprint = ?", rows)
 
 
 def bulk_update(conn: Connection, rows: list[Row]) -> None:
     """Write many advice rows back by fingerprint."""
-    if not rows:
-        return
-    mark = _mark(conn)
-    sql = (f"UPDATE advice SET {', '.join(f'{n} = {mark}' for n in _WRITTEN)} "
-           f"WHERE fingerprint = {mark}")
-    names = [*_WRITTEN, "fingerprint"]
-    _driver(conn).cursor().executemany(sql, _rows(conn, advice, names, rows))
+    if rows:
+        _update(conn, (*_WRITTEN, "fingerprint"), _rows(advice, (*_WRITTEN, "fingerprint"), rows))
 
 
 def _texts(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """The new titles, reasons and priorities of advice whose decision did not move."""
+    """The new titles, reasons and priorities of advice whose decision did not move (its
+    client's advice is seen again: a new one is open now, as ``_opened`` makes the rest)."""
     if rows:
-        mark = _mark(conn)
-        _driver(conn).cursor().executemany(
-            f"UPDATE advice SET title = {mark}, reason = {mark}, priority = {mark}, "
-            f"last_run = {mark} WHERE fingerprint = {mark}", rows)
+        _update(conn, _TEXTS, rows,
+                ", status = CASE WHEN advice.status = 'new' THEN 'open' ELSE advice.status END")
 
 
 def _opened(conn: Connection, ids: list[str]) -> None:
@@ -190,13 +203,11 @@ def _opened(conn: Connection, ids: list[str]) -> None:
                                           advice.c.status == "new").values(status="open"))
 
 
-def _rows(conn: Connection, table: Table, names: list[str], rows: list[Row]
-          ) -> list[tuple[Any, ...]]:
-    """Rows as tuples; on SQLite, dates and times as SQLAlchemy's SQLite types store them."""
+def _rows(table: Table, names: tuple[str, ...], rows: list[Row]) -> list[tuple[Any, ...]]:
+    """Rows as tuples of ``names``' values, their dates and times as ISO text (as SQLAlchemy's
+    SQLite types store them, and as PostgreSQL reads them)."""
     get = itemgetter(*names)
     dated = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date | DateTime)]
-    if not dated or conn.dialect.name == "postgresql":
-        return [get(row) for row in rows]
     shown: dict[Any, Any] = {None: None}  # a run's rows share a few dates: each shown once
     out = []
     for row in rows:
@@ -205,7 +216,8 @@ def _rows(conn: Connection, table: Table, names: list[str], rows: list[Row]
             value = values[i]
             text = shown.get(value, _UNSEEN)
             if text is _UNSEEN:
-                text = shown[value] = value.strftime("%Y-%m-%d %H:%M:%S.%f") \
+                text = shown[value] = value if isinstance(value, str) else \
+                    value.strftime("%Y-%m-%d %H:%M:%S.%f") \
                     if isinstance(value, dt.datetime) else value.isoformat()
             values[i] = text
         out.append(tuple(values))
