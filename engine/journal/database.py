@@ -203,7 +203,8 @@ _KNOWN = (
      "journal-read-only", "the journal cannot be written",
      "give the user who runs playbook the right to write the file and its folder (SQLite "
      "writes FILE-wal and FILE-shm beside it), or the database role the right to write"),
-    (("value too long", "cannot contain nul", "string data right truncation"),
+    (("value too long", "cannot contain nul", "string data right truncation",
+      "invalid byte sequence"),
      "journal-bad-value", "the journal's database cannot hold a value",
      f"a client id is one line of at most {MAX_ID_LENGTH} characters"),
 )

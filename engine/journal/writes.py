@@ -140,7 +140,8 @@ def bulk(conn: Connection, table: Table, names: tuple[str, ...], rows: list[tupl
 
 def _arrays(table: Table, names: tuple[str, ...], rows: list[tuple[Any, ...]]
             ) -> tuple[str, list[list[Any]]]:
-    """PostgreSQL: ``unnest(%s::type[], ...)`` over the rows' columns, and the columns."""
+    """PostgreSQL: ``unnest(%b::type[], ...)`` over the rows' columns (sent as binary arrays:
+    psycopg escapes text arrays element by element in Python), and the columns."""
     types = []
     for name in names:
         kind = table.c[name].type
@@ -148,7 +149,7 @@ def _arrays(table: Table, names: tuple[str, ...], rows: list[tuple[Any, ...]]
                      if isinstance(kind, Boolean) else "timestamp"
                      if isinstance(kind, DateTime) else "date" if isinstance(kind, Date)
                      else "text")
-    return (f"unnest({', '.join(f'%s::{t}[]' for t in types)})",
+    return (f"unnest({', '.join(f'%b::{t}[]' for t in types)})",
             [list(column) for column in zip(*rows, strict=True)])
 
 
