@@ -19,6 +19,7 @@ the ``journal`` extra (SQLAlchemy, Alembic, filelock), and ``postgres`` for Post
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -38,7 +39,7 @@ from engine.journal.database import (
 )
 from engine.journal.digest import Digest, DigestSection, digest
 from engine.journal.duties import Policy
-from engine.journal.hooks import Hooks
+from engine.journal.hooks import Hooks, store
 from engine.journal.lock import WAIT_S
 from engine.journal.policy import Counts
 from engine.journal.record import BATCH, Pair, files_digest, input_digest, record
@@ -79,6 +80,8 @@ class Journal:
         target = str(target)
         self.where = target if "://" not in target else target.split("@")[-1]
         self.db = connect(target)
+        self._hooks: Hooks | None = None
+        self._opening = threading.Lock()
         try:
             migrate(self.db, self.where)
         except driver_errors() as exc:
@@ -97,12 +100,18 @@ class Journal:
             raise database_error(exc, self.where) from None
 
     def close(self) -> None:
+        if self._hooks is not None and self._hooks.db is not self.db:
+            self._hooks.db.dispose()
         self.db.dispose()
 
     @property
     def hooks(self) -> Hooks:
-        """The webhook events ``playbook serve`` stored (engine/journal/hooks.py)."""
-        return Hooks(self.db)
+        """The webhook events ``playbook serve`` stored (engine/journal/hooks.py): on SQLite
+        in a file of their own beside the journal, opened (made) when first asked for."""
+        with self._opening:
+            if self._hooks is None:
+                self._hooks = Hooks(store(self.db), self.db)
+            return self._hooks
 
     def record(self, pairs: Iterable[Pair], *, as_of: dt.date, kb_version: str,
                input_digest: str, policy: Policy | JournalSettings | None = None,

@@ -76,6 +76,8 @@ class Service:
         self.kb, self.journal = kb, journal
         if journal is not None and s.config is not None:
             self.pages = pages(s.config, journal, kb, s.crm_url)
+        if journal is not None and (s.amocrm or s.bitrix24):
+            journal.hooks  # noqa: B018  (the events' store is made now, a mistake told now)
         if journal is not None and s.hooks.worker and (s.amocrm or s.bitrix24):
             from engine.serve.worker import HookWorker
 
