@@ -1,17 +1,24 @@
-"""The webhook events in the journal's database: stored, claimed by one worker at a time (a lease
-that a dead worker leaves to expire), coalesced by record, finished once, retried and given up;
-SQLite and PostgreSQL alike, and many claimers at once on PostgreSQL."""
+"""The webhook events of a journal: stored, claimed by one worker at a time (a lease that a dead
+worker leaves to expire), coalesced by record, finished once, retried and given up; SQLite and
+PostgreSQL alike, and many claimers at once on PostgreSQL. On SQLite they are kept beside the
+journal: stored while the journal's write lock is held, and moved there from a journal that
+held them before."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 import time
 from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
 
 from engine import journal
 from engine.errors import Diagnostic, Location
 from engine.journal.hooks import Claim, NewEvent
+from engine.journal.tables import hook_events
 
 LEASE = dt.timedelta(seconds=30)
 ERROR = Diagnostic("crm-rate-limited", "Bitrix24 answered 503", Location("bitrix24 deal 1"))
@@ -107,3 +114,68 @@ def test_many_claimers_at_once_claim_each_event_once(postgres_server: str) -> No
     ids = Counter(i for claim in claimed for i in claim.ids)
     assert len(ids) == 200 and set(ids.values()) == {1}
     assert len({c.worker for c in claimed}) > 1
+
+
+def locked(path: Path) -> bool:
+    """Whether another connection holds the SQLite file's write lock now."""
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return True
+    else:
+        probe.execute("ROLLBACK")
+        return False
+    finally:
+        probe.close()
+
+
+def test_an_event_is_stored_while_the_journal_is_being_written(tmp_path: Path) -> None:
+    """On SQLite the events are kept in a file of their own: storing one does not wait for the
+    journal's write lock, which a worker holds while it records a run."""
+    path = tmp_path / "journal.db"
+    with journal.open(path) as j:
+        hooks = j.hooks
+        writer = sqlite3.connect(path, isolation_level=None)  # a run being recorded
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO hook_records VALUES ('b', 'a', '1', 'm', 1, 1, '2026-12-07')")
+        try:
+            assert locked(path)
+            (stored,) = hooks.add([event("1")])  # blocked, it would wait 30 s and raise
+            assert locked(path) and writer.in_transaction  # stored while the lock was held
+            claim = hooks.claim("w", LEASE)
+            assert claim is not None and claim.ids == [stored]
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert hooks.finish(claim, modified="m", run_id=3) == "done"
+        assert hooks.recorded("bitrix24", "portal", "1", "m") == 3
+    assert (tmp_path / "journal.db-hooks").is_file()
+    with sqlite3.connect(path) as conn:  # the journal keeps the recorded change, not the event
+        assert conn.execute("SELECT count(*) FROM hook_events").fetchone() == (0,)
+        assert conn.execute("SELECT run_id FROM hook_records").fetchall() == [(3,)]
+
+
+def test_events_a_journal_held_before_are_moved_beside_it(tmp_path: Path) -> None:
+    """A SQLite journal written before the events had a file of their own: its events (a
+    given-up one, a waiting one) are moved into the events' file, with their ids."""
+    path = tmp_path / "journal.db"
+    with journal.open(path) as j, j.db.begin() as conn:
+        at = dt.datetime(2026, 12, 1, 9, 0)
+        for id_, status in ((5, "failed"), (6, "pending")):
+            conn.execute(insert(hook_events).values(
+                id=id_, crm="bitrix24", account="portal", record_id=str(id_),
+                action="ONCRMDEALUPDATE", modified=None, payload='{"id": 1}', received_at=at,
+                status=status, attempts=1, next_attempt_at=at))
+    with journal.open(path) as j:
+        hooks = j.hooks
+        assert [e.id for e in hooks.failed()] == [5]
+        claim = hooks.claim("w", LEASE)
+        assert claim is not None and claim.ids == [6] and claim.latest.payload == {"id": 1}
+        assert hooks.add([event("7")]) == [7]
+        with j.db.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(hook_events)).scalar() == 0
+    with journal.open(path) as j:  # opened again: nothing moved twice
+        assert j.hooks.counts() | {"claimed": 0, "pending": 0} == {
+            "pending": 0, "claimed": 0, "done": 0, "duplicate": 0, "coalesced": 0, "failed": 1}

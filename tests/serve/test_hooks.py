@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import engine
 from engine.journal import Journal, Policy
 from engine.serve.app import create_app
 from engine.serve.settings import Settings
+from engine.serve.worker import WORKER_NICE
 from tests.serve.standin import StandIn, amo_lead, bitrix_deal, running
 from tests.serve.support import AMO_SECRET as SECRET
 from tests.serve.support import (
@@ -204,3 +208,36 @@ def test_wrong_facts_in_the_crm_are_given_up_with_the_field_named(crm: StandIn,
         (failed,) = client.get("/v1/hooks/failed").json()["records"]
     assert failed["attempts"] == 1 and "nps" in failed["last_error"]["message"]
     assert json.dumps(failed).count("bx0123456789abcd") == 0
+
+
+def test_a_webhook_is_answered_while_the_journal_is_being_written(crm: StandIn,
+                                                                  tmp_path: Path) -> None:
+    """The answer waits for nothing but the event's own store: another connection holds the
+    SQLite journal's write lock (as the worker does while it records a run), the CRM still gets
+    its 200 and the event is kept; recorded once the lock is let go."""
+    path = tmp_path / "journal.db"
+    with app_for(hook_settings(crm, str(path))) as client:
+        journal = journal_of(client)
+        writer = sqlite3.connect(path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            answer = client.post("/hooks/bitrix24", content=bitrix_form(759), headers=FORM)
+            assert answer.status_code == 200 and answer.json()["accepted"] == 1
+            assert writer.in_transaction and journal.hooks.counts()["done"] == 0
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert settled(journal)["done"] == 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own nice value is Linux's")
+def test_the_worker_thread_gives_way_to_the_answers(crm: StandIn, target: str) -> None:
+    """The worker runs at a lower CPU priority than the threads that answer."""
+    with app_for(hook_settings(crm, target)) as client:
+        client.post("/hooks/bitrix24", content=bitrix_form(759), headers=FORM)
+        settled(journal_of(client))
+        worker = client.app.state.service.worker  # type: ignore[attr-defined]
+        mine = os.getpriority(os.PRIO_PROCESS, 0)  # this thread's
+        assert os.getpriority(os.PRIO_PROCESS, worker.thread.native_id) == min(
+            19, mine + WORKER_NICE)
+        assert os.getpriority(os.PRIO_PROCESS, 0) == mine
