@@ -1,7 +1,8 @@
 """Webhooks in: amoCRM at ``POST /hooks/amocrm/{secret}``, Bitrix24 at ``POST /hooks/bitrix24``.
 
 The form is read and checked (the URL's secret and the account id; the application token),
-each record change stored in the journal's database in one transaction, and the CRM answered
+each record change stored in one transaction (beside a SQLite journal, in a file of its own
+whose write lock the worker's runs never hold: engine/journal/hooks.py), and the CRM answered
 200 at once: the worker does the rest. ``GET /v1/hooks/failed`` lists the events that failed
 (waiting to be tried again, or given up); ``POST /v1/hooks/{id}/retry`` tries a given-up event
 again.

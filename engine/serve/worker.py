@@ -9,6 +9,10 @@ recorded again with the same facts on the same day adds nothing (the journal's o
 A fetch that fails is tried again after a delay that doubles each time (``backoff_seconds`` up
 to ``backoff_max_seconds``, or what the CRM's Retry-After asks), and given up after
 ``max_attempts``; both are listed at ``GET /v1/hooks/failed``.
+
+The worker thread runs at a lower CPU priority than the server's other threads (``WORKER_NICE``):
+when the CPUs are busy, the event loop and the threads that store events and answer the CRMs
+run first; the worker has no caller waiting on it.
 """
 
 from __future__ import annotations
