@@ -40,6 +40,7 @@ INSERTED = ("fingerprint", "client_id", "kind", "action_id", "title", "reason", 
 LOGGED = ("fingerprint", "client_id", "kind", "action_id", "run_id", "event", "status", "at",
           "note", "day", "detail")
 _INSERTED = itemgetter(*INSERTED)
+_UNSEEN: Any = object()
 
 
 class Decided(NamedTuple):
@@ -51,6 +52,9 @@ class Decided(NamedTuple):
     rules: str  # the rules, comma-separated (as the advice row keeps them)
     missing: str  # what a blocked step waits for (missing_text)
     item: str  # its JSON in run_clients.actions: [kind, id, priority, rules]
+    label: str  # ``kind id=``: its line in the client's text checksums, before the checksum
+    tail: str  # ``\0priority``: what follows the title and the reason in the checksum
+    dues: dict[str | None, str | None]  # a to-do's due date (ISO), by project type
 
 
 def fingerprint(client_id: str, kind: str, action_id: str) -> str:
@@ -127,15 +131,29 @@ class RunStep:
         key = (action.kind, action.id, action.priority, action.rules, action.missing,
                action.missing_one_of)
         found: Decided | None = self.memo.get(key)
-        if found is None:
-            rules = ",".join(action.rules)
-            found = self.remember(key, Decided(
-                f"{action.kind}\0{action.id}\0{self.policy.band(action.priority)}\0"
-                f"{action.rules}\0{action.missing}\0{action.missing_one_of}",
-                self.policy.role(action.kind, action.rules), rules, missing_text(action),
-                json.dumps([action.kind, action.id, action.priority, rules],
-                           ensure_ascii=False, separators=(",", ":"))))
-        return found
+        return self.decide(action, key) if found is None else found
+
+    def decide(self, action: Action, key: tuple[Any, ...]) -> Decided:
+        """Work out and keep the action's decision under ``key`` (``decided``'s)."""
+        rules = ",".join(action.rules)
+        decided = Decided(
+            f"{action.kind}\0{action.id}\0{self.policy.band(action.priority)}\0"
+            f"{action.rules}\0{action.missing}\0{action.missing_one_of}",
+            self.policy.role(action.kind, action.rules), rules, missing_text(action),
+            json.dumps([action.kind, action.id, action.priority, rules], ensure_ascii=False,
+                       separators=(",", ":")),
+            f"{action.kind} {action.id}=", f"\0{action.priority}", {})
+        self.remember(key, decided)
+        return decided
+
+    def due(self, action: Action, decided: Decided, project_type: str | None) -> str | None:
+        """A to-do's due date as ISO text, if it became new today (None: not a to-do)."""
+        dues = decided.dues
+        if project_type not in dues:
+            dues[project_type] = None if decided.role != "todo" else self.due_text(
+                self.policy.due_days(action.kind, action.id, action.rules, action.priority,
+                                     project_type))
+        return dues[project_type]
 
     def due_text(self, days: int) -> str:
         """The day ``days`` after the run's, as ISO text (what SQLite stores, and PostgreSQL's
@@ -186,7 +204,7 @@ def _all_new(client_id: str, project_type: str | None, actions: list[Action],
     blocked step is new; its row and its event are made as they are written."""
     out = Writes()
     inserts, events, fps = out.inserts, out.events, set()
-    run_id, day, at, policy = step.run_id, step.day_text, step.at_text, step.policy
+    run_id, day, at = step.run_id, step.day_text, step.at_text
     for action, known in zip(actions, decided, strict=True):
         role = known.role
         if role == "guide":
@@ -196,8 +214,9 @@ def _all_new(client_id: str, project_type: str | None, actions: list[Action],
         if fp in fps:
             continue  # the same advice twice in one recommendation
         fps.add(fp)
-        due = step.due_text(policy.due_days(kind, action_id, action.rules, action.priority,
-                                            project_type)) if role == "todo" else None
+        due = known.dues.get(project_type, _UNSEEN)
+        if due is _UNSEEN:
+            due = step.due(action, known, project_type)
         inserts.append((fp, client_id, kind, action_id, action.title, action.reason,
                         action.priority, known.rules, "new", True, False, run_id, run_id, role,
                         known.missing, day, due))

@@ -174,11 +174,12 @@ def _record_batch(db: Engine, where: str, batch: list[Pair], position: int, step
             todo = [(position + i, f, r) for i, (f, r) in enumerate(batch)
                     if r.client_id not in done]
             out = BatchWrites(step)
-            decided = [[step.decided(a) for a in r.actions] for _, _, r in todo]
-            slow = [r.client_id for (_, f, r), d in zip(todo, decided, strict=True)
-                    if not _settled(known.get(r.client_id), f, r, d, step, out)]
+            surveys = [surveyed(r, _project_type(f), step) for _, f, r in todo]
+            slow = [r.client_id for (_, _, r), (d, decision, texts)
+                    in zip(todo, surveys, strict=True)
+                    if not _settled(known.get(r.client_id), r, d, decision, texts, step, out)]
             existing = out.existing(conn, slow)
-            for (at, facts, rec), known_ in zip(todo, decided, strict=True):
+            for (at, facts, rec), (known_, _, _) in zip(todo, surveys, strict=True):
                 if rec.client_id in existing:
                     out.apply(rec.client_id, apply(rec.client_id, _project_type(facts),
                                                    rec.actions, existing[rec.client_id], step,
@@ -225,27 +226,32 @@ def _project_type(facts: Facts) -> str | None:
     return None if value is None else str(value)
 
 
-def digests(rec: Recommendation, project_type: str | None, decided: list[Decided]
-            ) -> tuple[str, str]:
-    """A digest of a recommendation's decisions (kind, id, priority band, rules, what a step
-    waits for), and a checksum of each tracked advice's texts (``kind id=crc`` lines);
-    ``decided``: each action's ``RunStep.decided`` (worked out once per run: advice repeats
-    across a portfolio)."""
-    decision = [f"{project_type}"]
+def surveyed(rec: Recommendation, project_type: str | None, step: RunStep
+             ) -> tuple[list[Decided], str, str]:
+    """Each action's decision (``RunStep.decided``: worked out once per run, advice repeats
+    across a portfolio), a digest of the recommendation's decisions (kind, id, priority band,
+    rules, what a step waits for), and a checksum of each tracked advice's texts (``kind
+    id=crc`` lines): in one pass over the actions."""
+    memo, decide, crc32 = step.memo, step.decide, zlib.crc32
+    decided = []
+    lines = [f"{project_type}"]
     texts = []
-    for a, known in zip(rec.actions, decided, strict=True):
-        decision.append(known.line)
+    for a in rec.actions:
+        key = (a.kind, a.id, a.priority, a.rules, a.missing, a.missing_one_of)
+        known = memo.get(key) or decide(a, key)
+        decided.append(known)
+        lines.append(known.line)
         if known.role != "guide":
-            crc = zlib.crc32(f"{a.title}\0{a.reason}\0{a.priority}".encode())
-            texts.append(f"{a.kind} {a.id}={crc:x}")
-    return hashlib.sha256("\n".join(decision).encode()).hexdigest()[:32], "\n".join(texts)
+            crc = crc32(f"{a.title}\0{a.reason}{known.tail}".encode())
+            texts.append(f"{known.label}{crc:x}")
+    return (decided, hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32],
+            "\n".join(texts))
 
 
-def _settled(found: Row | None, facts: Facts, rec: Recommendation, decided: list[Decided],
-             step: RunStep, out: BatchWrites) -> bool:
+def _settled(found: Row | None, rec: Recommendation, decided: list[Decided], decision: str,
+             texts: str, step: RunStep, out: BatchWrites) -> bool:
     """Whether the client's decisions are its previous run's and nothing wakes today: then its
     advice is not read back; only the texts that moved (a day count) are written."""
-    decision, texts = digests(rec, _project_type(facts), decided)
     out.digests[rec.client_id] = (decision, texts)
     if found is None or found["decision"] != decision or (
             found["wake_on"] is not None and found["wake_on"] <= step.as_of):
