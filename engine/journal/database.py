@@ -83,6 +83,10 @@ def _sqlite(path: str) -> Engine:
     @event.listens_for(db, "connect")
     def _connect(dbapi: Any, _: Any) -> None:
         dbapi.isolation_level = None  # SQLAlchemy begins transactions itself, below
+        # a new journal's pages: a run writes rows of about 400 bytes, an advice row and its
+        # event per to-do; 8 KiB pages cost its writes about a tenth less CPU than 4 KiB ones
+        # (no effect on a journal already created)
+        dbapi.execute("PRAGMA page_size=8192")
         dbapi.execute("PRAGMA journal_mode=WAL")
         dbapi.execute("PRAGMA synchronous=NORMAL")
         dbapi.execute("PRAGMA cache_size=-65536")  # KiB: a run's batches touch scattered pages

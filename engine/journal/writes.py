@@ -85,9 +85,12 @@ class BatchWrites:
 
 def facts_json(facts: Client | Mapping[str, Any]) -> str:
     data = facts.model_dump(mode="json", exclude_unset=True) if isinstance(facts, Client) \
-        else dict(facts)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
+        else facts if isinstance(facts, dict) else dict(facts)
+    return _FACTS_JSON(data)
+
+
+_FACTS_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                               default=str).encode  # one encoder for the run, not one a client
 
 
 def _who(facts: Client | Mapping[str, Any], rec: Recommendation) -> tuple[Any, ...]:

@@ -211,16 +211,15 @@ class _Ids(Cells):
 
     def client(self, cells: Iterable[tuple[str, Any]]) -> dict[str, Any]:
         holds = self._holds_id
-        found = []
-        for column, cell in cells:
-            is_id = holds.get(column)
-            if is_id is None:
-                is_id = self.field(column) == "id"
-                if len(holds) < _COLUMNS:  # a file's columns, met once each (bounded)
-                    holds[column] = is_id
-            if is_id:
-                found.append((column, cell))
-        return super().client(found)
+        return super().client([(column, cell) for column, cell in cells if holds.get(column)
+                               or (column not in holds and self._holds(column))])
+
+    def _holds(self, column: str) -> bool:
+        """Whether a column met for the first time holds the client's id."""
+        is_id = self.field(column) == "id"
+        if len(self._holds_id) < _COLUMNS:  # a file's columns, met once each (bounded)
+            self._holds_id[column] = is_id
+        return is_id
 
 
 def _duplicates(records: Iterator[Record], again: set[str]) -> list[Diagnostic]:
