@@ -290,8 +290,10 @@ class JournalSettings(Model):
     cooldown_days: Days = 0
     kinds: dict[ActionKind, Days] = {}
     rules: dict[Id, Days] = {}
-    due: DueSettings = DueSettings()
-    escalate: EscalationSettings = EscalationSettings()
+    # defaults built without validating them: validating at import would build both models'
+    # validators in every process, used or not (the values are the models' own defaults)
+    due: DueSettings = DueSettings.model_construct()
+    escalate: EscalationSettings = EscalationSettings.model_construct()
     bands: Annotated[list[Priority], Field(max_length=10)] = [400, 600, 800]
 
     @field_validator("bands")

@@ -235,8 +235,9 @@ def _frontier(journey: Journey, lang: Language,
 # or an upsell; a blocked step brings nothing, it cannot be done yet.
 
 def entry_details(entry: PlaybookEntry, lang: str) -> Details:
-    return Details(entry=entry.id, title=entry.title.get(lang), summary=entry.summary.get(lang),
-                   items=tuple(item.get(lang) for item in entry.items))
+    return Details.trusted({"entry": entry.id, "title": entry.title.get(lang),
+                            "summary": entry.summary.get(lang),
+                            "items": tuple([item.get(lang) for item in entry.items])})
 
 
 def build_details(journeys: Mapping[str, Journey],

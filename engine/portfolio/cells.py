@@ -150,6 +150,7 @@ class Cells:
         self._plain_lists = frozenset(f for f, (many, kind) in self.types.items()
                                       if kind == "text" and many and f not in self.values)
         self._loose: dict[str, tuple[str, Convert] | None] = {}
+        self._loose_facts: dict[str, Convert | None] = {}  # fact name -> its converter, if typed
         self.left_out: dict[str, tuple[str, ...]] = {}  # source -> columns no field reads
 
     def field(self, column: str) -> str | None:
@@ -204,6 +205,17 @@ class Cells:
             found = crm_link(template, client_id, crm_id if isinstance(crm_id, str) else None)
             if found:
                 data["crm_url"] = found
+
+    def fact_converter(self, name: str) -> Convert | None:
+        """The lenient converter of custom fact ``name`` inside a "facts" cell (None: a fact
+        the knowledge base does not type, taken as it is), made once per name."""
+        if name in self._loose_facts:
+            return self._loose_facts[name]
+        column = f"facts.{name}"
+        found = self.converter(column, strict=False) if column in self.types else None
+        if len(self._loose_facts) < MAX_COLUMNS:  # bounded: a file of ever new keys
+            self._loose_facts[name] = found
+        return found
 
     def converter(self, column: str, strict: bool = True) -> Convert:
         """A column's cells -> its field's values. ``strict``: a cell that cannot be read
@@ -300,8 +312,11 @@ def put(data: dict[str, Any], name: str, value: Any, cells: Cells) -> None:
     if name == "facts" and isinstance(value, dict):
         facts = data.setdefault("facts", {})
         for k, v in value.items():
-            typed = cells.converter(f"facts.{k}", strict=False)(v) \
-                if f"facts.{k}" in cells.types else v
+            if type(v) in _TYPED:  # a number or true/false as JSON gives it: as it is
+                facts[k] = v
+                continue
+            convert = cells.fact_converter(k)
+            typed = v if convert is None else convert(v)
             if typed is not MISSING:
                 facts[k] = typed
     elif name.startswith("facts."):

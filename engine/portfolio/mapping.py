@@ -179,7 +179,7 @@ class Mapping(Model):
         return {k.strip().casefold(): v for k, v in self.values.get(field, {}).items()}
 
 
-DEFAULT = Mapping()
+DEFAULT = Mapping.model_construct()  # every default: no validator built for it at import
 
 
 def read_mapping(path: Path, kb: KnowledgeBase | None = None

@@ -9,11 +9,10 @@ A JSON line is the recommendation as ``dry-run --format json`` gives it, except 
 playbook content is named, not copied: ``details`` is ``{"entry": ID}`` (``playbook show ID``
 prints the entry), as the CSV, Parquet and SQLite rows leave it out. The content is the
 knowledge base's, the same for every client that gets the action; copied into each line it was
-four tenths of the bytes. Lines are written by pydantic's ``model_dump_json`` (in Rust, without
-the standard library encoder's walk of every object in Python): the same bytes ``json.dumps``
-writes of the same data. The JSON Lines writer goes further: an action the knowledge base
-prepared is one shared object that many clients get, so its text is made once and kept
-(``ActionTexts``).
+four tenths of the bytes. Lines are written by orjson from the models' own data, in one call per
+line (in Rust, without the standard library encoder's walk of every object in Python, and
+without pydantic's per-field serializer): the same bytes ``json.dumps(..., ensure_ascii=False,
+separators=(",", ":"))`` writes of the same data (pinned by tests/portfolio/test_writers.py).
 
 Every row says who and where the client is: its name, owner, CRM id and CRM link. CSV starts
 with a byte-order mark (Excel then reads it as UTF-8); the ``excel`` dialect separates cells
@@ -29,12 +28,12 @@ import errno
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from pydantic_core import PydanticSerializationError
+import orjson
 
 from engine.errors import escaped_json
 from engine.models import Action, Recommendation
@@ -69,11 +68,22 @@ def recommendation_record(rec: Recommendation) -> dict[str, Any]:
 
 def recommendation_line(rec: Recommendation) -> str:
     """One recommendation as a JSON line: ``json_line(recommendation_record(rec))``, made by
-    pydantic in one pass."""
+    orjson in one call from the models' fields (in their declared order: every model is built
+    with its fields in that order, ``trusted`` included)."""
+    data = rec.__dict__
     try:
-        return escaped_json(rec.model_dump_json(exclude=_CONTENT)) + "\n"
-    except PydanticSerializationError:  # text that is no UTF-8 (a lone surrogate): as before
+        text = orjson.dumps({**data, "actions": [_named(a) for a in data["actions"]],
+                             "held": [h.__dict__ for h in data["held"]]}).decode()
+    except orjson.JSONEncodeError:  # text that is no UTF-8 (a lone surrogate): as before
         return json_line(recommendation_record(rec))
+    return escaped_json(text) + "\n"
+
+
+def _named(action: Action) -> dict[str, Any]:
+    """An action's fields, its playbook content named by the entry's id."""
+    data = action.__dict__
+    details = data["details"]
+    return data if details is None else {**data, "details": {"entry": details.entry}}
 
 
 def json_line(data: Any) -> str:
@@ -109,56 +119,12 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
-class ActionTexts:
-    """The JSON text of each action as a line writes it, kept for the actions met first (up to
-    ``size``): the actions the knowledge base prepared are shared objects, met over and over.
-    Kept with the action itself, so an id is never taken for another object's."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self.texts: dict[int, tuple[Action, str]] = {}
-
-    def text(self, action: Action) -> str:
-        found = self.texts.get(id(action))
-        if found is not None and found[0] is action:
-            return found[1]
-        text = escaped_json(
-            action.__pydantic_serializer__.to_json(action, exclude=_CONTENT_OF_ONE).decode())
-        if len(self.texts) < self.size:
-            self.texts[id(action)] = (action, text)
-        return text
-
-    def line(self, rec: Recommendation) -> str:
-        """``recommendation_line(rec)``, from the actions' kept texts; each part escaped, the
-        same as escaping the whole."""
-        who = "".join([f',"{k}":{_text(getattr(rec, k))}' for k in WHO_COLUMNS[1:]])
-        head = (f'{{"client_id":{_string(rec.client_id)}{who},'
-                f'"as_of":"{rec.as_of.isoformat()}",'
-                f'"kb_version":{_string(rec.kb_version)},"actions":[')
-        held = ",".join([h.__pydantic_serializer__.to_json(h).decode() for h in rec.held])
-        notes = ",".join([_string(n) for n in rec.notes])
-        return (escaped_json(head) + ",".join([self.text(a) for a in rec.actions])
-                + escaped_json(f'],"held":[{held}],"notes":[{notes}]}}') + "\n")
-
-
-_string: Callable[[str], str] = json.encoder.encode_basestring  # what json.dumps writes of a str
-
-
-def _text(value: str | None) -> str:
-    return "null" if value is None else _string(value)
-
-
 class JsonLines:
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
-        self.texts = ActionTexts()
 
     def write(self, rec: Recommendation) -> None:
-        try:
-            line = self.texts.line(rec)
-        except (PydanticSerializationError, UnicodeEncodeError):  # no UTF-8: as before
-            line = json_line(recommendation_record(rec))
-        self.stream.write(line)
+        self.stream.write(recommendation_line(rec))
 
     def close(self) -> None:
         self.stream.flush()

@@ -219,7 +219,11 @@ class Guard:
                 if scope.at_most is not None:
                     self.pacing.append((rule, scope))
                     continue
-                for target in self.covered(scope):
+                key = ("hold", rule.id, bought)  # clients buying the same share it
+                targets = self._memo.get(key)
+                if targets is None:
+                    targets = _remember(self._memo, key, self.covered(scope))
+                for target in targets:
                     self.holding.setdefault(target, []).append(rule)
         # held steps and entries someone would have proposed, in order -> the rules holding them
         self.held: dict[Target, tuple[CompiledRule, ...]] = {}

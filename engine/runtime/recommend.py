@@ -144,12 +144,12 @@ def _held(kb: KnowledgeBase, planner: Planner) -> list[Held]:
         return []
     titles = {"step": planner.view.titles,
               "communication": kb.index.titles["communication"][lang]}
-    proposed = {("communication" if kind == "communication" else "step", i)
-                for kind, i in planner.planned}
+    planned = planner.planned
     held = []
     for (kind, target), rules in guard.held.items():
-        if (kind, target) in proposed:
-            continue
+        if (kind, target) in planned or (kind == "step" and (
+                ("blocked", target) in planned or ("warning", target) in planned)):
+            continue  # proposed after all (a plan key is ("step" | kind, id))
         hold = rules[0].spec.hold
         assert hold is not None
         held.append(Held.trusted({"kind": kind, "id": target, "title": titles[kind][target],

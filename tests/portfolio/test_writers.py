@@ -1,5 +1,5 @@
 """Results out: a JSON line is the recommendation with each action's playbook content named by
-its entry, written in one pass by pydantic, the same bytes the standard library writes."""
+its entry, written in one call by orjson, the same bytes the standard library writes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from engine.portfolio.writers import (
     recommendation_line,
     recommendation_record,
 )
+from engine.runtime.wire import from_wire, to_wire
 from engine.tools.generate import random_clients
 
 AS_OF = dt.date(2026, 10, 15)
@@ -40,9 +41,9 @@ def test_text_that_is_no_utf8_still_makes_a_line() -> None:
 
 
 def test_the_json_lines_writer_writes_what_recommendation_line_does() -> None:
-    """ActionTexts keeps each shared action's text: the lines are the same bytes, whatever the
-    client's id (quotes, backslashes, invisible characters escaped) or its notes and held
-    steps."""
+    """The lines are the same bytes, whatever the client's id (quotes, backslashes, invisible
+    characters escaped) or its notes and held steps, and whether the recommendation was made
+    here or came back from a worker process in wire form."""
     kb = engine.default_kb()
     stream = io.StringIO()
     writer = JsonLines(stream)
@@ -54,6 +55,8 @@ def test_the_json_lines_writer_writes_what_recommendation_line_does() -> None:
             rec = engine.recommend(client, kb=kb, as_of=AS_OF, lang=lang)
             writer.write(rec)
             expected.append(recommendation_line(rec))
+            assert recommendation_line(from_wire(to_wire(rec))) == expected[-1]
+            assert expected[-1] == json_line(recommendation_record(rec))
     assert any(json.loads(line)["held"] for line in expected)
     assert any(json.loads(line)["notes"] for line in expected)
     assert stream.getvalue() == "".join(expected)
