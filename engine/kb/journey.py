@@ -50,6 +50,9 @@ class Journey:
         self.ancestors = {step: tuple(sorted(nx.ancestors(graph, step), key=rank.__getitem__))
                           for step in self.order}  # through all-of and any-of links
         self.required = {step: self._required(step) for step in self.order}
+        # per step, the any-of groups met following it back through all-of links: (step, group)
+        self.groups_back = {step: tuple([(s, self.any_of[s]) for s in (step, *self.required[step])
+                                         if self.any_of[s]]) for step in self.order}
         # the steps the frontier may propose, journey order: (step, all-of, any-of)
         self.proposable = tuple((s, self.prerequisites[s], frozenset(self.any_of[s]))
                                 for s in self.order if s not in self.on_demand)

@@ -5,8 +5,9 @@
 ``2 days``; ``1 день``, ``2 дня``, ``5 дней``).
 
 Each distinct number is formatted once per language and kept (``MEMO`` entries per function,
-then they start again): Babel parses the locale and the pattern on every call, and a
-portfolio writes the same day counts, percentages and sums over and over. The memo tells 1
+then they start again): a portfolio writes the same day counts, percentages and sums over and
+over. A number met for the first time is written by the locale's and the pattern's parsed forms,
+each parsed once (``format_decimal`` parses both on every call). The memo tells 1
 from 1.0 (``typed``), which Babel may write differently.
 
 A deviation is written precisely enough that a sentence comparing it with a whole-number
@@ -21,7 +22,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 from babel import Locale
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 NBSP = "\u00a0"
 # unit -> language -> CLDR plural category -> word
@@ -41,12 +42,17 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+@cache
+def _pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "#" * digits if digits else ""))
+
+
 @lru_cache(maxsize=MEMO, typed=True)
 def decimal(value: float, lang: str, digits: int = 2) -> str:
-    """Grouped by thousands as the language does, at most ``digits`` decimals."""
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    """Grouped by thousands as the language does, at most ``digits`` decimals (what Babel's
+    ``format_decimal`` writes, with the locale and the pattern parsed once, not per number)."""
     exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-    return str(format_decimal(exact, format=pattern, locale=lang, decimal_quantization=True))
+    return str(_pattern(digits).apply(exact, _locale(lang), decimal_quantization=True))
 
 
 def precise_digits(value: float) -> int:

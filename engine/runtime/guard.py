@@ -26,9 +26,11 @@ prerequisites, the journey order). Here, for one client's done steps:
   (``DROP_CODES``; the words for people are in engine/render/words.py).
 
 ``Guard.ask`` gives the verdict on one step a rule asks for; the planner
-(engine/runtime/plan.py) only turns verdicts into actions. What a set of done steps leaves
-open is worked out once per journey and distinct set, in the knowledge base's memo
-(``engine.kb.index.Memo``): clients at the same stage of a journey share it.
+(engine/runtime/plan.py) only turns verdicts into actions. The coherent steps are found once
+per client (``Guard.ok``). What a set of done steps in order leaves open is worked out once per
+journey and distinct set, in the knowledge base's memo (``engine.kb.index.Memo``): clients at
+the same stage of a journey share it. A set ticked out of order is nearly always the client's
+own: it is worked out afresh and not remembered, so it never pushes the shared stages out.
 """
 
 from __future__ import annotations
@@ -103,8 +105,8 @@ def coherent(journey: Journey, done: Collection[str],
             if s in done and _ready_in(journey, s, ok):
                 ok.add(s)
         found = frozenset(ok)
-        if memo is not None:
-            _remember(memo, key, found)
+        if memo is not None and len(found) == len(done):  # in order: clients at the same
+            _remember(memo, key, found)  # stage share it; a set ticked out of order is rare
     return found
 
 
@@ -114,17 +116,15 @@ def _ready_in(journey: Journey, step: str, counted: AbstractSet[str]) -> bool:
         not any_of or not counted.isdisjoint(any_of))
 
 
-def is_ready(journey: Journey, step: str, done: Collection[str],
-             memo: dict[Any, Any] | None = None) -> bool:
+def is_ready(journey: Journey, step: str, done: Collection[str]) -> bool:
     """Every all-of prerequisite done coherently, and one of the any-of ones (if any)."""
-    return _ready_in(journey, step, coherent(journey, done, memo))
+    return _ready_in(journey, step, coherent(journey, done))
 
 
-def out_of_order(journey: Journey, done: Collection[str],
-                 memo: dict[Any, Any] | None = None) -> tuple[str, ...]:
+def out_of_order(journey: Journey, done: Collection[str]) -> tuple[str, ...]:
     """The done steps whose ancestors are not all done, in journey order."""
-    ok = coherent(journey, done, memo)
-    return tuple([s for s in journey.order if s in done and s not in ok])
+    done = _frozen(done)
+    return _out_of_order(journey, done, coherent(journey, done))
 
 
 def frontier(journey: Journey, done: Collection[str], memo: dict[Any, Any] | None = None
@@ -132,26 +132,27 @@ def frontier(journey: Journey, done: Collection[str], memo: dict[Any, Any] | Non
     """Steps not done whose prerequisites are all done, in journey order; on-demand steps are
     left to the rules."""
     done = _frozen(done)
-    if memo is None:
-        return _open_steps(journey, done, coherent(journey, done))
+    ok = coherent(journey, done, memo)
+    if memo is None or len(ok) != len(done):
+        return _open_steps(journey, done, ok)
     found = memo.get(done)
     if found is None:
-        found = _remember(memo, done, _open_steps(journey, done, coherent(journey, done, memo)))
+        found = _remember(memo, done, _open_steps(journey, done, ok))
     return found  # type: ignore[no-any-return]
 
 
-def waiting(journey: Journey, step: str, done: Collection[str],
-            memo: dict[Any, Any] | None = None) -> Waiting:
+def waiting(journey: Journey, step: str, done: Collection[str]) -> Waiting:
     """What ``step`` waits for, and which of those can start now."""
     done = _frozen(done)
-    if memo is None:
-        return _waits_for(journey, step, done, coherent(journey, done))
-    key = (step, done)
-    found = memo.get(key)
-    if found is None:
-        found = _remember(memo, key,
-                          _waits_for(journey, step, done, coherent(journey, done, memo)))
-    return found  # type: ignore[no-any-return]
+    ok = coherent(journey, done)
+    return _waits_for(journey, step, done, ok, _startable(journey, ok))
+
+
+def _out_of_order(journey: Journey, done: frozenset[str], ok: frozenset[str]
+                  ) -> tuple[str, ...]:
+    if len(ok) == len(done):
+        return ()
+    return tuple([s for s in journey.order if s in done and s not in ok])
 
 
 def _open_steps(journey: Journey, done: frozenset[str], ok: frozenset[str]) -> tuple[str, ...]:
@@ -159,26 +160,28 @@ def _open_steps(journey: Journey, done: frozenset[str], ok: frozenset[str]) -> t
                   and after <= ok and (not any_of or not ok.isdisjoint(any_of))])
 
 
-def _waits_for(journey: Journey, step: str, done: frozenset[str],
-               ok: frozenset[str]) -> Waiting:
+def _startable(journey: Journey, ok: frozenset[str]) -> tuple[str, ...]:
+    """Every step whose prerequisites are coherent (done or not, on demand or not), journey
+    order: what a waiting step's missing prerequisites that can start now are taken from."""
+    return tuple([s for s in journey.order if _ready_in(journey, s, ok)])
+
+
+def _waits_for(journey: Journey, step: str, done: frozenset[str], ok: frozenset[str],
+               startable: tuple[str, ...]) -> Waiting:
     """All-of prerequisites are followed back transitively; an any-of group with no coherent
     step is reported as a group (which of its steps to do is the team's choice)."""
     groups: list[tuple[str, ...]] = []
-    for s in (step, *journey.required[step]):
-        group = journey.any_of[s]
-        if ((s not in ok or s == step) and group and ok.isdisjoint(group)
-                and group not in groups):
+    for s, group in journey.groups_back[step]:
+        if (s not in ok or s == step) and ok.isdisjoint(group) and group not in groups:
             groups.append(group)
-    rank = journey.rank
     missing = tuple([s for s in journey.required[step] if s not in done])
-    one_of = tuple(sorted(groups, key=lambda g: rank[g[0]]) if len(groups) > 1 else groups)
+    one_of = tuple(sorted(groups, key=lambda g: journey.rank[g[0]]) if len(groups) > 1
+                   else groups)
     members = [m for g in one_of for m in g]  # a member ticked out of order: what it lacks
     candidates = {*missing, *(m for m in members if m not in done),
                   *(a for m in members if m in done for a in journey.required[m]
                     if a not in done)}
-    ready = tuple(sorted((s for s in candidates if _ready_in(journey, s, ok)),
-                         key=rank.__getitem__))
-    return Waiting(missing, one_of, ready)
+    return Waiting(missing, one_of, tuple([s for s in startable if s in candidates]))
 
 
 MEMO_SIZE = 4096  # distinct (step, done steps) remembered per journey
@@ -200,7 +203,8 @@ class Guard:
     services, what the matching rules hold back, and what was held or dropped while the rules
     asked."""
 
-    __slots__ = ("_memo", "bought", "done", "dropped", "held", "holding", "journey", "pacing")
+    __slots__ = ("_memo", "_startable", "bought", "done", "dropped", "held", "holding",
+                 "journey", "ok", "pacing")
 
     def __init__(self, kb: KnowledgeBase, journey: Journey | None, done: frozenset[str],
                  matched: Iterable[CompiledRule], bought: frozenset[str] = frozenset()) -> None:
@@ -208,8 +212,11 @@ class Guard:
         self.done = done
         self.bought = bought
         self._memo = kb.index.memo.guard(journey.project_type) if journey else {}
-        self.holding: dict[Target, list[CompiledRule]] = {}  # what matching rules hold
+        # the done steps that count: done in order (a step ticked out of order opens nothing)
+        self.ok = coherent(journey, done, self._memo) if journey else frozenset()
+        self._startable: tuple[str, ...] | None = None
         self.pacing: list[tuple[CompiledRule, HoldScope]] = []  # one offer at a time, ...
+        holds: list[CompiledRule] = []
         scopes = kb.index.holds.get(journey.project_type if journey else "", {})
         if scopes:
             for rule in matched:  # all matching rules hold, suppressed ones included
@@ -218,13 +225,21 @@ class Guard:
                     continue
                 if scope.at_most is not None:
                     self.pacing.append((rule, scope))
-                    continue
-                key = ("hold", rule.id, bought)  # clients buying the same share it
-                targets = self._memo.get(key)
-                if targets is None:
-                    targets = _remember(self._memo, key, self.covered(scope))
-                for target in targets:
-                    self.holding.setdefault(target, []).append(rule)
+                else:
+                    holds.append(rule)
+        # what the matching rules hold -> the rules holding it; read only, shared by the
+        # clients with the same holding rules who buy the same services
+        self.holding: dict[Target, tuple[CompiledRule, ...]] = {}
+        if holds:
+            key = ("holding", tuple([r.id for r in holds]), bought)
+            found = self._memo.get(key)
+            if found is None:
+                holding: dict[Target, list[CompiledRule]] = {}
+                for rule in holds:
+                    for target in self.covered(scopes[rule.id]):
+                        holding.setdefault(target, []).append(rule)
+                found = _remember(self._memo, key, {t: tuple(r) for t, r in holding.items()})
+            self.holding = found
         # held steps and entries someone would have proposed, in order -> the rules holding them
         self.held: dict[Target, tuple[CompiledRule, ...]] = {}
         # what rules asked for and did not get, by (rule, target): the first ask's place, the
@@ -243,16 +258,40 @@ class Guard:
         held, ready, or blocked with what it waits for."""
         if self.unproposable(rule, step):
             return DROPPED
-        journey, done = self.journey, self.done
+        journey = self.journey
         assert journey is not None
         if self.holding and self._holds(step, rule):
             return HELD
-        if is_ready(journey, step, done, self._memo):
+        if _ready_in(journey, step, self.ok):
             return READY
-        missing, one_of, ready = waiting(journey, step, done, self._memo)
+        missing, one_of, ready = self.waits_for(step)
         if self.holding:
             ready = tuple([m for m in ready if not self._holds(m, rule)])
         return Blocked(missing, one_of, ready)
+
+    def waits_for(self, step: str) -> Waiting:
+        """What ``step`` waits for, for this client (``waiting``): shared by the clients whose
+        done steps are the same and in order, worked out afresh for one ticked out of order."""
+        journey, done, memo = self.journey, self.done, self._memo
+        assert journey is not None
+        regular = len(self.ok) == len(done)
+        if regular:
+            found = memo.get((step, done))
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        if self._startable is None:
+            self._startable = memo.get(("startable", self.ok))
+            if self._startable is None:  # out-of-order sets share their coherent part
+                self._startable = _remember(memo, ("startable", self.ok),
+                                            _startable(journey, self.ok))
+        found = _waits_for(journey, step, done, self.ok, self._startable)
+        if regular:
+            _remember(memo, (step, done), found)
+        return found
+
+    def out_of_order(self) -> tuple[str, ...]:
+        """The client's done steps whose ancestors are not all done, in journey order."""
+        return _out_of_order(self.journey, self.done, self.ok) if self.journey else ()
 
     def unproposable(self, rule: CompiledRule, step: str) -> bool:
         """Whether ``step`` cannot be proposed at all (no journey, not on it, done and not
@@ -291,7 +330,15 @@ class Guard:
         """The journey's own next steps for this client, held ones left out (and recorded)."""
         if self.journey is None:
             return ()
-        steps = frontier(self.journey, self.done, self._memo)
+        journey, done, memo = self.journey, self.done, self._memo
+        steps: tuple[str, ...] | None = None
+        if len(self.ok) != len(done):  # ticked out of order: this client's own
+            steps = _open_steps(journey, done, self.ok)
+        else:
+            steps = memo.get(done)
+            if steps is None:
+                steps = _remember(memo, done, _open_steps(journey, done, self.ok))
+        assert steps is not None
         if self.holding:
             return tuple([s for s in steps if not self._holds(s)])
         return steps

@@ -32,7 +32,7 @@ from engine.language.facts import derive
 from engine.models import Client, Held, Recommendation
 from engine.runtime.clients import coerce
 from engine.runtime.crm import who_and_where
-from engine.runtime.guard import Dropped, Guard, out_of_order, waiting
+from engine.runtime.guard import Dropped, Guard
 from engine.runtime.plan import Planner
 from engine.vocabulary import LANGUAGES, Language
 
@@ -133,7 +133,7 @@ def _recommendation(kb: KnowledgeBase, client: Client, as_of: dt.date,
     return Recommendation.trusted({**who_and_where(client, kb.crm), "as_of": as_of,
                                    "kb_version": kb.version, "actions": planner.actions(),
                                    "held": _held(kb, planner),
-                                   "notes": _notes(kb, client, planner.lang)})
+                                   "notes": _notes(client, planner)})
 
 
 def _held(kb: KnowledgeBase, planner: Planner) -> list[Held]:
@@ -161,20 +161,19 @@ def _held(kb: KnowledgeBase, planner: Planner) -> list[Held]:
 MAX_NAMED = 3  # an out-of-order note names at most this many missing steps, else the earliest
 
 
-def _notes(kb: KnowledgeBase, client: Client, lang: Language) -> list[str]:
+def _notes(client: Client, planner: Planner) -> list[str]:
     """What the engine ignored or doubts in the client's input: done steps this journey does
     not have, and done steps whose ancestors are not all done (a CRM ticked out of order),
     with what is missing."""
-    journey = kb.journeys.get(client.project_type or "")
+    guard, lang = planner.guard, planner.lang
+    journey = guard.journey
     if journey is None or not client.completed_steps:
         return []
     notes = [i18n.say("foreign_step", lang, step=step, journey=journey.spec.title.get(lang))
              for step in client.completed_steps if step not in journey.step_ids]
-    done = frozenset(client.completed_steps)
-    memo = kb.index.memo.guard(journey.project_type)
-    quoted = kb.index.view(lang, journey.project_type).quoted
-    for step in out_of_order(journey, done, memo):
-        missing, one_of, ready = waiting(journey, step, done, memo)
+    quoted = planner.view.quoted
+    for step in guard.out_of_order():
+        missing, one_of, ready = guard.waits_for(step)
         count = len(missing) + len(one_of)
         if count > MAX_NAMED:  # name the earliest, the ones that can start now
             notes.append(i18n.say("out_of_order_many", lang, step=quoted[step],
