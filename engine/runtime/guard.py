@@ -79,9 +79,8 @@ class Blocked(NamedTuple):
 
 
 READY: Literal["ready"] = "ready"
-HELD: Literal["held"] = "held"
 DROPPED: Literal["dropped"] = "dropped"
-Verdict = Literal["ready", "held", "dropped"] | Blocked
+Verdict = Literal["ready"] | Blocked
 
 
 class Offer(NamedTuple):
@@ -234,11 +233,13 @@ class Guard:
             key = ("holding", tuple([r.id for r in holds]), bought)
             found = self._memo.get(key)
             if found is None:
-                holding: dict[Target, list[CompiledRule]] = {}
+                found = {}
+                get = found.get
                 for rule in holds:
+                    by = (rule,)
                     for target in self.covered(scopes[rule.id]):
-                        holding.setdefault(target, []).append(rule)
-                found = _remember(self._memo, key, {t: tuple(r) for t, r in holding.items()})
+                        found[target] = get(target, ()) + by
+                _remember(self._memo, key, found)
             self.holding = found
         # held steps and entries someone would have proposed, in order -> the rules holding them
         self.held: dict[Target, tuple[CompiledRule, ...]] = {}
@@ -254,14 +255,12 @@ class Guard:
                 *scope.entries]
 
     def ask(self, rule: CompiledRule, step: str) -> Verdict:
-        """The verdict on ``step``, which ``rule`` asks for: dropped (recorded, with why),
-        held, ready, or blocked with what it waits for."""
-        if self.unproposable(rule, step):
-            return DROPPED
+        """The verdict on ``step``, which ``rule`` asks for, once ``unproposable`` and
+        ``piece`` have let it through (the journey can propose it, no hold stops the rule's
+        advice): ready, or blocked with what it waits for (its prerequisites a hold stops
+        are left out of those that can start now, and recorded)."""
         journey = self.journey
         assert journey is not None
-        if self.holding and self._holds(step, rule):
-            return HELD
         if _ready_in(journey, step, self.ok):
             return READY
         missing, one_of, ready = self.waits_for(step)
@@ -309,11 +308,15 @@ class Guard:
     def piece(self, rule: CompiledRule, parts: Sequence[Target]) -> bool:
         """Whether a hold stops any of the steps and entries a rule would propose (``parts``);
         if so, all of them are held with it, by the rules holding the first one stopped."""
-        holders = next((self.holding[p] for p in parts if p in self.holding), None)
-        if holders is None:
+        holding = self.holding
+        for part in parts:
+            holders = holding.get(part)
+            if holders is not None:
+                break
+        else:
             return False
         for target in parts:
-            found = tuple(self.holding.get(target, holders))
+            found = holding.get(target, holders)
             self.held.setdefault(target, found)
             self.dropped[rule.id, target[1]] = Dropped(rule.id, target[1], "held",
                                                        by=found[0].id)

@@ -31,7 +31,7 @@ from engine.kb.journey import Journey
 from engine.kb.rule import CompiledRule
 from engine.language import phrases as i18n
 from engine.models import Action, Details
-from engine.runtime.guard import DROPPED, HELD, READY, Blocked, Guard, Offer
+from engine.runtime.guard import READY, Blocked, Guard, Offer
 from engine.vocabulary import KIND_ORDER, ActionKind, Language
 
 Key = tuple[str, str]  # ("step", id) for next steps and upsells, (kind, id) otherwise
@@ -121,8 +121,6 @@ class Planner:
     def _step(self, rule: CompiledRule, target: str, p: Proposal | None, reason: str) -> None:
         """A step a rule asks for, as the guard rules on it."""
         verdict = self.guard.ask(rule, target)
-        if verdict is HELD or verdict is DROPPED:
-            return
         if verdict is READY:
             assert p is not None
             self._propose(("step", target), p, reason)
