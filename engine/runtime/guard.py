@@ -35,7 +35,7 @@ own: it is worked out afresh and not remembered, so it never pushes the shared s
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Literal, NamedTuple
 
@@ -228,24 +228,45 @@ class Guard:
                     holds.append(rule)
         # what the matching rules hold -> the rules holding it; read only, shared by the
         # clients with the same holding rules who buy the same services
-        self.holding: dict[Target, tuple[CompiledRule, ...]] = {}
-        if holds:
-            key = ("holding", tuple([r.id for r in holds]), bought)
-            found = self._memo.get(key)
-            if found is None:
-                found = {}
-                get = found.get
-                for rule in holds:
-                    by = (rule,)
-                    for target in self.covered(scopes[rule.id]):
-                        found[target] = get(target, ()) + by
-                _remember(self._memo, key, found)
-            self.holding = found
+        self.holding: dict[Target, tuple[CompiledRule, ...]] = (
+            self._holding(holds, scopes) if holds else {})
         # held steps and entries someone would have proposed, in order -> the rules holding them
         self.held: dict[Target, tuple[CompiledRule, ...]] = {}
         # what rules asked for and did not get, by (rule, target): the first ask's place, the
         # last ask's why
         self.dropped: dict[tuple[str, str], Dropped] = {}
+
+    def _holding(self, holds: list[CompiledRule], scopes: Mapping[str, HoldScope]
+                 ) -> dict[Target, tuple[CompiledRule, ...]]:
+        """What ``holds`` (in rank order) hold -> the rules holding it. Each rule's part is
+        kept per the services it spares that the client buys (``_held_by``); the first is
+        copied whole, the others joined to it."""
+        found = self._held_by(holds[0], scopes[holds[0].id])
+        if len(holds) == 1:
+            return found  # shared: read only
+        found = dict(found)
+        get = found.get
+        for rule in holds[1:]:
+            by = (rule,)
+            for target in self._held_by(rule, scopes[rule.id]):
+                found[target] = get(target, ()) + by
+        return found
+
+    def _held_by(self, rule: CompiledRule, scope: HoldScope
+                 ) -> dict[Target, tuple[CompiledRule, ...]]:
+        """What one rule's hold covers for this client, each -> (rule,); shared by the clients
+        that buy the same of the services its scope spares."""
+        memo = self._memo
+        spares = memo.get(("spares", rule.id))
+        if spares is None:
+            spares = _remember(memo, ("spares", rule.id),
+                               frozenset(s for _, s in scope.by_kind if s is not None))
+        key = ("held by", rule.id, self.bought & spares)
+        found = memo.get(key)
+        if found is None:
+            by = (rule,)
+            found = _remember(memo, key, dict.fromkeys(self.covered(scope), by))
+        return found  # type: ignore[no-any-return]
 
     def covered(self, scope: HoldScope) -> list[Target]:
         """What a hold covers for this client: the steps it names, the steps of its categories
