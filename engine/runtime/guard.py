@@ -169,11 +169,14 @@ def _waits_for(journey: Journey, step: str, done: frozenset[str], ok: frozenset[
                startable: tuple[str, ...]) -> Waiting:
     """All-of prerequisites are followed back transitively; an any-of group with no coherent
     step is reported as a group (which of its steps to do is the team's choice)."""
+    missing = tuple([s for s in journey.required[step] if s not in done])
+    if not journey.groups_back[step]:  # the common case: all-of links only
+        lacking = set(missing)
+        return Waiting(missing, (), tuple([s for s in startable if s in lacking]))
     groups: list[tuple[str, ...]] = []
     for s, group in journey.groups_back[step]:
         if (s not in ok or s == step) and ok.isdisjoint(group) and group not in groups:
             groups.append(group)
-    missing = tuple([s for s in journey.required[step] if s not in done])
     one_of = tuple(sorted(groups, key=lambda g: journey.rank[g[0]]) if len(groups) > 1
                    else groups)
     members = [m for g in one_of for m in g]  # a member ticked out of order: what it lacks

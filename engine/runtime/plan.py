@@ -100,8 +100,10 @@ class Planner:
         """The actions of one acting rule: its steps, then the rest; held as one piece when a
         hold stops any of its steps or entries (its warnings stay)."""
         guard = self.guard
-        plan = [item for item in self.view.plans[rule.id]
-                if not (item.step and guard.unproposable(rule, item.target))]
+        plan = self.view.plans[rule.id]
+        if rule.asks_for_steps:
+            plan = tuple([item for item in plan
+                          if not (item.step and guard.unproposable(rule, item.target))])
         held = bool(guard.holding) and guard.piece(
             rule, [item.part for item in plan if item.part is not None])
         planned = self.planned
