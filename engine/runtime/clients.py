@@ -20,6 +20,8 @@ from engine.models import Client
 def coerce(client: Client | Mapping[str, Any], kb: KnowledgeBase,
            doc: Document | None = None, key: PathKey = ()) -> Client:
     """A valid Client for this knowledge base, or ClientError naming every bad field."""
+    if isinstance(client, Client) and _plainly_known(client, kb):
+        return client  # the common case: a client the caller has already made
     doc = doc or Document("client", None)
     if not isinstance(client, Client):
         if not isinstance(client, Mapping):
