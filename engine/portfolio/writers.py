@@ -35,7 +35,7 @@ from typing import IO, Any, Protocol
 
 import orjson
 
-from engine.errors import escaped_json
+from engine.errors import escaped_json, escaped_json_bytes
 from engine.models import Action, Recommendation
 from engine.portfolio.files import Replacement
 from engine.portfolio.readers import ExtraUnavailable, ParquetUnavailable
@@ -67,16 +67,34 @@ def recommendation_record(rec: Recommendation) -> dict[str, Any]:
 
 
 def recommendation_line(rec: Recommendation) -> str:
-    """One recommendation as a JSON line: ``json_line(recommendation_record(rec))``, made by
-    orjson in one call from the models' fields (in their declared order: every model is built
-    with its fields in that order, ``trusted`` included)."""
+    """One recommendation as a JSON line: ``json_line(recommendation_record(rec))``."""
+    raw = _dumped(rec)
+    if raw is None:  # text that is no UTF-8 (a lone surrogate): as the standard library has it
+        return json_line(recommendation_record(rec))
+    return raw.decode() + "\n"
+
+
+def recommendation_bytes(rec: Recommendation) -> bytes:
+    """``recommendation_line(rec)`` in UTF-8, without its line end. A lone surrogate (no UTF-8)
+    is written as its JSON escape, ``\\ud800``: the same text once read."""
+    raw = _dumped(rec)
+    if raw is None:
+        return json_line(recommendation_record(rec))[:-1].encode("utf-8", "backslashreplace")
+    return raw
+
+
+def _dumped(rec: Recommendation) -> bytes | None:
+    """The JSON line's UTF-8, escaped (``escaped_json``): made by orjson in one call from the
+    models' fields (in their declared order: every model is built with its fields in that
+    order, ``trusted`` included), and kept as made when nothing in it needs escaping
+    (``escaped_json_bytes``). None for text that is no UTF-8."""
     data = rec.__dict__
     try:
-        text = orjson.dumps({**data, "actions": [_named(a) for a in data["actions"]],
-                             "held": [h.__dict__ for h in data["held"]]}).decode()
-    except orjson.JSONEncodeError:  # text that is no UTF-8 (a lone surrogate): as before
-        return json_line(recommendation_record(rec))
-    return escaped_json(text) + "\n"
+        raw = orjson.dumps({**data, "actions": [_named(a) for a in data["actions"]],
+                            "held": [h.__dict__ for h in data["held"]]})
+    except orjson.JSONEncodeError:
+        return None
+    return escaped_json_bytes(raw)
 
 
 def _named(action: Action) -> dict[str, Any]:
@@ -120,14 +138,26 @@ class Writer(Protocol):
 
 
 class JsonLines:
+    """One recommendation per line. The lines go to the text stream's binary buffer when it
+    has one (a file, stdout): they are made as UTF-8 and written as they are."""
+
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
+        self.buffer: IO[bytes] | None = getattr(stream, "buffer", None)
+        if self.buffer is not None:
+            stream.flush()  # what the text side holds goes first
 
     def write(self, rec: Recommendation) -> None:
-        self.stream.write(recommendation_line(rec))
+        if self.buffer is None:
+            self.stream.write(recommendation_line(rec))
+            return
+        self.buffer.write(recommendation_bytes(rec))
+        self.buffer.write(b"\n")
 
     def close(self) -> None:
         self.stream.flush()
+        if self.buffer is not None:
+            self.buffer.flush()
 
 
 class Csv:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import engine
 from engine.portfolio.writers import (
@@ -35,18 +36,30 @@ def test_a_line_names_the_playbook_content_and_is_what_the_stdlib_writes() -> No
                 assert written == action
 
 
-def test_text_that_is_no_utf8_still_makes_a_line() -> None:
+def test_text_that_is_no_utf8_still_makes_a_line(tmp_path: Path) -> None:
+    """As a string, the line is the standard library's; in a file (UTF-8), a lone surrogate is
+    written as its JSON escape: the file is UTF-8, and reads back to the same text."""
     rec = engine.recommend({"id": "c"}, as_of=AS_OF).model_copy(update={"notes": ["a\ud800"]})
     assert recommendation_line(rec) == json_line(recommendation_record(rec))
+    path = tmp_path / "out.jsonl"
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        writer = JsonLines(stream)
+        writer.write(rec)
+        writer.close()
+    assert json.loads(path.read_bytes().decode("utf-8"))["notes"] == ["a\ud800"]
 
 
-def test_the_json_lines_writer_writes_what_recommendation_line_does() -> None:
+def test_the_json_lines_writer_writes_what_recommendation_line_does(tmp_path: Path) -> None:
     """The lines are the same bytes, whatever the client's id (quotes, backslashes, invisible
     characters escaped) or its notes and held steps, and whether the recommendation was made
-    here or came back from a worker process in wire form."""
+    here or came back from a worker process in wire form; into a text stream, or into a file
+    (its bytes written as they are made)."""
     kb = engine.default_kb()
     stream = io.StringIO()
     writer = JsonLines(stream)
+    path = tmp_path / "out.jsonl"
+    file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
+    into_file = JsonLines(file)
     expected = []
     odd = ['a"b', "c\\d", "é\u200bz", "\u202eright", "\ufeffbom"]
     for i, client in enumerate(random_clients(kb, 300, seed=9, known=0.6)):
@@ -54,9 +67,13 @@ def test_the_json_lines_writer_writes_what_recommendation_line_does() -> None:
         for lang in ("en", "ru"):
             rec = engine.recommend(client, kb=kb, as_of=AS_OF, lang=lang)
             writer.write(rec)
+            into_file.write(rec)
             expected.append(recommendation_line(rec))
             assert recommendation_line(from_wire(to_wire(rec))) == expected[-1]
             assert expected[-1] == json_line(recommendation_record(rec))
     assert any(json.loads(line)["held"] for line in expected)
     assert any(json.loads(line)["notes"] for line in expected)
     assert stream.getvalue() == "".join(expected)
+    into_file.close()
+    file.close()
+    assert path.read_bytes() == "".join(expected).encode()
