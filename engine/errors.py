@@ -153,41 +153,20 @@ def escaped_json(text: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
-# the UTF-8 lead bytes of the characters ``escaped_json`` escapes: DEL, C1 controls (U+0080 to
-# U+009F), the invisible formatting ones (U+200B..U+200F, U+2028..U+202E, U+2066..U+2069) and
-# the byte-order mark (U+FEFF); every other byte, deleted, leaves only those to look at
-_NOT_RAW_LEADS = bytes(b for b in range(256) if b not in b"\x7f\xc2\xe2\xef")
+# the characters ``escaped_json`` escapes, as UTF-8: DEL and the byte-order mark (U+FEFF) are
+# looked for as bytes; the C1 controls (U+0080..U+009F) start with 0xC2, the invisible
+# formatting ones (U+200B..U+200F, U+2028..U+202E, U+2066..U+2069) with 0xE2
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
+_FORMAT_UTF8 = re.compile(b"\xe2(?:\x80[\x8b-\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 
 
 def escaped_json_bytes(data: bytes) -> bytes:
     """``escaped_json`` of UTF-8 JSON text, as UTF-8: what ``escaped_json(data.decode())
-    .encode()`` gives, found without decoding when nothing needs escaping (a C pass keeps the
-    few lead bytes an escaped character can start with; only those are looked at)."""
-    leads = data.translate(None, _NOT_RAW_LEADS)
-    if not leads or (b"\x7f" not in leads and b"\xef" not in leads
-                     and not _escapable_after(data, 0xC2, leads)
-                     and not _escapable_after(data, 0xE2, leads)):
-        return data
-    return escaped_json(data.decode()).encode()
-
-
-def _escapable_after(data: bytes, lead: int, leads: bytes) -> bool:
-    """Whether a character ``escaped_json`` escapes starts with ``lead`` (0xC2 or 0xE2)."""
-    if lead not in leads:
-        return False
-    at = data.find(lead)
-    while at >= 0:
-        second = data[at + 1]
-        if lead == 0xC2:
-            if second <= 0x9F:  # U+0080..U+009F
-                return True
-        elif second == 0x80:
-            if 0x8B <= data[at + 2] <= 0x8F or 0xA8 <= data[at + 2] <= 0xAE:
-                return True
-        elif second == 0x81 and 0xA6 <= data[at + 2] <= 0xA9:
-            return True
-        at = data.find(lead, at + 2)
-    return False
+    .encode()`` gives, found on the bytes (no decoding) when nothing needs escaping."""
+    if (b"\x7f" in data or b"\xef\xbb\xbf" in data or _C1_UTF8.search(data) is not None
+            or _FORMAT_UTF8.search(data) is not None):
+        return escaped_json(data.decode()).encode()
+    return data
 
 
 class _Short(reprlib.Repr):
