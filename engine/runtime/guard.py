@@ -131,7 +131,13 @@ def frontier(journey: Journey, done: Collection[str], memo: dict[Any, Any] | Non
     """Steps not done whose prerequisites are all done, in journey order; on-demand steps are
     left to the rules."""
     done = _frozen(done)
-    ok = coherent(journey, done, memo)
+    return _frontier(journey, done, coherent(journey, done, memo), memo)
+
+
+def _frontier(journey: Journey, done: frozenset[str], ok: frozenset[str],
+              memo: dict[Any, Any] | None) -> tuple[str, ...]:
+    """``frontier``, remembered in ``memo`` for done steps in order (shared by the clients at
+    that stage), worked out afresh for a set ticked out of order."""
     if memo is None or len(ok) != len(done):
         return _open_steps(journey, done, ok)
     found = memo.get(done)
@@ -357,15 +363,7 @@ class Guard:
         """The journey's own next steps for this client, held ones left out (and recorded)."""
         if self.journey is None:
             return ()
-        journey, done, memo = self.journey, self.done, self._memo
-        steps: tuple[str, ...] | None = None
-        if len(self.ok) != len(done):  # ticked out of order: this client's own
-            steps = _open_steps(journey, done, self.ok)
-        else:
-            steps = memo.get(done)
-            if steps is None:
-                steps = _remember(memo, done, _open_steps(journey, done, self.ok))
-        assert steps is not None
+        steps = _frontier(self.journey, self.done, self.ok, self._memo)
         if self.holding:
             return tuple([s for s in steps if not self._holds(s)])
         return steps

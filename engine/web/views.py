@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import DiagnosticsError
-from engine.journal import HistoryEntry
+from engine.journal import HistoryEntry, OwnerSummary
 from engine.models import Held
 from engine.render.pages import GroupView, group_views
 from engine.runtime.recommend import recommend
@@ -80,19 +80,6 @@ def _event(e: HistoryEntry, title: str) -> Event:
 
 
 @dataclass(frozen=True)
-class OwnerRow:
-    owner: str | None
-    clients: int
-    open: int
-    overdue: int
-    escalated: int
-    done_7: int
-    done_30: int
-    dismissed_7: int
-    dismissed_30: int
-
-
-@dataclass(frozen=True)
 class DetractorRow:
     client_id: str
     name: str
@@ -112,7 +99,7 @@ class Risk:
 @dataclass(frozen=True)
 class TeamPage:
     as_of: dt.date | None
-    rows: list[OwnerRow]
+    rows: list[OwnerSummary]  # everyone who owns a client, those with no to-do too
     detractors: list[DetractorRow]
     risks: list[Risk]
 
@@ -124,9 +111,10 @@ def team_page(desk: Desk, lang: str) -> TeamPage:
     clients = desk.portfolio()
     view = desk.journal.team(today=desk.today(), kb=desk.kb, lang=lang, crm_url=desk.crm_url)
     known = {s.owner for s in view.owners}
-    rows = [OwnerRow(s.owner, s.clients, s.open, s.overdue, s.escalated, s.done_7, s.done_30,
-                     s.dismissed_7, s.dismissed_30) for s in view.owners]
-    rows += [OwnerRow(o, 0, 0, 0, 0, 0, 0, 0, 0) for o in desk.owners(clients) if o not in known]
+    rows = list(view.owners)
+    rows += [OwnerSummary(owner=o, clients=0, open=0, overdue=0, escalated=0, done_7=0,
+                          done_30=0, dismissed_7=0, dismissed_30=0, detractors=(), risks=())
+             for o in desk.owners(clients) if o not in known]
     rows.sort(key=lambda r: (r.owner is None, r.owner or ""))
     detractors = sorted((DetractorRow(d.client_id, d.name or d.client_id, d.nps, s.owner)
                          for s in view.owners for d in s.detractors),
