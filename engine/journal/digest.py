@@ -34,7 +34,7 @@ class Digest(JournalRecord):
 
 def digest(db: Engine, lens: Lens, *, owner: str | None = None,
            since: dt.date | None = None) -> Digest:
-    since = since or lens.today - dt.timedelta(days=1)
+    since = since or lens.days_back(1)
     with db.connect() as conn:
         rows = open_rows(conn, owner=owner)
         todos = sorted((draft(r, lens) for r in rows if r["role"] == "todo"), key=urgency)

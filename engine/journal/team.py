@@ -53,7 +53,7 @@ def team(db: Engine, lens: Lens) -> Team:
         who = [r._asdict() for r in conn.execute(select(
             clients.c.client_id, clients.c.name, clients.c.owner, clients.c.nps,
             clients.c.crm_id, clients.c.crm_url))]
-        acts = _acts(conn, lens.today)
+        acts = _acts(conn, lens)
         names = sorted({w["owner"] for w in who} | {t["owner"] for t in todos},
                        key=lambda o: (o is None, o or ""))
         risks = sorted((t for t in todos if t["escalated"] or t["overdue_days"]
@@ -71,9 +71,9 @@ def _risk(t: dict[str, Any]) -> tuple[Any, ...]:
     return (not t["escalated"], not t["overdue_days"], -t["priority"], urgency(t))
 
 
-def _acts(conn: Any, today: dt.date) -> Counter[tuple[str | None, str, int]]:
+def _acts(conn: Any, lens: Lens) -> Counter[tuple[str | None, str, int]]:
     """People's done and dismissed acts of the last 30 days: (owner, event, 7 or 30)."""
-    start = today - dt.timedelta(days=30)
+    today, start, week = lens.today, lens.days_back(30), lens.days_back(7)
     rows = conn.execute(select(clients.c.owner, events.c.event, events.c.day, func.count())
                         .outerjoin(clients, clients.c.client_id == events.c.client_id)
                         .where(events.c.event.in_(("done", "dismissed")),
@@ -82,7 +82,7 @@ def _acts(conn: Any, today: dt.date) -> Counter[tuple[str | None, str, int]]:
     found: Counter[tuple[str | None, str, int]] = Counter()
     for owner, event, day, n in rows:
         found[owner, event, 30] += n
-        if day > today - dt.timedelta(days=7):
+        if day > week:
             found[owner, event, 7] += n
     return found
 

@@ -49,6 +49,14 @@ class Lens:
         return cls(today or dt.date.today(), lang, kb, crm_url,
                    Policy.of(kb) if kb is not None else Policy())
 
+    def days_back(self, days: int) -> dt.date:
+        """The day ``days`` before the view's, or the calendar's first day (a view for the
+        year 1 has no yesterday: its windows start at the first day there is)."""
+        try:
+            return self.today - dt.timedelta(days=days)
+        except OverflowError:
+            return dt.date.min
+
     def title(self, kind: str, action_id: str, rules: str, project_type: str | None,
               recorded: str) -> str:
         kb = self.kb

@@ -4,6 +4,7 @@ head's view, the digest, what changed, who acted, which rules people act on."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import engine
@@ -54,3 +55,16 @@ def test_the_views_on_either_database(target: str, kb: engine.KnowledgeBase) -> 
         assert moved and {c.owner for c in moved} == {"Boris"}
         assert all(c.before != c.after for c in moved if c.change == "changed")
         assert j.owners() == list(OWNERS)
+
+
+def test_a_view_answers_for_a_day_at_the_calendars_edge(tmp_path: Path,
+                                                      kb: engine.KnowledgeBase) -> None:
+    """Views count days back from their day (yesterday, the last 7 and 30 days): at the
+    calendar's first day the windows start there, at its last they end there (the service
+    answered 500 for ``/v1/digest?as_of=0001-01-01``)."""
+    with journal.open(str(tmp_path / "j.db")) as j:
+        record(j, kb, clients(kb)[:3], AS_OF)
+        for day in (dt.date.min, dt.date.max):
+            assert j.digest(today=day).today == day
+            assert j.team(today=day).total.clients == 3
+            assert j.inbox(today=day).total > 0
