@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +118,8 @@ def in_effect(start: Path | None = None, env: Mapping[str, str] | None = None,
 
 
 def _read(path: Path) -> tuple[dict[str, Setting], dict[str, Any], str]:
+    import tomllib  # only when there is a file: most commands start without one
+
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)

@@ -61,6 +61,18 @@ def test_a_cached_validate_imports_nothing_heavy(tmp_path: Path) -> None:
     assert top(modules) & set(HEAVY) == set()
 
 
+def test_a_cached_dry_run_of_a_client_file_imports_only_its_path(tmp_path: Path) -> None:
+    """A dry run of a YAML client reads no export: the portfolio's readers, mapping and run
+    loop (its process pool) are imported only for CSV and Parquet or --map; no settings file
+    means no TOML reader."""
+    argv = ("dry-run", str(ROOT / "examples" / "seasonal_store.yaml"), "--as-of", "2026-10-15")
+    imported_by(tmp_path, *argv)  # fills the cache
+    modules = imported_by(tmp_path, *argv)
+    assert (tmp_path / "out").read_text().startswith("toyland (Toyland)")
+    assert not {m for m in modules if m.startswith("engine.portfolio.")}
+    assert not top(modules) & {"multiprocessing", "concurrent", "tomllib", "networkx"}
+
+
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"playbook {engine.__version__}\n"

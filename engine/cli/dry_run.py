@@ -26,7 +26,6 @@ from engine.cli.common import (
     positive,
 )
 from engine.errors import DiagnosticsError
-from engine.portfolio.mapping import read_mapping
 from engine.render import reporter
 from engine.render.groups import Selection
 from engine.tools.batch import read_batch
@@ -67,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     kb = load_kb(args)
     mapping = None
     if args.map is not None:
+        from engine.portfolio.mapping import read_mapping  # only for an export's mapping
+
         mapping, problems = read_mapping(args.map, kb)
         if mapping is None:
             raise DiagnosticsError(problems)

@@ -9,6 +9,7 @@ and the journal; it only orchestrates recommend().
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,6 +17,15 @@ if TYPE_CHECKING:
     from engine.portfolio.summary import Summary
 
 __all__ = ["ErrorSink", "Summary", "argument_mistake", "run_portfolio"]
+
+# what a file's name says it holds (here, not in readers.py: `playbook dry-run` asks it of
+# every client file, and reads YAML and JSON without the portfolio's readers)
+EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl",
+              ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def format_of(path: str) -> str | None:
+    return EXTENSIONS.get(PurePath(path).suffix.lower())
 
 
 def __getattr__(name: str) -> Any:  # imported when first used: a reader alone stays light

@@ -25,6 +25,7 @@ from engine.errors import Diagnostic, Location
 from engine.kb.limits import ENV, Limits, limit_error, open_regular
 from engine.kb.source import parse, read
 from engine.language.document import Document, PathKey
+from engine.portfolio import EXTENSIONS, format_of
 from engine.portfolio.bounded import Lines, RecordTooLong, open_bytes, open_text
 from engine.portfolio.cells import Cells
 from engine.portfolio.records import Record
@@ -39,8 +40,6 @@ from engine.portfolio.sniff import (
 from engine.portfolio.table import Table, table
 
 FORMATS = ("yaml", "json", "jsonl", "csv", "parquet")
-EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl",
-              ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 STDIN = "-"
 
 
@@ -50,10 +49,6 @@ class ExtraUnavailable(RuntimeError):
 
 class ParquetUnavailable(ExtraUnavailable):
     """pyarrow is not installed (the 'parquet' extra)."""
-
-
-def format_of(path: str) -> str | None:
-    return EXTENSIONS.get(Path(path).suffix.lower())
 
 
 def read_all(paths: Iterable[str], cells: Cells, stdin: IO[str] | None = None

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.errors import Diagnostic, Location
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.models import Client
-from engine.portfolio.cells import Cells
-from engine.portfolio.mapping import DEFAULT, Mapping
-from engine.portfolio.readers import format_of, read_source
-from engine.portfolio.run import client_of
+from engine.portfolio import format_of
 from engine.runtime.clients import ClientItem, read_items
+
+if TYPE_CHECKING:  # an export's readers and mapping: imported only when one is read
+    from engine.portfolio.mapping import Mapping
 
 TABLES = ("csv", "parquet")  # exports, read through a mapping (with --map: any file)
 
@@ -50,7 +51,7 @@ def read_batch(paths: Iterable[Path], kb: KnowledgeBase, mapping: Mapping | None
     failed: list[Failed] = []
     for path in paths:
         if mapping is not None or format_of(str(path)) in TABLES:
-            found, problems = _exported(path, kb, mapping or DEFAULT, only)
+            found, problems = _exported(path, kb, mapping, only)
         else:
             found, problems = read_items(path, kb)
         items += [i for i in found if not only or i.client_id in only]
@@ -72,12 +73,18 @@ def read_batch(paths: Iterable[Path], kb: KnowledgeBase, mapping: Mapping | None
     return batch
 
 
-def _exported(path: Path, kb: KnowledgeBase, mapping: Mapping, only: Collection[str]
+def _exported(path: Path, kb: KnowledgeBase, mapping: Mapping | None, only: Collection[str]
               ) -> tuple[list[ClientItem], list[Diagnostic]]:
-    """The clients of an export, read as `playbook run` reads them."""
+    """The clients of an export, read as `playbook run` reads them (without ``mapping``: the
+    default one)."""
+    from engine.portfolio.cells import Cells
+    from engine.portfolio.mapping import DEFAULT
+    from engine.portfolio.readers import read_source
+    from engine.portfolio.run import client_of
+
     items: list[ClientItem] = []
     problems: list[Diagnostic] = []
-    for record in read_source(str(path), Cells(mapping, kb)):
+    for record in read_source(str(path), Cells(mapping or DEFAULT, kb)):
         if not record.row:  # the file as a whole
             problems += record.problems
             continue
