@@ -162,11 +162,16 @@ _FORMAT_UTF8 = re.compile(b"\xe2(?:\x80[\x8b-\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 
 def escaped_json_bytes(data: bytes) -> bytes:
     """``escaped_json`` of UTF-8 JSON text, as UTF-8: what ``escaped_json(data.decode())
-    .encode()`` gives, found on the bytes (no decoding) when nothing needs escaping."""
-    if (b"\x7f" in data or b"\xef\xbb\xbf" in data or _C1_UTF8.search(data) is not None
-            or _FORMAT_UTF8.search(data) is not None):
-        return escaped_json(data.decode()).encode()
-    return data
+    .encode()`` gives, found on the bytes (no decoding) when nothing needs escaping. Each
+    pattern is looked for only where its lead byte occurs: a lone byte is found at memchr's
+    speed, where a pattern (or a longer needle) is scanned for byte by byte."""
+    if data.isascii():
+        found = b"\x7f" in data
+    else:
+        found = (b"\x7f" in data or (b"\xef" in data and b"\xef\xbb\xbf" in data)
+                 or (b"\xc2" in data and _C1_UTF8.search(data) is not None)
+                 or (b"\xe2" in data and _FORMAT_UTF8.search(data) is not None))
+    return escaped_json(data.decode()).encode() if found else data
 
 
 class _Short(reprlib.Repr):
