@@ -12,7 +12,6 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -89,6 +88,8 @@ def parser(only: str | None = None, every: bool = True) -> ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND",
                              parser_class=ArgumentParser)
     for name, (_, help_line) in COMMANDS.items():
+        if only is not None and not every and name != only:
+            continue  # the command is known: the others' parsers would only be listed in help
         command = sub.add_parser(name, help=help_line, description=help_line,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         if every or name == only:
@@ -166,6 +167,8 @@ def _main(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception:  # the edge: anything unexpected is our bug, reported as such
+        import traceback  # only then: a command that works does not import it
+
         sys.stderr.write("playbook: internal error, please report it with this trace:\n")
         traceback.print_exc()
         return 2

@@ -1,8 +1,8 @@
 """What every matcher shares: it is a value built from its trees and slots.
 
 Two matchers of the same kind built from the same trees and slots are equal, and a matcher
-pickles as those inputs (generated code and C handles do not travel between processes): the
-receiving process builds it again.
+pickles as those inputs (C handles do not travel between processes): the receiving process
+builds it again. The Python matcher adds its compiled code (engine/matchers/python.py).
 """
 
 from __future__ import annotations

@@ -5,12 +5,19 @@ come in by slot number and every constant written by an author goes through the 
 Rules scoped by an equality on the same fact are grouped under one ``if``/``elif`` chain on
 that fact, and within a branch again by the next shared equality, so a client only pays for
 the rules of its own segment.
+
+A matcher pickles with its compiled code (``marshal``): a process of the same Python (a cached
+knowledge base read back, a pool's worker) runs it without generating and compiling the source
+again; a Python with another bytecode format builds it from the trees and slots.
 """
 
 from __future__ import annotations
 
+import marshal
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from importlib.util import MAGIC_NUMBER
+from types import CodeType
 from typing import Any
 
 from engine.language.conditions import All, Node, Test
@@ -127,9 +134,29 @@ class PythonMatcher(MatcherValue):
     def __init__(self, trees: Sequence[Node], slots: Mapping[str, int]) -> None:
         self._keep(trees, slots)
         self.source, constants = generate(trees, slots)
-        namespace: dict[str, Any] = {"C": tuple(constants)}
-        exec(compile(self.source, "<playbook rules>", "exec"), namespace)
+        self._start(compile(self.source, "<playbook rules>", "exec"), tuple(constants))
+
+    def _start(self, code: CodeType, constants: tuple[Any, ...]) -> None:
+        self._code, self._constants = code, constants
+        namespace: dict[str, Any] = {"C": constants}
+        exec(code, namespace)
         self._match: Callable[[Sequence[Any]], list[int]] = namespace["match"]
 
     def match(self, values: Sequence[Any], label: str | None = None) -> list[int]:
         return self._match(values)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _unpickled, (self.trees, self.slots, self.source, self._constants, MAGIC_NUMBER,
+                            marshal.dumps(self._code))
+
+
+def _unpickled(trees: tuple[Node, ...], slots: dict[str, int], source: str,
+               constants: tuple[Any, ...], magic: bytes, code: bytes) -> PythonMatcher:
+    """A pickled matcher: its code as compiled, if this Python reads that bytecode."""
+    if magic != MAGIC_NUMBER:
+        return PythonMatcher(trees, slots)
+    matcher = PythonMatcher.__new__(PythonMatcher)
+    matcher._keep(trees, slots)
+    matcher.source = source
+    matcher._start(marshal.loads(code), constants)
+    return matcher

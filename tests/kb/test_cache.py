@@ -127,3 +127,29 @@ def test_the_library_does_not_cache_unless_asked(cache_home: Path, kb_copy: Path
     engine.load(kb_copy)
     engine.check(kb_copy)
     assert not os.path.exists(cache_home)
+
+
+def test_an_edited_engine_source_file_changes_the_key(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every .py file below the engine, at any depth, counts by its path, size and time."""
+    source = tmp_path / "engine"
+    (source / "kb" / "deep").mkdir(parents=True)
+    for name in ("api.py", "kb/files.py", "kb/deep/x.py", "kb/notes.txt"):
+        (source / name).write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "ENGINE", source)
+
+    def fingerprint() -> str:
+        monkeypatch.setattr(cache, "_fingerprint", [])
+        return cache.engine_fingerprint()
+
+    first = fingerprint()
+    assert fingerprint() == first
+    (source / "kb" / "notes.txt").write_text("not source\n", encoding="utf-8")
+    assert fingerprint() == first
+    (source / "kb" / "deep" / "x.py").write_text("x = 22\n", encoding="utf-8")
+    second = fingerprint()
+    assert second != first
+    os.utime(source / "api.py", ns=(1, 1))
+    assert fingerprint() not in (first, second)
+    (source / "kb" / "deep" / "x.py").rename(source / "kb" / "deep" / "y.py")
+    assert len({first, second, fingerprint()}) == 3

@@ -8,6 +8,7 @@ import pytest
 
 from engine.language.conditions import All, Node, Test
 from engine.matchers import build
+from engine.matchers import python as python_module
 from engine.matchers.python import PythonMatcher
 
 SLOTS = {"nps": 0, "seg": 1}
@@ -32,6 +33,22 @@ def test_a_pickled_matcher_is_built_again_and_matches_the_same() -> None:
     for values in ([5, "a"], [9, "a"], [9, "b"], [None, None]):
         assert again.match(values) == one.match(values)
     assert again.match([9, "a"]) == [1]
+
+
+def test_a_pickled_python_matcher_brings_its_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read back by the same Python, it runs the code it was pickled with (nothing generated
+    or compiled again); pickled by a Python with another bytecode format, it is built again."""
+    one = PythonMatcher(TREES, SLOTS)
+    data = pickle.dumps(one)
+    monkeypatch.setattr(python_module, "generate", None)  # generating again would fail
+    again = pickle.loads(data)
+    assert again == one and again.source == one.source
+    for values in ([5, "a"], [9, "a"], [9, "b"], [None, None]):
+        assert again.match(values) == one.match(values)
+    monkeypatch.undo()
+    monkeypatch.setattr(python_module, "MAGIC_NUMBER", b"\0\0\r\n")  # another Python's
+    other = pickle.loads(data)
+    assert other == one and other.match([9, "a"]) == [1]
 
 
 def test_build_by_name() -> None:
