@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +116,17 @@ def test_a_client_twice_in_different_batches_is_refused(target: str,
         record(j, kb, [*clients, clients[1]], AS_OF, batch_size=2)
     assert error.value.diagnostics[0].message == "client 'c1' appears twice in the run"
     assert count(target, "run_clients") == 4  # the batches before it are kept (resumable)
+
+
+def test_a_run_imports_only_what_it_records_with() -> None:
+    """The views' modules (and the webhook events') are imported when first used: a run that
+    records does not pay for them; their names are still the package's."""
+    code = ("import sys, engine.journal as j\n"
+            "views = ('digest', 'hooks', 'people', 'queries', 'stats', 'team', 'todos')\n"
+            "assert not [v for v in views if f'engine.journal.{v}' in sys.modules]\n"
+            "assert 'sqlalchemy.dialects.postgresql' not in sys.modules\n"
+            "from engine.journal import Inbox, Team\n"
+            "assert (Inbox.__name__, j.Digest.__module__) == ('Inbox', 'engine.journal.digest')\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    with pytest.raises(AttributeError, match="Nothing"):
+        journal.Nothing  # noqa: B018

@@ -13,7 +13,7 @@ import engine
 from engine import journal
 from engine.errors import DiagnosticsError
 from engine.journal.database import connect, head, migrate, revision_of, written_head
-from tests.journal.support import AS_OF, portfolio, record
+from tests.journal.support import AS_OF, new_database, portfolio, record
 
 
 def old_journal(target: str) -> None:
@@ -159,6 +159,17 @@ def test_a_journal_from_before_the_clients_table_learns_who_and_where(target: st
                                  "ORDER BY client_id")).all() == [
             ("acme", "Acme Ltd", "Bob", "https://crm.example/acme", 2),
             ("beta", None, None, None, 2)]
+
+
+@pytest.mark.slow
+def test_advice_pages_keep_room_to_update_a_row_in_place_on_postgresql(
+        postgres_server: str) -> None:
+    """0006: a run's update of an advice row (open the day after it became new, its texts
+    moving with a day count) fits on the row's own page, without new index entries."""
+    with journal.open(new_database(postgres_server)) as j, j.db.connect() as conn:
+        options = conn.execute(text(
+            "SELECT reloptions FROM pg_class WHERE relname = 'advice'")).scalar()
+        assert options == ["fillfactor=50"]
 
 
 def test_the_newest_revision_is_read_alike_with_and_without_alembic() -> None:
