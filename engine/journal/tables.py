@@ -55,12 +55,12 @@ run_clients = Table(
     Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
     Column("client_id", String(200), primary_key=True),
     Column("position", Integer, nullable=False),
-    Column("facts_digest", String(64), nullable=False, server_default="", index=True),
     Column("actions", Text, nullable=False),
     Column("new", Integer, nullable=False),
     Column("changed", Integer, nullable=False),
     Column("resolved", Integer, nullable=False),
     Column("unchanged", Integer, nullable=False),
+    Column("facts_digest", String(64), nullable=False, server_default="", index=True),  # 0002
 )
 
 client_facts = Table(
@@ -94,6 +94,10 @@ advice = Table(
     Column("since_on", Date),  # the day it last became new
     Column("due_on", Date),  # a to-do's due date
 )
+
+# PostgreSQL: the advice's pages are filled half-way, so that a run's update of a row fits on
+# its own page without new index entries (migration 0006; a new journal gets it at once)
+ADVICE_FILLFACTOR = 50
 
 events = Table(
     "events", metadata,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 import engine
 from engine import journal
@@ -126,9 +127,45 @@ def test_the_migrations_make_the_tables_the_code_declares(target: str) -> None:
 
     from engine.journal.tables import metadata
 
+    db = connect(target)
+    migrate(db, target, head())  # a revision named: the migrations, one by one
+    db.dispose()
     with journal.open(target) as j, j.db.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
+
+
+def schema(target: str) -> dict[str, Any]:
+    """What a database says of each table: columns (type, null, default), keys, indices, and
+    on PostgreSQL its storage options."""
+    db = connect(target)
+    with db.connect() as conn:
+        seen = inspect(conn)
+        found: dict[str, Any] = {
+            name: (seen.get_columns(name), seen.get_pk_constraint(name),
+                   seen.get_foreign_keys(name), seen.get_unique_constraints(name),
+                   sorted(seen.get_indexes(name), key=lambda i: str(i["name"])))
+            for name in seen.get_table_names()}
+        if conn.dialect.name == "postgresql":
+            found["reloptions"] = conn.execute(text(
+                "SELECT relname, reloptions FROM pg_class WHERE relnamespace = "
+                "'public'::regnamespace AND reloptions IS NOT NULL ORDER BY relname")).all()
+        found["revision"] = conn.execute(text("SELECT * FROM alembic_version")).all()
+    db.dispose()
+    return {k: repr(v) for k, v in found.items()}
+
+
+def test_a_new_journal_is_made_as_the_migrations_make_it(target: str, tmp_path: Path) -> None:
+    """A new journal is made at the newest schema at once, without Alembic: the same tables,
+    columns, defaults, keys, indices and storage options as the migrations make, one by one."""
+    other = str(tmp_path / "migrated.db") if "://" not in target \
+        else new_database(target.rsplit("/", 1)[0])
+    db = connect(other)
+    migrate(db, other, head())
+    db.dispose()
+    journal.open(target).close()
+    made, migrated = schema(target), schema(other)
+    assert made == migrated and made["revision"] == f"[('{written_head()}',)]"
 
 
 def test_a_journal_from_before_the_clients_table_learns_who_and_where(target: str) -> None:
