@@ -129,13 +129,16 @@ MEMO_SIZE = 4096  # entries of one kind kept by the memo; more, and it starts ag
 
 class Memo:
     """What recommend() works out once and keeps for the next recommendation: the views per
-    (language, project type), and per journey what the guard found for each set of done
-    steps (bounded). Beside the knowledge base, not part of its value."""
+    (language, project type), per journey what the guard found for each set of done steps, and
+    whether a custom fact's value is of its type (both bounded). Beside the knowledge base,
+    not part of its value."""
 
     def __init__(self) -> None:
         self.views: dict[tuple[str, str], View] = {}
         self.lock = threading.RLock()
         self._guard: dict[str, dict[Any, Any]] = {}
+        # (custom fact, type, value) -> whether the value is of the fact's declared type
+        self.facts: dict[tuple[str, type, Any], bool] = {}
 
     def guard(self, project_type: str) -> dict[Any, Any]:
         """The guard's memo for one journey (engine/runtime/guard.py keeps it bounded)."""

@@ -85,11 +85,36 @@ def _plainly_known(client: Client, kb: KnowledgeBase) -> bool:
     """The fast path: every value is known, every custom fact declared and of its type."""
     if client.project_type is not None and client.project_type not in kb.journeys:
         return False
-    facts = kb.facts
     return (kb.services.issuperset(client.services or ())
             and (client.main_channel is None or client.main_channel in kb.services)
             and kb.index.all_steps.issuperset(client.completed_steps)
-            and all(_fits(facts.get(f"facts.{n}"), v) for n, v in client.facts.items()))
+            and _facts_fit(client.facts, kb))
+
+
+MEMO_SIZE = 4096  # (fact, value) pairs remembered; more, and the memo starts again
+_REMEMBERED = (bool, int, float, str)  # values a fact is checked for once (short texts only)
+
+
+def _facts_fit(facts: Mapping[str, Any], kb: KnowledgeBase) -> bool:
+    """Every custom fact is declared and its value of the declared type; a scalar value of a
+    fact is checked once per knowledge base (portfolios repeat the same few values)."""
+    memo = kb.index.memo.facts
+    for name, value in facts.items():
+        kind = type(value)
+        if kind not in _REMEMBERED or (kind is str and len(value) > 64):
+            if not _fits(kb.facts.get(f"facts.{name}"), value):
+                return False
+            continue
+        key = (name, kind, value)
+        found = memo.get(key)
+        if found is None:
+            found = _fits(kb.facts.get(f"facts.{name}"), value)
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        if not found:
+            return False
+    return True
 
 
 def _fits(ftype: FactType | None, value: Any) -> bool:

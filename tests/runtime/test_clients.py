@@ -45,6 +45,20 @@ def test_custom_facts_are_type_checked(small_kb: engine.KnowledgeBase, facts: di
     assert [(d.code, d.message) for d in info.value.diagnostics] == [("bad-value", message)]
 
 
+def test_a_fact_value_seen_before_is_still_checked_by_its_type(
+        small_kb: engine.KnowledgeBase) -> None:
+    """The knowledge base remembers which (fact, value) pairs fit; 1 equals True in Python,
+    but it is no boolean, after True was accepted as before."""
+    for _ in range(2):
+        assert coerce({"id": "a", "facts": {"has_crm": True}}, small_kb).facts == {
+            "has_crm": True}
+        for value in (1, 1.0, "True"):
+            with pytest.raises(ClientError) as info:
+                coerce({"id": "b", "facts": {"has_crm": value}}, small_kb)
+            assert [d.message for d in info.value.diagnostics] == [
+                f"facts.has_crm: {value!r} is not true or false"]
+
+
 def test_a_valid_client_comes_back_as_a_model(small_kb: engine.KnowledgeBase) -> None:
     client = coerce({"id": "c", "project_type": "lead_gen", "completed_steps": ["briefing"],
                      "facts": {"has_crm": True}}, small_kb)
