@@ -149,6 +149,9 @@ class Cells:
                                      if kind == "text" and not many and f not in self.values)
         self._plain_lists = frozenset(f for f, (many, kind) in self.types.items()
                                       if kind == "text" and many and f not in self.values)
+        # lists of numbers, dates or true/false: a list whose items are all typed is as it is
+        self._scalar_lists = frozenset(f for f, (many, kind) in self.types.items()
+                                       if many and kind not in ("text", "json"))
         self._loose: dict[str, tuple[str, Convert] | None] = {}
         self._loose_facts: dict[str, Convert | None] = {}  # fact name -> its converter, if typed
         self.left_out: dict[str, tuple[str, ...]] = {}  # source -> columns no field reads
@@ -187,9 +190,19 @@ class Cells:
                         data[name] = text
                     continue
                 if kind is list and name in self._plain_lists:
-                    data[name] = [p.strip() if type(p) is str else p for p in cell
-                                  if type(p) is not str or p.strip()]
+                    try:  # texts, each trimmed once (the empty ones left out)
+                        data[name] = [t for t in map(str.strip, cell) if t]
+                    except TypeError:  # an item that is no text: as it is
+                        data[name] = [p.strip() if isinstance(p, str) else p for p in cell
+                                      if not isinstance(p, str) or p.strip()]
                     continue
+                if kind is list and name in self._scalar_lists and all(
+                        type(p) in _TYPED for p in cell):
+                    data[name] = list(cell)  # numbers as JSON gives them: as they are
+                    continue
+            elif name == "facts" and type(cell) is dict:  # custom facts as JSON gives them
+                put(data, name, cell, self)
+                continue
             value = convert(cell)
             if value is not MISSING:
                 put(data, name, value, self)

@@ -69,6 +69,21 @@ def test_per_column_dates_lists_and_number_formats() -> None:
                     "monthly_budget": 1250.5}
 
 
+def test_lists_and_facts_as_json_gives_them() -> None:
+    """A JSON record's lists and custom facts: texts trimmed (empty ones left out), items that
+    are no text kept as they are, numbers in a list of numbers as they are, a text among them
+    read as a number; custom facts typed by the knowledge base."""
+    cells = Cells(Mapping(), engine.default_kb())
+    assert cells.client({
+        "id": "1", "completed_steps": [" briefing ", "", "  ", "kickoff_call"],
+        "services": ["seo", 7, " serm"], "season_peak_months": [11, 6],
+        "facts": {"has_crm": True}}.items()) == {
+        "id": "1", "completed_steps": ["briefing", "kickoff_call"], "services": ["seo", 7, "serm"],
+        "season_peak_months": [11, 6], "facts": {"has_crm": True}}
+    assert cells.client({"season_peak_months": ["11", 6, None]}.items()) == {
+        "season_peak_months": [11, 6, None]}
+
+
 def test_a_bad_cell_names_its_column_the_cell_and_the_format_and_the_rest_still_reads() -> None:
     mapping = {"columns": {"ID": "id", "Дата": "last_contact_on", "Темп": "temperament",
                            "NPS": "nps"}, "date_format": "%d.%m.%Y"}
