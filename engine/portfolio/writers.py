@@ -13,6 +13,9 @@ four tenths of the bytes. Lines are written by orjson from the models' own data,
 line (in Rust, without the standard library encoder's walk of every object in Python, and
 without pydantic's per-field serializer): the same bytes ``json.dumps(..., ensure_ascii=False,
 separators=(",", ":"))`` writes of the same data (pinned by tests/portfolio/test_writers.py).
+An action the knowledge base prepared whole is one object shared by every recommendation that
+has it (engine/runtime/plan.py): its JSON is made once, when it is met again, and spliced into
+each line that has it (``_Shared``).
 
 Every row says who and where the client is: its name, owner, CRM id and CRM link. CSV starts
 with a byte-order mark (Excel then reads it as UTF-8); the ``excel`` dialect separates cells
@@ -89,8 +92,9 @@ def _dumped(rec: Recommendation) -> bytes | None:
     order, ``trusted`` included), and kept as made when nothing in it needs escaping
     (``escaped_json_bytes``). None for text that is no UTF-8."""
     data = rec.__dict__
+    shared = _SHARED.json
     try:
-        raw = orjson.dumps({**data, "actions": [_named(a) for a in data["actions"]],
+        raw = orjson.dumps({**data, "actions": [shared(a) for a in data["actions"]],
                             "held": [h.__dict__ for h in data["held"]]})
     except orjson.JSONEncodeError:
         return None
@@ -102,6 +106,39 @@ def _named(action: Action) -> dict[str, Any]:
     data = action.__dict__
     details = data["details"]
     return data if details is None else {**data, "details": {"entry": details.entry}}
+
+
+class _Shared:
+    """The JSON of the actions many recommendations share (the ones the knowledge base
+    prepared whole), made once: an action met a second time, the same object, gets its JSON
+    made and kept; others are written afresh. Both tables hold the actions they name (an
+    object's id is not reused while it is held) and start again when full, so memory stays
+    bounded whatever the portfolio."""
+
+    SEEN, MADE = 1024, 4096
+
+    def __init__(self) -> None:
+        self.seen: dict[int, Action] = {}
+        self.made: dict[int, tuple[Action, orjson.Fragment]] = {}
+
+    def json(self, action: Action) -> dict[str, Any] | orjson.Fragment:
+        key = id(action)
+        found = self.made.get(key)
+        if found is not None and found[0] is action:
+            return found[1]
+        if self.seen.get(key) is action:
+            made = orjson.Fragment(orjson.dumps(_named(action)))
+            if len(self.made) >= self.MADE:
+                self.made.clear()
+            self.made[key] = (action, made)
+            return made
+        if len(self.seen) >= self.SEEN:
+            self.seen.clear()
+        self.seen[key] = action
+        return _named(action)
+
+
+_SHARED = _Shared()
 
 
 def json_line(data: Any) -> str:

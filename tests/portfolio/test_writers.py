@@ -8,9 +8,13 @@ import io
 import json
 from pathlib import Path
 
+import orjson
+
 import engine
 from engine.portfolio.writers import (
     JsonLines,
+    _named,
+    _Shared,
     json_line,
     recommendation_line,
     recommendation_record,
@@ -77,3 +81,20 @@ def test_the_json_lines_writer_writes_what_recommendation_line_does(tmp_path: Pa
     into_file.close()
     file.close()
     assert path.read_bytes() == "".join(expected).encode()
+
+
+def test_an_action_many_recommendations_share_is_made_once_in_bounded_tables() -> None:
+    """The knowledge base's prepared actions are shared objects: met again, the same object,
+    their JSON is made once and spliced in; the JSON is what the action's own fields give, and
+    the tables start again when full."""
+    kb = engine.default_kb()
+    shared = _Shared()
+    shared.SEEN, shared.MADE = 40, 20
+    spliced = 0
+    for client in random_clients(kb, 200, seed=3, known=0.6):
+        for action in engine.recommend(client, kb=kb, as_of=AS_OF).actions:
+            made = shared.json(action)
+            spliced += isinstance(made, orjson.Fragment)
+            assert orjson.dumps(made) == orjson.dumps(_named(action))
+            assert len(shared.seen) <= 40 and len(shared.made) <= 20
+    assert spliced > 500
