@@ -13,6 +13,7 @@ Same input, same output for any number of workers.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import multiprocessing
 import os
@@ -159,6 +160,8 @@ START_SECONDS = 20.0
 
 def _start(kb: KnowledgeBase, as_of: dt.date, lang: str, started: Any) -> None:
     _worker.update(kb=kb, as_of=as_of, lang=lang)
+    gc.freeze()  # as a command does after its load (engine/cli/common.py): the worker's
+    # modules and knowledge base live as long as it, left out of the collector's passes
     started.put(os.getpid())  # ready: the knowledge base arrived and unpickled
 
 
