@@ -40,7 +40,6 @@ INSERTED = ("fingerprint", "client_id", "kind", "action_id", "title", "reason", 
 LOGGED = ("fingerprint", "client_id", "kind", "action_id", "run_id", "event", "status", "at",
           "note", "day", "detail")
 _INSERTED = itemgetter(*INSERTED)
-_UNSEEN: Any = object()
 
 
 class Decided(NamedTuple):
@@ -131,10 +130,8 @@ class RunStep:
         key = (action.kind, action.id, action.priority, action.rules, action.missing,
                action.missing_one_of)
         found: Decided | None = self.memo.get(key)
-        return self.decide(action, key) if found is None else found
-
-    def decide(self, action: Action, key: tuple[Any, ...]) -> Decided:
-        """Work out and keep the action's decision under ``key`` (``decided``'s)."""
+        if found is not None:
+            return found
         rules = ",".join(action.rules)
         decided = Decided(
             f"{action.kind}\0{action.id}\0{self.policy.band(action.priority)}\0"
@@ -214,9 +211,7 @@ def _all_new(client_id: str, project_type: str | None, actions: list[Action],
         if fp in fps:
             continue  # the same advice twice in one recommendation
         fps.add(fp)
-        due = known.dues.get(project_type, _UNSEEN)
-        if due is _UNSEEN:
-            due = step.due(action, known, project_type)
+        due = step.due(action, known, project_type)
         inserts.append((fp, client_id, kind, action_id, action.title, action.reason,
                         action.priority, known.rules, "new", True, False, run_id, run_id, role,
                         known.missing, day, due))

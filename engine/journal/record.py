@@ -232,13 +232,12 @@ def surveyed(rec: Recommendation, project_type: str | None, step: RunStep
     across a portfolio), a digest of the recommendation's decisions (kind, id, priority band,
     rules, what a step waits for), and a checksum of each tracked advice's texts (``kind
     id=crc`` lines): in one pass over the actions."""
-    memo, decide, crc32 = step.memo, step.decide, zlib.crc32
+    decide, crc32 = step.decided, zlib.crc32
     decided = []
     lines = [f"{project_type}"]
     texts = []
     for a in rec.actions:
-        key = (a.kind, a.id, a.priority, a.rules, a.missing, a.missing_one_of)
-        known = memo.get(key) or decide(a, key)
+        known = decide(a)
         decided.append(known)
         lines.append(known.line)
         if known.role != "guide":

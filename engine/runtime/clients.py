@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from engine.errors import ClientError, Diagnostic, Location, did_you_mean, one_of, quoted, shown
+from engine.kb.index import MEMO_SIZE  # (fact, type, value) checks kept; more: start again
 from engine.kb.knowledge_base import KnowledgeBase
 from engine.kb.model_errors import diagnostics
 from engine.kb.source import read
@@ -91,7 +92,6 @@ def _plainly_known(client: Client, kb: KnowledgeBase) -> bool:
             and _facts_fit(client.facts, kb))
 
 
-MEMO_SIZE = 4096  # (fact, value) pairs remembered; more, and the memo starts again
 _REMEMBERED = (bool, int, float, str)  # values a fact is checked for once (short texts only)
 
 
