@@ -1,12 +1,12 @@
 """Pydantic models: the client's facts, the recommendation, and the knowledge-base files.
 
 Every model is frozen and forbids unknown keys, so a typo is an error naming the key.
+Annotations are evaluated where they are written (no ``from __future__ import annotations``):
+as text, pydantic would compile each one again when its class is made, on every command's start.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -177,7 +177,7 @@ class ActionSpec(Model):
     warning: Id | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> ActionSpec:
+    def _exactly_one(self) -> Self:
         if len(self.model_fields_set) != 1:
             raise ValueError("an action is exactly one of next_step, upsell, communication, "
                              "warning")
@@ -211,7 +211,7 @@ class HoldSpec(Model):
         return [value] if isinstance(value, str) else list(value)
 
     @model_validator(mode="after")
-    def _something(self) -> HoldSpec:
+    def _something(self) -> Self:
         if not (self.step or self.category or self.phase):
             raise ValueError("a hold names at least one step, category or phase")
         return self
@@ -258,7 +258,7 @@ class FactDecl(Model):
     description: Annotated[str, Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _values_for_enums(self) -> FactDecl:
+    def _values_for_enums(self) -> Self:
         if (self.type == "enum") != bool(self.values):
             raise ValueError("'values' is required for type enum and only for it")
         return self

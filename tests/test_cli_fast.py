@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.metadata
 import json
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.cli import COMMANDS, main
+import engine.cli.validate
+from engine.cli import COMMANDS, PLUGINS, YOUNG, main
 
 from .conftest import ROOT, SMALL_KB
 
@@ -104,3 +106,73 @@ def test_unknown_attribute_of_engine_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="module 'engine' has no attribute 'nope'"):
         engine.nope  # noqa: B018
     assert "recommend" in dir(engine)
+
+
+PROBE_PLUGIN = """import os
+with open(os.environ["PROBE_MARK"], "a", encoding="utf-8") as mark:
+    mark.write("looked for\\n")
+
+
+class Plugin:
+    def new_schema_validator(self, *args, **kwargs):
+        return None, None, None
+
+
+plugin = Plugin()
+"""
+
+
+def plugin_loaded(tmp_path: Path, code: str, **env: str) -> bool:
+    """Whether pydantic loaded a plugin installed as a distribution with a ``pydantic`` entry
+    point, in a fresh process running ``code``."""
+    site = tmp_path / "site"
+    info = site / "probe_plugin-1.0.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: probe-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nprobe = probe_plugin:plugin\n")
+    (site / "probe_plugin.py").write_text(PROBE_PLUGIN)
+    mark = tmp_path / "mark"
+    mark.unlink(missing_ok=True)
+    base = {k: v for k, v in os.environ.items() if k != PLUGINS}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env={**base, "PYTHONPATH": f"{site}{os.pathsep}{ROOT}",
+                                             "PROBE_MARK": str(mark), **env})
+    assert done.returncode == 0, done.stderr
+    return mark.exists()
+
+
+@pytest.mark.slow
+def test_the_command_does_not_look_for_pydantic_plugins_unless_the_user_says(
+        tmp_path: Path) -> None:
+    """Looking for plugins reads every installed distribution's entry points: the command
+    skips it (PYDANTIC_DISABLE_PLUGINS=__all__), a user's own setting of the variable is kept,
+    and the library (a program importing engine) is left as pydantic has it."""
+    command = ("import sys\nfrom engine.cli import main\n"
+               f"sys.exit(main(['validate', '--no-cache', '--kb', {str(SMALL_KB)!r}]))")
+    library = f"import engine\nengine.load({str(SMALL_KB)!r})"
+    assert plugin_loaded(tmp_path, library)  # the probe is found where nothing stops it
+    assert not plugin_loaded(tmp_path, command)
+    assert plugin_loaded(tmp_path, command, PYDANTIC_DISABLE_PLUGINS="another_plugin")
+    assert not plugin_loaded(tmp_path, library, PYDANTIC_DISABLE_PLUGINS="probe")
+
+
+def test_a_command_starts_lean_and_leaves_the_process_as_it_was(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """While the command runs: no plugin lookup, the collector on with its youngest generation
+    collected after 10,000 new objects; after it, the variable, the collector and its thresholds
+    as they were (a program or a test may call main() and go on)."""
+    seen: list[tuple[str | None, bool, tuple[int, int, int]]] = []
+
+    def run(args: object) -> int:
+        seen.append((os.environ.get(PLUGINS), gc.isenabled(), gc.get_threshold()))
+        return 0
+
+    monkeypatch.setattr(engine.cli.validate, "run", run)
+    monkeypatch.delenv(PLUGINS, raising=False)
+    before = gc.isenabled(), gc.get_threshold()
+    assert main(["validate", "--kb", str(SMALL_KB)]) == 0
+    assert seen == [("__all__", True, YOUNG)]
+    assert PLUGINS not in os.environ and (gc.isenabled(), gc.get_threshold()) == before
+    monkeypatch.setenv(PLUGINS, "probe")
+    assert main(["validate", "--kb", str(SMALL_KB)]) == 0
+    assert seen[-1][0] == "probe" and os.environ[PLUGINS] == "probe"

@@ -84,12 +84,19 @@ def use_cache(args: argparse.Namespace) -> bool:
 def load_kb(args: argparse.Namespace) -> KnowledgeBase:
     from engine.api import load
 
-    kb = load(kb_choice(args).root, matcher=getattr(args, "matcher", "python"),
-              cache=use_cache(args))
-    # A command loads once and ends: what is loaded lives as long as the process, so later
-    # collections need not scan it again. Not in the library, where a process may load many
-    # knowledge bases (a server reloading) and a frozen load would never be collected.
-    gc.freeze()
+    # A command loads once and ends: what is loaded lives as long as the process, so the
+    # collector need not scan it, during the load (it would find no garbage among objects that
+    # all live on) or after it. Not in the library, where a process may load many knowledge
+    # bases (a server reloading) and a frozen load would never be collected.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        kb = load(kb_choice(args).root, matcher=getattr(args, "matcher", "python"),
+                  cache=use_cache(args))
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
     return kb
 
 
