@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, func, insert, select, update
 
 from engine.errors import did_you_mean, one_of
 from engine.journal.database import fail
@@ -45,7 +45,7 @@ def act(db: Engine, where: str, key: Key, event: str, *, reason: str | None = No
         if event != "snoozed":
             changes.update(closed_on=today, closed_priority=row["priority"],
                            stopped=not row["matching"])
-        conn.execute(update(advice).where(advice.c.fingerprint == fp).values(changes))
+        conn.execute(update(advice).where(_keyed(key, fp)).values(changes))
         conn.execute(insert(events).values(
             fingerprint=fp, client_id=key[0], kind=key[1], action_id=key[2], run_id=None,
             event=event, status=event, at=now(), day=today, actor=actor, note=comment,
@@ -54,7 +54,7 @@ def act(db: Engine, where: str, key: Key, event: str, *, reason: str | None = No
         conn.execute(update(clients).where(clients.c.client_id == key[0]).values(decision=""))
         new = conn.execute(select(advice, *WHO).outerjoin(
             clients, clients.c.client_id == advice.c.client_id).where(
-            advice.c.fingerprint == fp)).mappings().one()
+            _keyed(key, fp))).mappings().one()
     return Advice(client_id=new["client_id"], **who(new, Lens.of(today=today)),
                   kind=new["kind"], id=new["action_id"], status=new["status"],
                   priority=new["priority"], title=new["title"],
@@ -65,7 +65,7 @@ def act(db: Engine, where: str, key: Key, event: str, *, reason: str | None = No
 
 def _row(conn: Connection, where: str, key: Key, fp: str, today: dt.date) -> Any:
     """The advice's row; guidance the client's latest run gave is added on first use."""
-    row = conn.execute(select(advice).where(advice.c.fingerprint == fp)).mappings().first()
+    row = conn.execute(select(advice).where(_keyed(key, fp))).mappings().first()
     if row is not None:
         return row
     given = _given(conn, key)
@@ -77,7 +77,12 @@ def _row(conn: Connection, where: str, key: Key, fp: str, today: dt.date) -> Any
         reason="", priority=priority, rules=rules, status="open", matching=True,
         stopped=False, first_run=run_id, last_run=run_id, role="guide", missing="",
         since_on=today))
-    return conn.execute(select(advice).where(advice.c.fingerprint == fp)).mappings().one()
+    return conn.execute(select(advice).where(_keyed(key, fp))).mappings().one()
+
+
+def _keyed(key: Key, fp: str) -> ColumnElement[bool]:
+    """The advice row of ``key`` (its fingerprint ``fp``): by client, then fingerprint."""
+    return (advice.c.client_id == key[0]) & (advice.c.fingerprint == fp)
 
 
 def _given(conn: Connection, key: Key) -> tuple[int, str, int] | None:

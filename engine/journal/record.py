@@ -261,7 +261,7 @@ def _settled(found: Row | None, rec: Recommendation, decided: list[Decided], dec
     out.seen.append(rec.client_id)
     if found["texts"] != texts:
         before = set(found["texts"].split("\n"))
-        out.texts += [(a.title, a.reason, a.priority, step.run_id,
+        out.texts += [(a.title, a.reason, a.priority, step.run_id, rec.client_id,
                        fingerprint(rec.client_id, a.kind, a.id))
                       for a, line in zip(tracked, texts.split("\n"), strict=True)
                       if line not in before]

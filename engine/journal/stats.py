@@ -47,7 +47,8 @@ def stats(db: Engine, *, by: By = "rule", since: dt.date | None = None) -> Stats
     with db.connect() as conn:
         query = (select(advice.c.rules, clients.c.owner, events.c.kind, events.c.event,
                         events.c.dismiss_reason, func.count())
-                 .join(advice, advice.c.fingerprint == events.c.fingerprint)
+                 .join(advice, (advice.c.client_id == events.c.client_id)
+                   & (advice.c.fingerprint == events.c.fingerprint))
                  .outerjoin(clients, clients.c.client_id == events.c.client_id)
                  .where(events.c.event.in_(ACTS))
                  .group_by(advice.c.rules, clients.c.owner, events.c.kind, events.c.event,
@@ -77,7 +78,8 @@ def _done(since: dt.date | None) -> Any:
         opened.c.event == "new", opened.c.id < events.c.id).scalar_subquery())
     query = (select(advice.c.rules, clients.c.owner, events.c.kind, events.c.day,
                     func.coalesce(first, advice.c.since_on))
-             .join(advice, advice.c.fingerprint == events.c.fingerprint)
+             .join(advice, (advice.c.client_id == events.c.client_id)
+                   & (advice.c.fingerprint == events.c.fingerprint))
              .outerjoin(clients, clients.c.client_id == events.c.client_id)
              .where(events.c.event == "done"))
     return _since(query, since)

@@ -5,8 +5,8 @@
   the run recommended (JSON) and how many pieces of advice were new, changed, resolved, unchanged;
 - ``client_facts``: each distinct set of client facts once, by digest (a client whose facts did
   not change between runs costs no new row);
-- ``advice``: the current state of each piece of advice, keyed by a fingerprint of
-  client id + kind + action id;
+- ``advice``: the current state of each piece of advice, keyed by its client id and a
+  fingerprint of client id + kind + action id;
 - ``events``: the append-only log of what runs did (new, changed, resolved) and what people
   did (done, dismissed, snoozed) with each piece of advice: the day it counts for, who acted,
   and for a change what it was before and after;
@@ -28,6 +28,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -71,8 +72,8 @@ client_facts = Table(
 
 advice = Table(
     "advice", metadata,
-    Column("fingerprint", String(32), primary_key=True),
-    Column("client_id", String(200), nullable=False, index=True),
+    Column("fingerprint", String(32), nullable=False),
+    Column("client_id", String(200), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("action_id", String(200), nullable=False),
     Column("title", Text, nullable=False),
@@ -93,6 +94,9 @@ advice = Table(
     Column("missing", Text, nullable=False, server_default=""),  # blocked: what it waits for
     Column("since_on", Date),  # the day it last became new
     Column("due_on", Date),  # a to-do's due date
+    # keyed by client first (0007): a run's new rows go where its clients' rows are, not all
+    # over a random fingerprint's index; a fingerprint is looked up with its client
+    PrimaryKeyConstraint("client_id", "fingerprint", name="advice_pkey"),
 )
 
 # PostgreSQL: the advice's pages are filled half-way, so that a run's update of a row fits on

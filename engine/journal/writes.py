@@ -28,7 +28,7 @@ _WHO = ("name", "owner", "crm_id", "crm_url", "project_type", "nps")
 _RUN_CLIENTS = ("run_id", "client_id", "position", "facts_digest", "actions", "new", "changed",
                 "resolved", "unchanged")
 _CLIENTS = ("client_id", *_WHO, "last_run", "decision", "texts", "wake_on")
-_TEXTS = ("title", "reason", "priority", "last_run", "fingerprint")
+_TEXTS = ("title", "reason", "priority", "last_run", "client_id", "fingerprint")
 
 
 @dataclass
@@ -175,21 +175,24 @@ def _upsert(conn: Connection, table: Table, names: tuple[str, ...],
 
 def _update(conn: Connection, names: tuple[str, ...], rows: list[tuple[Any, ...]],
             also: str = "") -> None:
-    """Write columns of many advice rows back by fingerprint (the rows' last value)."""
-    sets = ", ".join(f"{n} = v.{n}" if _postgres(conn) else f"{n} = ?" for n in names[:-1])
+    """Write columns of many advice rows back by their key (the rows' last two values: client
+    id and fingerprint)."""
+    sets = ", ".join(f"{n} = v.{n}" if _postgres(conn) else f"{n} = ?" for n in names[:-2])
     if _postgres(conn):
         values, columns = _arrays(advice, names, rows)
         _driver(conn).execute(f"UPDATE advice SET {sets}{also} FROM {values} AS v"
-                              f"({', '.join(names)}) WHERE advice.fingerprint = v.fingerprint",
-                              columns)
+                              f"({', '.join(names)}) WHERE advice.client_id = v.client_id "
+                              "AND advice.fingerprint = v.fingerprint", columns)
         return
-    _driver(conn).executemany(f"UPDATE advice SET {sets}{also} WHERE fingerprint = ?", rows)
+    _driver(conn).executemany(f"UPDATE advice SET {sets}{also} WHERE client_id = ? AND "
+                              "fingerprint = ?", rows)
 
 
 def bulk_update(conn: Connection, rows: list[Row]) -> None:
-    """Write many advice rows back by fingerprint."""
+    """Write many advice rows back by their key."""
     if rows:
-        _update(conn, (*_WRITTEN, "fingerprint"), _rows(advice, (*_WRITTEN, "fingerprint"), rows))
+        names = (*_WRITTEN, "client_id", "fingerprint")
+        _update(conn, names, _rows(advice, names, rows))
 
 
 def _texts(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
