@@ -21,7 +21,7 @@ from engine.journal.policy import fingerprint
 from engine.journal.queries import WHO, who
 from engine.journal.record import now
 from engine.journal.records import Advice
-from engine.journal.tables import advice, clients, events, run_clients, runs
+from engine.journal.tables import advice, clients, events, run_clients, runs, written_order
 from engine.journal.texts import Lens
 from engine.vocabulary import ACTION_KINDS, DISMISS_REASONS
 
@@ -116,7 +116,8 @@ def _check(where: str, key: Key, event: str, reason: str | None,
 def _unknown(conn: Connection, where: str, key: Key) -> Exception:
     client, kind, action_id = key
     ids = list(conn.execute(select(advice.c.action_id).where(
-        (advice.c.client_id == client) & (advice.c.kind == kind))).scalars())
+        (advice.c.client_id == client) & (advice.c.kind == kind)).order_by(
+        written_order(conn))).scalars())
     if not ids and conn.execute(select(advice.c.fingerprint).where(
             advice.c.client_id == client).limit(1)).first() is None:
         return fail("unknown-advice", f"the journal has no advice for client '{client}'", where,

@@ -87,6 +87,9 @@ class Writes:
     inserts: list[tuple[Any, ...]] = field(default_factory=list)  # INSERTED's columns
     updates: list[Row] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)  # LOGGED's columns
+    # each insert's event is the run's ``new`` (and there is no other): made from the row as it
+    # is written (writes.py), not kept as a tuple of its own
+    logged_as_new: bool = False
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("new", "changed", "resolved", "unchanged"), 0))
     wake_on: dt.date | None = None
@@ -198,10 +201,10 @@ def apply(client_id: str, project_type: str | None, actions: list[Action],
 def _all_new(client_id: str, project_type: str | None, actions: list[Action],
              decided: list[Decided], step: RunStep) -> Writes:
     """``apply`` for a client with no advice yet (every client of a first run): each to-do and
-    blocked step is new; its row and its event are made as they are written."""
-    out = Writes()
-    inserts, events, fps = out.inserts, out.events, set()
-    run_id, day, at = step.run_id, step.day_text, step.at_text
+    blocked step is new; its row is made as it is written, and its event from the row."""
+    out = Writes(logged_as_new=True)
+    inserts, fps = out.inserts, set()
+    run_id, day = step.run_id, step.day_text
     for action, known in zip(actions, decided, strict=True):
         role = known.role
         if role == "guide":
@@ -215,10 +218,13 @@ def _all_new(client_id: str, project_type: str | None, actions: list[Action],
         inserts.append((fp, client_id, kind, action_id, action.title, action.reason,
                         action.priority, known.rules, "new", True, False, run_id, run_id, role,
                         known.missing, day, due))
-        events.append((fp, client_id, kind, action_id, run_id, "new", "new", at, None, day,
-                       None))
     out.counts["new"] = len(inserts)
     return out
+
+
+def new_event(row: tuple[Any, ...], step: RunStep) -> tuple[Any, ...]:
+    """The run's ``new`` event (LOGGED's columns) of an advice row it inserted (INSERTED's)."""
+    return (*row[:4], step.run_id, "new", "new", step.at_text, None, step.day_text, None)
 
 
 def _facts(action: Action, known: Decided, step: RunStep) -> Row:

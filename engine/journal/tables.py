@@ -19,9 +19,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
+    Connection,
     Date,
     DateTime,
     ForeignKey,
@@ -33,6 +37,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    literal_column,
 )
 
 metadata = MetaData()
@@ -98,6 +103,15 @@ advice = Table(
     # over a random fingerprint's index; a fingerprint is looked up with its client
     PrimaryKeyConstraint("client_id", "fingerprint", name="advice_pkey"),
 )
+
+
+
+def written_order(conn: Connection) -> ColumnElement[Any]:
+    """Advice rows in the order they were written (SQLite's rowid, PostgreSQL's place in the
+    table): a client's rows come in this order, as they did when a client's rows were read
+    through an index of the client id alone (before 0007), not in fingerprint order."""
+    return literal_column("advice.rowid" if conn.dialect.name == "sqlite" else "advice.ctid")
+
 
 # PostgreSQL: the advice's pages are filled half-way, so that a run's update of a row fits on
 # its own page without new index entries (migration 0006; a new journal gets it at once)

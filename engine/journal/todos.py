@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, select
 
 from engine.journal.records import JournalRecord
-from engine.journal.tables import advice, clients
+from engine.journal.tables import advice, clients, written_order
 from engine.journal.texts import Lens, first_sentence, given, reasons, split_missing
 from engine.vocabulary import KIND_ORDER
 
@@ -95,6 +95,8 @@ def open_rows(conn: Connection, *, owner: str | None = None, client: str | None 
                           (advice.c.kind, kind)):
         if value is not None:
             query = query.where(column == value)
+    if client is not None:  # read by the advice's key, client first: in the order written
+        query = query.order_by(written_order(conn))
     return [dict(r) for r in conn.execute(query).mappings()]
 
 

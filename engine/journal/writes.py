@@ -17,8 +17,24 @@ from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, Table, select, update
 
-from engine.journal.policy import INSERTED, LOGGED, Counts, Decided, Row, RunStep, Writes
-from engine.journal.tables import advice, client_facts, clients, events, run_clients
+from engine.journal.policy import (
+    INSERTED,
+    LOGGED,
+    Counts,
+    Decided,
+    Row,
+    RunStep,
+    Writes,
+    new_event,
+)
+from engine.journal.tables import (
+    advice,
+    client_facts,
+    clients,
+    events,
+    run_clients,
+    written_order,
+)
 from engine.models import Client, Recommendation
 
 _WRITTEN = ("title", "reason", "priority", "rules", "status", "matching", "stopped",
@@ -39,7 +55,9 @@ class BatchWrites:
     step: RunStep
     inserts: list[tuple[Any, ...]] = field(default_factory=list)
     updates: list[Row] = field(default_factory=list)
-    events: list[tuple[Any, ...]] = field(default_factory=list)
+    # events in order: LOGGED tuples, and ranges of ``inserts`` whose events are the run's
+    # ``new`` (made from the rows as they are written: ``_logged``)
+    events: list[tuple[Any, ...] | range] = field(default_factory=list)
     texts: list[tuple[Any, ...]] = field(default_factory=list)  # quiet text updates
     seen: list[str] = field(default_factory=list)  # clients whose advice is seen again as is
     run_clients: list[tuple[Any, ...]] = field(default_factory=list)
@@ -55,15 +73,24 @@ class BatchWrites:
         if not ids:
             return found
         names = list(advice.c.keys())
-        for values in conn.execute(select(advice).where(advice.c.client_id.in_(ids))):
+        for values in conn.execute(select(advice).where(advice.c.client_id.in_(ids))
+                                     .order_by(written_order(conn))):
             row = dict(zip(names, values, strict=True))
             found[row["client_id"]][row["fingerprint"]] = row
         return found
 
     def apply(self, client_id: str, outcome: Writes) -> None:
+        if outcome.logged_as_new and outcome.inserts:
+            start, stop = len(self.inserts), len(self.inserts) + len(outcome.inserts)
+            last = self.events[-1] if self.events else None
+            if isinstance(last, range) and last.stop == start:
+                self.events[-1] = range(last.start, stop)
+            else:
+                self.events.append(range(start, stop))
+        else:
+            self.events += outcome.events
         self.inserts += outcome.inserts
         self.updates += outcome.updates
-        self.events += outcome.events
         self.counts[client_id] = Counts(**outcome.counts)
         self.wakes[client_id] = outcome.wake_on
 
@@ -108,14 +135,52 @@ def _who(facts: Client | Mapping[str, Any], rec: Recommendation) -> tuple[Any, .
 
 
 def write(conn: Connection, batch: BatchWrites) -> None:
-    bulk(conn, advice, INSERTED, batch.inserts)
+    rowids = _inserted(conn, batch.inserts)
     bulk_update(conn, batch.updates)
     _texts(conn, batch.texts)
     _opened(conn, batch.seen)
-    bulk(conn, events, LOGGED, batch.events)
+    _logged(conn, batch, rowids)
     _upsert(conn, client_facts, ("digest", "facts"), list(batch.facts.items()), ("digest",), ())
     bulk(conn, run_clients, _RUN_CLIENTS, batch.run_clients)
     _upsert(conn, clients, _CLIENTS, batch.clients, ("client_id",), _CLIENTS[1:])
+
+
+def _inserted(conn: Connection, rows: list[tuple[Any, ...]]) -> int | None:
+    """Insert new advice rows; on SQLite, the rowid before the first of them (the rows get the
+    next ones, in order), None when they did not (or on PostgreSQL)."""
+    if _postgres(conn) or not rows:
+        bulk(conn, advice, INSERTED, rows)
+        return None
+    last = "SELECT coalesce(max(rowid), 0) FROM advice"
+    before = _driver(conn).execute(last).fetchone()[0]
+    bulk(conn, advice, INSERTED, rows)
+    after = _driver(conn).execute(last).fetchone()[0]
+    return before if after == before + len(rows) else None
+
+
+# SQLite: a run's ``new`` events of the advice rows it inserted, made from the rows (rowids
+# from, to) in the database, not bound value by value from Python
+_NEW_EVENTS = ("INSERT INTO events (fingerprint, client_id, kind, action_id, run_id, event, "
+               "status, at, day) SELECT fingerprint, client_id, kind, action_id, ?, 'new', "
+               "'new', ?, ? FROM advice WHERE rowid BETWEEN ? AND ? ORDER BY rowid")
+
+
+def _logged(conn: Connection, batch: BatchWrites, rowids: int | None) -> None:
+    """The batch's events, in order: each range of new advice rows whose events are the run's
+    ``new`` made from the rows (SQLite, ``rowids``: the rowid before the batch's first new
+    row), or as tuples like the others."""
+    step, rows = batch.step, []
+    for item in batch.events:
+        if not isinstance(item, range):
+            rows.append(item)
+        elif rowids is None:
+            rows += [new_event(batch.inserts[i], step) for i in item]
+        else:
+            bulk(conn, events, LOGGED, rows)
+            rows = []
+            _driver(conn).execute(_NEW_EVENTS, (step.run_id, step.at_text, step.day_text,
+                                                rowids + item.start + 1, rowids + item.stop))
+    bulk(conn, events, LOGGED, rows)
 
 
 def _driver(conn: Connection) -> Any:

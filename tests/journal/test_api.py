@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from sqlalchemy import text
 
 import engine
 from engine import journal
@@ -130,3 +131,44 @@ def test_a_run_imports_only_what_it_records_with() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
     with pytest.raises(AttributeError, match="Nothing"):
         journal.Nothing  # noqa: B018
+
+
+@pytest.mark.parametrize("rowids", ["in sequence", "out of sequence"])
+def test_each_new_advice_is_logged_once_in_the_order_written(
+        target: str, kb: engine.KnowledgeBase, rowids: str) -> None:
+    """A run's ``new`` events: on SQLite made from the advice rows it inserted (by rowid), on
+    PostgreSQL written row by row; where SQLite's rowids do not follow each other (a row at the
+    largest rowid: SQLite then picks free ones at random), each event is written as a row."""
+    if rowids == "out of sequence" and "://" in target:
+        pytest.skip("rowids are SQLite's")
+    clients = portfolio(kb, n=30)
+    with journal.open(target) as j:
+        if rowids == "out of sequence":
+            with j.db.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO advice (rowid, fingerprint, client_id, kind, action_id, title, "
+                    "reason, priority, rules, status, matching, stopped, first_run, last_run) "
+                    "VALUES (9223372036854775807, 'f', 'other', 'warning', 'x', '', '', 1, '', "
+                    "'resolved', 0, 0, 1, 1)"))
+        record(j, kb, clients, AS_OF, batch_size=7)
+        with j.db.connect() as conn:
+            written = conn.execute(text(
+                "SELECT client_id, kind, action_id FROM advice WHERE client_id != 'other' "
+                "ORDER BY client_id, first_run")).all()
+            logged = conn.execute(text(
+                "SELECT client_id, kind, action_id, event, status, run_id, day, at IS NOT NULL "
+                "FROM events ORDER BY id")).all()
+    assert sorted(logged) == sorted((*w, "new", "new", 1, AS_OF.isoformat()
+                                     if "://" not in target else AS_OF, True) for w in written)
+    assert len(logged) == len(keys(clients, kb, AS_OF))
+    for client in clients:  # each client's in the order its advice was recommended
+        assert [tuple(row[:3]) for row in logged if row[0] == client["id"]] == \
+            keys_in_order(client, kb)
+
+
+def keys_in_order(client: dict[str, object], kb: engine.KnowledgeBase) -> list[tuple[str, ...]]:
+    policy = journal.Policy.of(kb)
+    found = dict.fromkeys((str(client["id"]), a.kind, a.id)
+                          for a in engine.recommend(client, kb=kb, as_of=AS_OF).actions
+                          if policy.role(a.kind, a.rules) != "guide")
+    return list(found)
