@@ -6,7 +6,6 @@ They are rendered to text only at the edge (``render``), in the form
 
 from __future__ import annotations
 
-import difflib
 import re
 import reprlib
 from collections.abc import Iterable
@@ -111,6 +110,8 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
     """A hint naming the closest choice, if one is close enough."""
     if not isinstance(word, str):
         return None
+    import difflib  # only for a mistake: a command that runs well does not import it
+
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 

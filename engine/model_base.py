@@ -1,6 +1,6 @@
 """The base of every pydantic model: frozen, unknown keys forbidden (a typo is an error naming
-the key), no NaN or infinity; ``trusted`` construction for data the engine built itself; and the
-one-line text of ids and names."""
+the key), no NaN or infinity; ``trusted`` construction for data the engine built itself; a lean
+pickled form; and the one-line text of ids and names."""
 
 from __future__ import annotations
 
@@ -33,6 +33,27 @@ class Model(BaseModel):
         _set_extra(obj, None)
         _set_private(obj, None)
         return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class and fields, and the names of the fields given only when some
+        were left to their defaults: a cached knowledge base is some 1,700 models, read back on
+        every command's start, and pydantic's own form is a dict of four entries per model and
+        a call of ``__setstate__`` to read it."""
+        data, given = self.__dict__, self.__pydantic_fields_set__
+        extra, private = self.__pydantic_extra__, self.__pydantic_private__
+        tail = () if extra is None and private is None else (extra, private)
+        return _unpickled, (type(self), data, None if given == data.keys() else given, *tail)
+
+
+def _unpickled(cls: type[Model], data: dict[str, Any], given: set[str] | None,
+               extra: dict[str, Any] | None = None,
+               private: dict[str, Any] | None = None) -> Model:
+    obj = _new(cls)
+    _set(obj, "__dict__", data)
+    _set_fields(obj, set(data) if given is None else given)
+    _set_extra(obj, extra)
+    _set_private(obj, private)
+    return obj
 
 
 # ids and names are shown on one line everywhere (headings, table cells, CSV cells, the

@@ -17,8 +17,8 @@ the index's ``Memo``: the views, and what the journey guard found for each set o
 are equal, and a pickled index travels without it.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated where written (no `from __future__ import annotations`): as
+# text, typing.NamedTuple would compile each field's annotation on every command's start.
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field

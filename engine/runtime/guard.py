@@ -33,8 +33,8 @@ the same stage of a journey share it. A set ticked out of order is nearly always
 own: it is worked out afresh and not remembered, so it never pushes the shared stages out.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated where written (no `from __future__ import annotations`): as
+# text, typing.NamedTuple would compile each field's annotation on every command's start.
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Literal, NamedTuple

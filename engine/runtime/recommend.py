@@ -19,8 +19,8 @@ matched, acting and suppressed rules, what was dropped and why, as codes): the d
 ``engine.evaluate`` (engine/api.py) fill in the defaults.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated where written (no `from __future__ import annotations`): as
+# text, typing.NamedTuple would compile each field's annotation on every command's start.
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
