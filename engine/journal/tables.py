@@ -28,7 +28,6 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -58,7 +57,8 @@ runs = Table(
 
 run_clients = Table(
     "run_clients", metadata,
-    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    # a run's id: no foreign key (0008), the recording writes only the run it started
+    Column("run_id", Integer, primary_key=True),
     Column("client_id", String(200), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("actions", Text, nullable=False),
@@ -124,7 +124,8 @@ events = Table(
     Column("client_id", String(200), nullable=False, index=True),
     Column("kind", String(16), nullable=False),
     Column("action_id", String(200), nullable=False),
-    Column("run_id", Integer, ForeignKey("runs.id"), index=True),  # none: a person's act
+    # the run's id (no foreign key, 0008), none: a person's act
+    Column("run_id", Integer, index=True),
     Column("event", String(16), nullable=False),
     Column("status", String(16), nullable=False),  # the advice's status after it
     Column("at", DateTime, nullable=False),

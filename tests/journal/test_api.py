@@ -172,3 +172,24 @@ def keys_in_order(client: dict[str, object], kb: engine.KnowledgeBase) -> list[t
                           for a in engine.recommend(client, kb=kb, as_of=AS_OF).actions
                           if policy.role(a.kind, a.rules) != "guide")
     return list(found)
+
+
+def test_every_event_and_run_client_names_a_recorded_run(target: str,
+                                                         kb: engine.KnowledgeBase) -> None:
+    """No foreign key checks it (0008): the recording writes the id of the run it started,
+    a person's act none; a run stopped midway and recorded again adds to the same run."""
+    clients = portfolio(kb, n=25)
+    with journal.open(target) as j:
+        record(j, kb, clients, AS_OF, batch_size=10)
+        first = next(i for i in j.inbox().items)
+        j.done(first.client_id, first.kind, first.id)
+        record(j, kb, clients[:12], DAY2, batch_size=5)
+        with j.db.connect() as conn:
+            runs = set(conn.execute(text("SELECT id FROM runs")).scalars())
+            logged = conn.execute(text("SELECT run_id, event FROM events")).all()
+            recorded = conn.execute(text("SELECT run_id, count(*) FROM run_clients "
+                                         "GROUP BY run_id ORDER BY run_id")).all()
+    assert runs == {1, 2}
+    assert 1 in {r for r, e in logged if e != "done"} <= runs
+    assert [r for r, e in logged if e == "done"] == [None]
+    assert recorded == [(1, 25), (2, 12)]
