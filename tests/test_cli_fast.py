@@ -176,3 +176,20 @@ def test_a_command_starts_lean_and_leaves_the_process_as_it_was(
     monkeypatch.setenv(PLUGINS, "probe")
     assert main(["validate", "--kb", str(SMALL_KB)]) == 0
     assert seen[-1][0] == "probe" and os.environ[PLUGINS] == "probe"
+
+
+def test_serve_starts_as_the_library_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-running service keeps pydantic's plugins (tracing, metrics) and the collector's
+    thresholds as they were."""
+    import engine.cli.serve
+
+    seen: list[tuple[str | None, tuple[int, int, int]]] = []
+
+    def run(args: object) -> int:
+        seen.append((os.environ.get(PLUGINS), gc.get_threshold()))
+        return 0
+
+    monkeypatch.setattr(engine.cli.serve, "run", run)
+    monkeypatch.delenv(PLUGINS, raising=False)
+    assert main(["serve", "--lang", "en"]) == 0
+    assert seen == [(None, gc.get_threshold())] and gc.get_threshold() != YOUNG
