@@ -103,9 +103,9 @@ def _sqlite(path: str) -> Engine:
         dbapi.execute("PRAGMA journal_mode=WAL")
         dbapi.execute("PRAGMA synchronous=NORMAL")
         dbapi.execute("PRAGMA cache_size=-65536")  # KiB: a run's batches touch scattered pages
-        # the WAL is copied into the file every 10,000 pages (80 MiB), not every 1,000: a batch
-        # dirties index pages all over a big journal's file (the fingerprints are random), and
-        # each page is then copied once for several batches, not once a batch
+        # the WAL is copied into the file every 10,000 pages (80 MiB), not every 1,000: a page
+        # a batch dirties is then copied once for several batches, not once a batch (a journal
+        # made before 0007 keys its advice by a random fingerprint: pages all over the file)
         dbapi.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
         dbapi.execute("PRAGMA foreign_keys=ON")
 
