@@ -95,8 +95,9 @@ def open_rows(conn: Connection, *, owner: str | None = None, client: str | None 
                           (advice.c.kind, kind)):
         if value is not None:
             query = query.where(column == value)
-    if client is not None:  # read by the advice's key, client first: in the order written
-        query = query.order_by(written_order(conn))
+    # in the order written (a client's blocked steps wait in this order), whichever way the
+    # database reads them: by the advice's key (client, then fingerprint) or the table itself
+    query = query.order_by(written_order(conn))
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
