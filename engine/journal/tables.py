@@ -113,6 +113,14 @@ def written_order(conn: Connection) -> ColumnElement[Any]:
     return literal_column("advice.rowid" if conn.dialect.name == "sqlite" else "advice.ctid")
 
 
+def written_key(value: int | str) -> tuple[int, ...]:
+    """A ``written_order`` value as a sort key: SQLite's rowid, or PostgreSQL's ctid as its
+    driver gives it, ``(page,item)``."""
+    if isinstance(value, int):
+        return (value,)
+    return tuple(int(part) for part in value.strip("()").split(","))
+
+
 # PostgreSQL: the advice's pages are filled half-way, so that a run's update of a row fits on
 # its own page without new index entries (migration 0006; a new journal gets it at once)
 ADVICE_FILLFACTOR = 50

@@ -33,6 +33,7 @@ from engine.journal.tables import (
     clients,
     events,
     run_clients,
+    written_key,
     written_order,
 )
 from engine.models import Client, Recommendation
@@ -73,8 +74,11 @@ class BatchWrites:
         if not ids:
             return found
         names = list(advice.c.keys())
-        for values in conn.execute(select(advice).where(advice.c.client_id.in_(ids))
-                                     .order_by(written_order(conn))):
+        # in the order written, sorted here: an ORDER BY of the rowid (ctid) in the query
+        # would have PostgreSQL read the whole table for each batch rather than the key
+        rows = conn.execute(select(advice, written_order(conn)).where(
+            advice.c.client_id.in_(ids))).all()
+        for *values, _ in sorted(rows, key=lambda r: written_key(r[-1])):
             row = dict(zip(names, values, strict=True))
             found[row["client_id"]][row["fingerprint"]] = row
         return found
