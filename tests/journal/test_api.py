@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -133,14 +134,21 @@ def test_a_run_imports_only_what_it_records_with() -> None:
         journal.Nothing  # noqa: B018
 
 
-@pytest.mark.parametrize("rowids", ["in sequence", "out of sequence"])
 def test_each_new_advice_is_logged_once_in_the_order_written(
-        target: str, kb: engine.KnowledgeBase, rowids: str) -> None:
+        target: str, kb: engine.KnowledgeBase) -> None:
     """A run's ``new`` events: on SQLite made from the advice rows it inserted (by rowid), on
-    PostgreSQL written row by row; where SQLite's rowids do not follow each other (a row at the
-    largest rowid: SQLite then picks free ones at random), each event is written as a row."""
-    if rowids == "out of sequence" and "://" in target:
-        pytest.skip("rowids are SQLite's")
+    PostgreSQL written row by row."""
+    new_advice_logged_in_order(target, kb, rowids="in sequence")
+
+
+def test_new_advice_is_logged_row_by_row_where_sqlite_rowids_do_not_follow(
+        tmp_path: Path, kb: engine.KnowledgeBase) -> None:
+    """Where SQLite's rowids do not follow each other (a row at the largest rowid: SQLite then
+    picks free ones at random), each event is written as a row (rowids are SQLite's alone)."""
+    new_advice_logged_in_order(str(tmp_path / "journal.db"), kb, rowids="out of sequence")
+
+
+def new_advice_logged_in_order(target: str, kb: engine.KnowledgeBase, *, rowids: str) -> None:
     clients = portfolio(kb, n=30)
     with journal.open(target) as j:
         if rowids == "out of sequence":
