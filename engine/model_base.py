@@ -48,11 +48,12 @@ class Model(BaseModel):
 def _unpickled(cls: type[Model], data: dict[str, Any], given: set[str] | None,
                extra: dict[str, Any] | None = None,
                private: dict[str, Any] | None = None) -> Model:
-    obj = _new(cls)
-    _set(obj, "__dict__", data)
-    _set_fields(obj, set(data) if given is None else given)
-    _set_extra(obj, extra)
-    _set_private(obj, private)
+    obj = cls.trusted(data)
+    if given is not None:
+        _set_fields(obj, given)
+    if extra is not None or private is not None:
+        _set_extra(obj, extra)
+        _set_private(obj, private)
     return obj
 
 

@@ -12,7 +12,15 @@ from sqlalchemy import Connection, Engine, select
 from engine.errors import did_you_mean
 from engine.journal.database import fail
 from engine.journal.records import ChangeRecord, HistoryEntry
-from engine.journal.tables import advice, client_facts, clients, events, run_clients, runs
+from engine.journal.tables import (
+    EVENT_ADVICE,
+    advice,
+    client_facts,
+    clients,
+    events,
+    run_clients,
+    runs,
+)
 from engine.journal.texts import Lens
 
 RUN_CHANGES = ("new", "changed", "resolved")
@@ -38,8 +46,7 @@ def changes(db: Engine, where: str, since: int | dt.date | None = None, *,
         days = _runs(conn, where, since)
         query = (select(events.c.fingerprint, events.c.event, events.c.run_id,
                         events.c.detail, advice, *WHO, clients.c.project_type)
-                 .join(advice, (advice.c.client_id == events.c.client_id)
-                       & (advice.c.fingerprint == events.c.fingerprint))
+                 .join(advice, EVENT_ADVICE)
                  .outerjoin(clients, clients.c.client_id == events.c.client_id)
                  .where(events.c.run_id.in_(list(days)), events.c.event.in_(RUN_CHANGES))
                  .order_by(events.c.id))
@@ -132,8 +139,7 @@ def history(db: Engine, where: str, client: str, lens: Lens | None = None
             select(events, runs.c.as_of, advice.c.rules, advice.c.title, *WHO,
                    clients.c.project_type)
             .outerjoin(runs, runs.c.id == events.c.run_id)
-            .outerjoin(advice, (advice.c.client_id == events.c.client_id)
-                       & (advice.c.fingerprint == events.c.fingerprint))
+            .outerjoin(advice, EVENT_ADVICE)
             .outerjoin(clients, clients.c.client_id == events.c.client_id)
             .where(events.c.client_id == client).order_by(events.c.id)).mappings().all()
         if not rows:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine, func, select
 
 from engine.journal.records import JournalRecord
-from engine.journal.tables import advice, clients, events
+from engine.journal.tables import EVENT_ADVICE, advice, clients, events
 
 By = Literal["rule", "owner", "kind"]
 BY: tuple[By, ...] = ("rule", "owner", "kind")
@@ -47,8 +47,7 @@ def stats(db: Engine, *, by: By = "rule", since: dt.date | None = None) -> Stats
     with db.connect() as conn:
         query = (select(advice.c.rules, clients.c.owner, events.c.kind, events.c.event,
                         events.c.dismiss_reason, func.count())
-                 .join(advice, (advice.c.client_id == events.c.client_id)
-                   & (advice.c.fingerprint == events.c.fingerprint))
+                 .join(advice, EVENT_ADVICE)
                  .outerjoin(clients, clients.c.client_id == events.c.client_id)
                  .where(events.c.event.in_(ACTS))
                  .group_by(advice.c.rules, clients.c.owner, events.c.kind, events.c.event,
@@ -78,8 +77,7 @@ def _done(since: dt.date | None) -> Any:
         opened.c.event == "new", opened.c.id < events.c.id).scalar_subquery())
     query = (select(advice.c.rules, clients.c.owner, events.c.kind, events.c.day,
                     func.coalesce(first, advice.c.since_on))
-             .join(advice, (advice.c.client_id == events.c.client_id)
-                   & (advice.c.fingerprint == events.c.fingerprint))
+             .join(advice, EVENT_ADVICE)
              .outerjoin(clients, clients.c.client_id == events.c.client_id)
              .where(events.c.event == "done"))
     return _since(query, since)

@@ -105,7 +105,6 @@ advice = Table(
 )
 
 
-
 def written_order(conn: Connection) -> ColumnElement[Any]:
     """Advice rows in the order they were written (SQLite's rowid, PostgreSQL's place in the
     table): a client's rows come in this order, as they did when a client's rows were read
@@ -144,6 +143,10 @@ events = Table(
     Column("actor", String(200)),  # who acted (a person's act)
     Column("detail", Text),  # a change: JSON {field: [before, after]}
 )
+
+# an event's advice row: by its key, client first (0007)
+EVENT_ADVICE = ((advice.c.client_id == events.c.client_id)
+                & (advice.c.fingerprint == events.c.fingerprint))
 
 clients = Table(
     "clients", metadata,
